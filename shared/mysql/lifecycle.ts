@@ -1,0 +1,148 @@
+import { execFile } from 'node:child_process';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ActionContext, Outcome } from '../ocf/agent.ts';
+import { GenericError, InstalledError } from '../ocf/errors.ts';
+import { OCF } from '../ocf/exit-codes.ts';
+import { splitWords } from '../ocf/words.ts';
+import { spawnDaemon } from '../process/daemon.ts';
+import { sizeOf, tellingLines } from '../process/log-tail.ts';
+import { readPid } from '../process/pid-file.ts';
+import { readProcess } from '../process/proc.ts';
+import { terminate } from '../process/terminate.ts';
+import { findAccount, findGroup, type Account } from '../process/users.ts';
+import { findInstanceServers, isSafeWrapper, safeParent } from './instance.ts';
+import type { MysqlParameters, MysqlValues } from './parameters.ts';
+import { serverStatus } from './status.ts';
+
+const ERROR_LINE = /\[ERROR\]|error:/i;
+
+/** Creates a directory the server writes into (pid, socket), owned by its account. */
+function ensureDirectory(path: string, uid: number, gid: number): void {
+  if (existsSync(path)) return;
+  mkdirSync(path, { recursive: true, mode: 0o755 });
+  chownSync(path, uid, gid);
+}
+
+function ensureLog(path: string, uid: number, gid: number): void {
+  closeSync(openSync(path, 'a', 0o640));
+  chownSync(path, uid, gid);
+}
+
+function serverArguments(p: MysqlValues): string[] {
+  // --defaults-file must come first; the explicit paths below override whatever it says.
+  return [
+    `--defaults-file=${p.config}`,
+    `--datadir=${p.datadir}`,
+    `--pid-file=${p.pid}`,
+    `--socket=${p.socket}`,
+    `--log-error=${p.log}`,
+    `--user=${p.user}`,
+    ...splitWords(p.additional_parameters),
+  ];
+}
+
+function installDbTool(binary: string): string | undefined {
+  const dirs = [dirname(binary), join(dirname(binary), '..', 'bin'), '/usr/bin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    for (const name of ['mariadb-install-db', 'mysql_install_db']) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+  }
+  return undefined;
+}
+
+/** enable_creation: initialise an empty datadir with the server's own tool, bounded by the deadline. */
+async function initialiseDatadir(ctx: ActionContext<MysqlParameters>, account: Account, group: number): Promise<void> {
+  const p = ctx.params;
+  ensureDirectory(p.datadir, account.uid, group);
+  const tool = installDbTool(p.binary);
+  const [file, args] = tool
+    ? [tool, [`--defaults-file=${p.config}`, `--datadir=${p.datadir}`, `--user=${p.user}`, '--auth-root-authentication-method=socket', '--skip-test-db']]
+    : [p.binary, [`--defaults-file=${p.config}`, `--datadir=${p.datadir}`, `--user=${p.user}`, '--initialize-insecure']];
+  ctx.log.info(`initialising datadir ${p.datadir} with ${basename(file)}`);
+  await new Promise<void>((resolve, reject) => {
+    execFile(file, args, { signal: ctx.deadline.signal, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve();
+        const lines = stderr.split('\n').filter((l) => ERROR_LINE.test(l)).slice(-2).join(' | ');
+        reject(new GenericError(`initialising datadir ${p.datadir} failed: ${lines || error.message}`, { cause: error }));
+      });
+  });
+}
+
+/** Idempotent: a serving instance is success; otherwise launch it and wait until it greets, or fail fast. */
+export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
+  const { params: p, deadline, log } = ctx;
+  const before = await serverStatus(p, deadline);
+  if (before.kind !== 'stopped') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+
+  const account = findAccount(p.user)!;
+  const gid = findGroup(p.group)!.gid;
+  if (!existsSync(join(p.datadir, 'mysql'))) {
+    if (!p.enable_creation) {
+      throw new InstalledError(`datadir ${p.datadir} holds no system database (mysql/); set enable_creation=true to initialise it`);
+    }
+    await initialiseDatadir(ctx, account, gid);
+  }
+  if (before.crashed) {
+    // Its process is gone (checked by pid and start time); the server may not be able to overwrite it.
+    log.info(`removing stale pid file: ${before.detail}`);
+    rmSync(p.pid, { force: true });
+  }
+  ensureDirectory(dirname(p.pid), account.uid, gid);
+  ensureDirectory(dirname(p.socket), account.uid, gid);
+  ensureLog(p.log, account.uid, gid);
+  const logOffset = sizeOf(p.log);
+
+  // mysqld_safe runs as root and switches itself; the server proper is started as its account directly.
+  const asAccount = isSafeWrapper(p.binary) ? {} : { uid: account.uid, gid };
+  const daemon = await spawnDaemon({ file: p.binary, args: serverArguments(p), logFile: p.log, cwd: p.datadir, ...asAccount });
+  log.info(`started ${basename(p.binary)} (pid ${daemon.pid})`);
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void daemon.exited.then((e) => { exit = e; });
+  const why = () => tellingLines(p.log, logOffset, ERROR_LINE).join(' | ');
+  const ready = await deadline.until('mysqld to answer on its socket', async () => {
+    if (exit) {
+      const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+      throw new GenericError(`${basename(p.binary)} exited during start (${how}): ${why() || `see ${p.log}`}`);
+    }
+    try {
+      const s = await serverStatus(p, deadline);
+      return s.kind === 'stopped' ? undefined : s;
+    } catch {
+      // Still coming up (pid file written before the socket), or wedged: the deadline decides.
+      return undefined;
+    }
+  }, 100).catch((error: unknown) => {
+    if (error instanceof GenericError && !/exited during start/.test(error.message)) {
+      throw new GenericError(`${error.message}; log: ${why() || p.log}`, { cause: error });
+    }
+    throw error;
+  });
+  return { code: OCF.SUCCESS, note: `running (pid ${ready.process.pid}, ${ready.kind === 'serving' ? ready.version : 'saturated'})` };
+}
+
+/**
+ * Idempotent: clean shutdown by SIGTERM, SIGKILL when the deadline nears, success only once every server
+ * process of this instance is gone. Reads no monitoring input, so it cannot fail on one.
+ */
+export async function stop(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
+  const { params: p, deadline, log } = ctx;
+  const servers = findInstanceServers(p);
+  const pid = readPid(p.pid);
+  if (typeof pid === 'number' && !servers.some((s) => s.pid === pid)) {
+    // A server started outside tsha may not name its pid file on its command line.
+    const named = readProcess(pid);
+    if (named && named.state !== 'Z' && named.argv.some((a) => /mysqld|mariadbd/.test(basename(a)))) servers.push(named);
+  }
+  if (servers.length === 0) return { code: OCF.SUCCESS, note: 'not running' };
+  const wrappers = servers.map(safeParent).filter((w) => w !== undefined);
+  const { killed } = await terminate([...wrappers, ...servers], { deadline, log, what: 'mysqld' });
+  if (typeof pid === 'number' && !readProcess(pid)) rmSync(p.pid, { force: true });
+  const how = killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly';
+  log.info(`mysqld (pid ${servers.map((s) => s.pid).join(', ')}) ${how}`);
+  return { code: OCF.SUCCESS, note: how };
+}

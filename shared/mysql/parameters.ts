@@ -1,0 +1,163 @@
+import { boolean, integer, seconds, string, type ParameterValues } from '../ocf/parameters.ts';
+
+/**
+ * Every heartbeat/mysql parameter, with the same names and meanings, and Debian's paths as defaults so
+ * that a resource with no parameters manages Debian's mariadb-server.
+ */
+export const mysqlParameters = {
+  binary: string({
+    shortdesc: 'MySQL server binary',
+    longdesc: 'Path to the server: mysqld or mariadbd (started directly, as user), or mysqld_safe (started as root; it switches to user itself).',
+    default: '/usr/sbin/mysqld',
+  }),
+  client_binary: string({
+    shortdesc: 'MySQL client binary (unused)',
+    longdesc: 'Accepted for compatibility with heartbeat/mysql. tsha speaks the MySQL protocol in-process and runs no client binary.',
+    default: 'mysql',
+    monitorOnly: true,
+  }),
+  config: string({
+    shortdesc: 'MySQL config file',
+    longdesc: 'Option file passed to the server as --defaults-file.',
+    default: '/etc/mysql/my.cnf',
+  }),
+  datadir: string({
+    shortdesc: 'MySQL data directory',
+    longdesc: 'Directory holding the databases; passed as --datadir. It must be writable by user.',
+    default: '/var/lib/mysql',
+    unique: true,
+  }),
+  user: string({
+    shortdesc: 'MySQL user',
+    longdesc: 'System account the server runs as.',
+    default: 'mysql',
+  }),
+  group: string({
+    shortdesc: 'MySQL group',
+    longdesc: 'System group owning the pid, socket and log files.',
+    default: 'mysql',
+  }),
+  log: string({
+    shortdesc: 'MySQL error log',
+    longdesc: 'Error log file (--log-error). Its [ERROR] lines become the exit reason of a failed start.',
+    default: '/var/log/mysql/error.log',
+  }),
+  pid: string({
+    shortdesc: 'MySQL pid file',
+    longdesc: 'Pid file the server writes (--pid-file). The pid in it is checked to be a MySQL server before it is trusted.',
+    default: '/run/mysqld/mysqld.pid',
+    unique: true,
+  }),
+  socket: string({
+    shortdesc: 'MySQL socket',
+    longdesc: 'Unix socket of the server (--socket); every check connects through it.',
+    default: '/run/mysqld/mysqld.sock',
+    unique: true,
+  }),
+  test_table: string({
+    shortdesc: 'Table to test',
+    longdesc: 'Table counted by monitor at OCF_CHECK_LEVEL 10 (SELECT COUNT(*)); database.table.',
+    default: 'mysql.user',
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  test_user: string({
+    shortdesc: 'MySQL test user',
+    longdesc: 'User for the check-level-10 monitor query. root works with unix_socket authentication as the agent runs as root.',
+    default: 'root',
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  test_passwd: string({
+    shortdesc: 'MySQL test user password',
+    longdesc: 'Password of test_user. Prefer client_option_file, which keeps it out of the CIB.',
+    default: '',
+    secret: true,
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  client_option_file: string({
+    shortdesc: 'Option file with client credentials',
+    longdesc: 'A MySQL option file (mode 0600, owned by root) whose [tsha-test] or [client] group gives user and password for the monitor when test_user/test_passwd are not set.',
+    default: '',
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  enable_creation: boolean({
+    shortdesc: 'Create the database if it does not exist',
+    longdesc: 'If the data directory holds no system database, initialise it (mariadb-install-db, or mysqld --initialize-insecure) before starting.',
+    default: false,
+  }),
+  additional_parameters: string({
+    shortdesc: 'Additional parameters to pass to mysqld',
+    longdesc: 'Extra server options, split on blanks (quotes group words); no shell is involved.',
+    default: '',
+  }),
+  replication_user: string({
+    shortdesc: 'MySQL replication user',
+    longdesc: 'User for replication management and for replicas to connect to the primary (promotable clones).',
+    default: 'root',
+    monitorOnly: true,
+  }),
+  replication_passwd: string({
+    shortdesc: 'MySQL replication user password',
+    longdesc: 'Password of replication_user.',
+    default: '',
+    secret: true,
+    monitorOnly: true,
+  }),
+  replication_port: integer({
+    shortdesc: 'MySQL replication port',
+    longdesc: 'TCP port replicas use to reach the primary.',
+    default: 3306,
+    monitorOnly: true,
+  }),
+  replication_require_ssl: boolean({
+    shortdesc: 'Require SSL for replication',
+    longdesc: 'Replication connections must use TLS.',
+    default: false,
+    monitorOnly: true,
+  }),
+  replication_master_ssl_ca: string({
+    shortdesc: 'Replication CA certificate',
+    longdesc: 'CA certificate file replicas use to verify the primary.',
+    default: '',
+    monitorOnly: true,
+  }),
+  replication_master_ssl_cert: string({
+    shortdesc: 'Replication client certificate',
+    longdesc: 'Client certificate file replicas present to the primary.',
+    default: '',
+    monitorOnly: true,
+  }),
+  replication_master_ssl_key: string({
+    shortdesc: 'Replication client key',
+    longdesc: 'Key of replication_master_ssl_cert.',
+    default: '',
+    monitorOnly: true,
+  }),
+  max_slave_lag: seconds({
+    shortdesc: 'Maximum time a replica may lag',
+    longdesc: 'A replica further behind is not readable (reader_attribute 0) and, with evict_outdated_slaves, fails its monitor.',
+    default: 3600,
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  evict_outdated_slaves: boolean({
+    shortdesc: 'Stop replicas that lag too far',
+    longdesc: 'A replica lagging more than max_slave_lag, or whose lag is unknown, fails its monitor.',
+    default: false,
+    reloadable: true,
+    monitorOnly: true,
+  }),
+  reader_attribute: string({
+    shortdesc: 'Node attribute marking readable instances',
+    longdesc: 'Transient node attribute set to 1 where the instance may serve reads, 0 elsewhere.',
+    default: 'readable',
+    unique: true,
+    monitorOnly: true,
+  }),
+} as const;
+
+export type MysqlParameters = typeof mysqlParameters;
+export type MysqlValues = ParameterValues<MysqlParameters>;

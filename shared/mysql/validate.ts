@@ -1,0 +1,56 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import type { ActionContext, ValidationScope } from '../ocf/agent.ts';
+import { ConfigurationError, InstalledError, PermissionError } from '../ocf/errors.ts';
+import { splitWords } from '../ocf/words.ts';
+import { accountCan, statOrUndefined } from '../process/access.ts';
+import { findAccount, findGroup } from '../process/users.ts';
+import type { MysqlParameters } from './parameters.ts';
+
+const TABLE = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$]+)?$/;
+
+/** Value checks (level 0), then this node's environment (level 10): binary, config, account, datadir. */
+export async function validate(ctx: ActionContext<MysqlParameters>, scope: ValidationScope): Promise<void> {
+  const p = ctx.params;
+  for (const name of ['binary', 'datadir', 'pid', 'socket', 'log'] as const) {
+    if (!isAbsolute(p[name])) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
+  }
+  if (!TABLE.test(p.test_table)) {
+    throw new ConfigurationError(`parameter test_table expects database.table (letters, digits, _ and $), got ${JSON.stringify(p.test_table)}`);
+  }
+  try {
+    splitWords(p.additional_parameters);
+  } catch (error) {
+    throw new ConfigurationError(`parameter additional_parameters: ${(error as Error).message}`, { cause: error });
+  }
+  if (p.replication_port < 1 || p.replication_port > 65535) {
+    throw new ConfigurationError(`parameter replication_port expects a TCP port (1-65535), got ${p.replication_port}`);
+  }
+  if (scope === 'parameters') return;
+
+  try {
+    accessSync(p.binary, constants.X_OK);
+  } catch {
+    throw new InstalledError(`binary ${p.binary} is not installed or not executable`);
+  }
+  if (!existsSync(p.config)) throw new InstalledError(`config file ${p.config} does not exist`);
+  const account = findAccount(p.user);
+  if (!account) throw new InstalledError(`user ${p.user} does not exist`);
+  if (!findGroup(p.group)) throw new InstalledError(`group ${p.group} does not exist`);
+  if (p.client_option_file && !existsSync(p.client_option_file)) {
+    throw new InstalledError(`client_option_file ${p.client_option_file} does not exist`);
+  }
+  const datadir = statOrUndefined(p.datadir);
+  if (!datadir) {
+    if (!p.enable_creation) throw new InstalledError(`datadir ${p.datadir} does not exist (set enable_creation=true to create it)`);
+    if (!existsSync(dirname(p.datadir))) throw new InstalledError(`parent of datadir ${p.datadir} does not exist`);
+  } else if (!datadir.isDirectory()) {
+    throw new InstalledError(`datadir ${p.datadir} is not a directory`);
+  } else if (!accountCan(account, datadir, 'write') || !accountCan(account, datadir, 'execute')) {
+    throw new PermissionError(`datadir ${p.datadir} is not writable by user ${p.user}`);
+  }
+  const logDir = statOrUndefined(dirname(p.log));
+  if (!logDir?.isDirectory()) throw new InstalledError(`directory of log ${p.log} does not exist`);
+  const log = statOrUndefined(p.log);
+  if (log && !log.isFile()) throw new InstalledError(`log ${p.log} is not a regular file`);
+}

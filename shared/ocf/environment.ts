@@ -1,0 +1,71 @@
+/**
+ * The OCF environment Pacemaker (or ocf-tester, crm_resource, a person) sets, read once.
+ * Absent values get the defaults ocf-shellfuncs uses.
+ */
+export interface OcfEnvironment {
+  readonly root: string;
+  readonly instance: string;
+  readonly type: string | undefined;
+  readonly provider: string | undefined;
+  /** OCF version the caller speaks; undefined when it does not say (ocf-tester, ocft, old tools). */
+  readonly raVersion: { readonly major: number; readonly minor: number } | undefined;
+  /** Operation timeout in ms (`OCF_RESKEY_CRM_meta_timeout`), if given. */
+  readonly timeoutMs: number | undefined;
+  /** Monitor interval in ms; 0 or absent means a probe. */
+  readonly intervalMs: number;
+  readonly checkLevel: number | undefined;
+  readonly exitReasonPrefix: string;
+  /** `OCF_RESKEY_<name>` values, names without the prefix, CRM_meta_* excluded. */
+  readonly reskeys: ReadonlyMap<string, string>;
+  /** `OCF_RESKEY_CRM_meta_<name>` values. */
+  readonly meta: ReadonlyMap<string, string>;
+  readonly vars: NodeJS.ProcessEnv;
+}
+
+function integerOf(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number.parseInt(text, 10);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+export function readEnvironment(vars: NodeJS.ProcessEnv = process.env): OcfEnvironment {
+  const reskeys = new Map<string, string>();
+  const meta = new Map<string, string>();
+  for (const [key, value] of Object.entries(vars)) {
+    if (value === undefined || !key.startsWith('OCF_RESKEY_')) continue;
+    const name = key.slice('OCF_RESKEY_'.length);
+    if (name.startsWith('CRM_meta_')) meta.set(name.slice('CRM_meta_'.length), value);
+    else reskeys.set(name, value);
+  }
+  const major = integerOf(vars.OCF_RA_VERSION_MAJOR);
+  const minor = integerOf(vars.OCF_RA_VERSION_MINOR);
+  return {
+    root: vars.OCF_ROOT || '/usr/lib/ocf',
+    instance: vars.OCF_RESOURCE_INSTANCE || 'default',
+    type: vars.OCF_RESOURCE_TYPE,
+    provider: vars.OCF_RESOURCE_PROVIDER,
+    raVersion: major === undefined ? undefined : { major, minor: minor ?? 0 },
+    timeoutMs: integerOf(meta.get('timeout')),
+    intervalMs: integerOf(meta.get('interval')) ?? 0,
+    checkLevel: integerOf(vars.OCF_CHECK_LEVEL),
+    exitReasonPrefix: vars.OCF_EXIT_REASON_PREFIX ?? 'ocf-exit-reason:',
+    reskeys,
+    meta,
+    vars,
+  };
+}
+
+/** Does the caller understand OCF 1.1 meta-data (Pacemaker ≥ 2.1 says so)? */
+export function speaksOcf11(env: OcfEnvironment): boolean {
+  const v = env.raVersion;
+  return v !== undefined && (v.major > 1 || (v.major === 1 && v.minor >= 1));
+}
+
+/** A monitor with no interval is a probe: it must answer for this node only and be quiet about absence. */
+export function isProbe(env: OcfEnvironment, action: string): boolean {
+  return action === 'monitor' && env.intervalMs === 0;
+}
+
+export function isTrue(text: string | undefined): boolean {
+  return text !== undefined && /^(1|true|yes|on|y)$/i.test(text.trim());
+}

@@ -1,0 +1,149 @@
+import { basename } from 'node:path';
+import type { ActionContext, ActionDeclaration, ActionName, Agent, Outcome, ValidationScope } from './agent.ts';
+import { Deadline } from './deadline.ts';
+import { isProbe, readEnvironment, speaksOcf11, type OcfEnvironment } from './environment.ts';
+import { OcfError, UnimplementedError } from './errors.ts';
+import { OCF, ocfName, type OcfCode } from './exit-codes.ts';
+import { Logger, logTargets } from './log.ts';
+import { metadata } from './metadata.ts';
+import type { ParameterTable } from './parameters.ts';
+import { assertNoProblems, readParameters } from './read-parameters.ts';
+import { usage } from './usage.ts';
+
+const HELP = new Set(['usage', 'help', '--help', '-h']);
+
+/** Validation before each action unless the declaration says otherwise. */
+function defaultScope(action: string, env: OcfEnvironment): ValidationScope | 'none' {
+  switch (action) {
+    case 'stop':
+      // A failed stop means fencing: stop needs only what stopping needs.
+      return 'none';
+    case 'monitor':
+    case 'notify':
+    case 'reload-agent':
+      return 'parameters';
+    case 'validate-all':
+      // Level 0 checks the values alone; unset or higher also checks this node's environment.
+      return env.checkLevel === 0 ? 'parameters' : 'local';
+    default:
+      return 'local';
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' | ').trim();
+}
+
+interface Result {
+  readonly code: OcfCode;
+  readonly reason: string | undefined;
+  readonly note: string | undefined;
+}
+
+function fromOutcome(outcome: Outcome): Result {
+  return typeof outcome === 'number'
+    ? { code: outcome, reason: undefined, note: undefined }
+    : { code: outcome.code, reason: outcome.reason, note: outcome.note };
+}
+
+/**
+ * Owns the OCF protocol: meta-data and usage first, then typed parameters, validation, the action.
+ * The only place that exits the process.
+ */
+export async function run<P extends ParameterTable>(
+  agent: Agent<P>,
+  argv: readonly string[] = process.argv,
+  vars: NodeJS.ProcessEnv = process.env,
+): Promise<never> {
+  const action = argv[2] ?? '';
+  const program = basename(argv[1] ?? agent.name);
+  const env = readEnvironment(vars);
+
+  if (action === 'meta-data') {
+    process.stdout.write(metadata(agent, speaksOcf11(env) ? '1.1' : '1.0'));
+    return exit(OCF.SUCCESS);
+  }
+  if (HELP.has(action)) {
+    process.stdout.write(usage(agent, program));
+    return exit(OCF.SUCCESS);
+  }
+
+  const terminal = process.stdin.isTTY === true;
+  const log = new Logger(`${agent.name}(${env.instance})[${process.pid}]`, logTargets(vars, terminal));
+  const result = await perform(agent, action === 'status' ? 'monitor' : action, env, log, program);
+
+  if (result.reason !== undefined) {
+    const reason = oneLine(log.redact(result.reason));
+    process.stderr.write(`${env.exitReasonPrefix}${reason}\n`);
+    if (!terminal) log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
+  }
+  if (terminal) {
+    const why = result.reason ?? result.note;
+    const ms = Math.round(performance.now());
+    process.stderr.write(`${action}: ${result.code} ${ocfName(result.code)}${why ? ` - ${log.redact(oneLine(why))}` : ''} (${ms} ms)\n`);
+  }
+  await log.flush();
+  return exit(result.code);
+}
+
+async function perform<P extends ParameterTable>(
+  agent: Agent<P>,
+  action: string,
+  env: OcfEnvironment,
+  log: Logger,
+  program: string,
+): Promise<Result> {
+  if (action === '') {
+    process.stderr.write(usage(agent, program));
+    return { code: OCF.ERR_ARGS, reason: 'no action given', note: undefined };
+  }
+  const declared: ActionDeclaration<P> | undefined =
+    action === 'validate-all' ? undefined : agent.actions[action as ActionName];
+  if (action !== 'validate-all' && declared === undefined) {
+    return { code: OCF.ERR_UNIMPLEMENTED, reason: `action ${action} is not implemented by ${agent.name}`, note: undefined };
+  }
+  const timeoutMs = env.timeoutMs ?? (declared?.timeout ?? agent.validateTimeout ?? 20) * 1000;
+  const deadline = Deadline.forOperation(timeoutMs);
+  try {
+    const reading = readParameters(agent, env.reskeys);
+    for (const secret of reading.secrets) log.addSecret(secret);
+    for (const name of reading.unknown) {
+      if (!name.startsWith('crm_')) log.debug(`ignoring unknown parameter ${name}`);
+    }
+    if (action === 'stop') {
+      // Stop goes on past values only monitor reads; anything else it needs must be valid.
+      for (const [name, problem] of reading.problems) {
+        if (agent.parameters[name]?.monitorOnly) log.warn(`${problem}; stop proceeds without it`);
+        else assertNoProblems(new Map([[name, problem]]));
+      }
+    } else {
+      assertNoProblems(reading.problems);
+    }
+    const ctx: ActionContext<P> = {
+      action,
+      params: reading.values,
+      env,
+      deadline,
+      log,
+      probe: isProbe(env, action),
+      depth: env.checkLevel ?? 0,
+    };
+    const scope = declared?.validate ?? defaultScope(action, env);
+    if (scope !== 'none') await agent.validate(ctx, scope);
+    if (declared === undefined) return { code: OCF.SUCCESS, reason: undefined, note: 'configuration is valid' };
+    return fromOutcome(await declared.run(ctx));
+  } catch (error) {
+    if (error instanceof OcfError) {
+      if (error instanceof UnimplementedError) return { code: error.code, reason: error.message, note: undefined };
+      if (error.cause !== undefined) log.debug(`${error.message}: caused by ${String(error.cause)}`);
+      return { code: error.code, reason: error.message, note: undefined };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    log.debug(error instanceof Error && error.stack ? error.stack : message);
+    return { code: OCF.ERR_GENERIC, reason: `unexpected failure in ${action}: ${message}`, note: undefined };
+  }
+}
+
+function exit(code: OcfCode): never {
+  process.exit(code);
+}

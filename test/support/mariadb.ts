@@ -1,0 +1,169 @@
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { findAccount } from '../../shared/process/users.ts';
+
+const run = promisify(execFile);
+
+export const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find(existsSync) ?? '/usr/sbin/mariadbd';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Where one private instance lives: the agent's parameters point here, never at the system's server. */
+export interface InstanceLayout {
+  readonly dir: string;
+  readonly datadir: string;
+  readonly socket: string;
+  readonly pid: string;
+  readonly log: string;
+  readonly config: string;
+  readonly port: number;
+  /** The agent parameters for this instance. */
+  readonly params: Record<string, string>;
+  remove(): void;
+}
+
+function mysqlAccount(): { uid: number; gid: number } {
+  const account = findAccount('mysql');
+  if (!account) throw new Error('the mysql account is missing: install mariadb-server');
+  return { uid: account.uid, gid: account.gid };
+}
+
+let template: string | undefined;
+
+/** A datadir initialised once per run with mariadb-install-db, copied for each instance (seconds saved per test). */
+async function templateDatadir(): Promise<string> {
+  if (template) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'tsha-template-'));
+  chmodSync(dir, 0o755);
+  const datadir = join(dir, 'data');
+  await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'], { timeout: 120_000 });
+  template = datadir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return datadir;
+}
+
+/**
+ * A private instance layout on a free port, in a private directory: datadir (initialised unless
+ * `empty`), config, and where socket, pid file and log go.
+ */
+export async function instanceLayout(options: { empty?: boolean; config?: string } = {}): Promise<InstanceLayout> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsha-mysql-'));
+  chmodSync(dir, 0o755);
+  const { uid, gid } = mysqlAccount();
+  const datadir = join(dir, 'data');
+  if (options.empty) {
+    // enable_creation makes it
+  } else {
+    cpSync(await templateDatadir(), datadir, { recursive: true, preserveTimestamps: true });
+    await run('chown', ['-R', `${uid}:${gid}`, datadir]);
+  }
+  const run_ = join(dir, 'run');
+  mkdirSync(run_, { mode: 0o755 });
+  chownSync(run_, uid, gid);
+  const port = await freePort();
+  const config = join(dir, 'my.cnf');
+  writeFileSync(config, options.config ?? [
+    '[mysqld]',
+    `port = ${port}`,
+    'bind-address = 127.0.0.1',
+    'skip-name-resolve',
+    'innodb_buffer_pool_size = 16M',
+    'innodb_log_file_size = 8M',
+    'performance_schema = OFF',
+    'max_connections = 20',
+    '',
+  ].join('\n'));
+  const layout = {
+    dir,
+    datadir,
+    socket: join(run_, 'mysqld.sock'),
+    pid: join(run_, 'mysqld.pid'),
+    log: join(dir, 'error.log'),
+    config,
+    port,
+  };
+  return {
+    ...layout,
+    params: {
+      binary: MARIADBD,
+      config: layout.config,
+      datadir: layout.datadir,
+      socket: layout.socket,
+      pid: layout.pid,
+      log: layout.log,
+      user: 'mysql',
+      group: 'mysql',
+    },
+    remove() {
+      stopByPidFile(layout.pid);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Test clean-up: whatever still runs from this layout is killed outright. */
+export function stopByPidFile(pidFile: string): void {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (pid > 1) {
+      process.kill(pid, 'SIGCONT');
+      process.kill(pid, 'SIGKILL');
+    }
+  } catch {
+    // nothing there
+  }
+}
+
+/** Runs SQL through the Debian client as root over the socket (test set-up only, never in the agents). */
+export async function sql(socket: string, statement: string): Promise<string> {
+  const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-N', '-B', '-e', statement], { timeout: 30_000 });
+  return stdout.trim();
+}
+
+/** A server started by the harness itself (not through the agent), for tests of the SQL layer. */
+export interface RunningServer {
+  readonly label: string;
+  readonly socket: string | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly rootPassword: string | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startLocalServer(): Promise<RunningServer> {
+  const layout = await instanceLayout();
+  const { uid, gid } = mysqlAccount();
+  const child = spawn(MARIADBD, [
+    `--defaults-file=${layout.config}`, `--datadir=${layout.datadir}`, `--socket=${layout.socket}`,
+    `--pid-file=${layout.pid}`, `--log-error=${layout.log}`, '--user=mysql',
+  ], { uid, gid, detached: true, stdio: 'ignore' });
+  child.unref();
+  const until = Date.now() + 60_000;
+  while (!existsSync(layout.socket)) {
+    if (Date.now() > until || child.exitCode !== null) throw new Error(`mariadbd did not start: ${readFileSync(layout.log, 'utf8').slice(-800)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    label: `MariaDB (Debian package, ${MARIADBD})`,
+    socket: layout.socket,
+    host: '127.0.0.1',
+    port: layout.port,
+    rootPassword: undefined,
+    async stop() {
+      layout.remove();
+    },
+  };
+}
