@@ -143,4 +143,5 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced by test/run for its functions; run directly, it installs.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

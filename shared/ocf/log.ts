@@ -60,6 +60,11 @@ export class Logger {
     this.targets = targets;
   }
 
+  /** Does anything besides stderr receive log lines? */
+  get persistent(): boolean {
+    return this.targets.file !== undefined || this.targets.facility !== undefined;
+  }
+
   /** Values that must never be written anywhere. */
   addSecret(value: string | undefined): void {
     if (value !== undefined && value.length > 0) this.#secrets.add(value);

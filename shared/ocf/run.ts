@@ -75,7 +75,8 @@ export async function run<P extends ParameterTable>(
   if (result.reason !== undefined) {
     const reason = oneLine(log.redact(result.reason));
     process.stderr.write(`${env.exitReasonPrefix}${reason}\n`);
-    if (!terminal) log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
+    // Also logged, unless the log is stderr, which already has the line.
+    if (!terminal && log.persistent) log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
   }
   if (terminal) {
     const why = result.reason ?? result.note;
