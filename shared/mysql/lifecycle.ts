@@ -7,11 +7,11 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
 import { spawnDaemon } from '../process/daemon.ts';
 import { sizeOf, tellingLines } from '../process/log-tail.ts';
-import { readPid } from '../process/pid-file.ts';
-import { readProcess } from '../process/proc.ts';
+import { inspectPidFile } from '../process/pid-file.ts';
+import type { ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount, findGroup, type Account } from '../process/users.ts';
-import { findInstanceServers, isSafeWrapper, safeParent } from './instance.ts';
+import { findInstanceServers, isSafeWrapper, isServerProcess, safeParent } from './instance.ts';
 import type { MysqlParameters, MysqlValues } from './parameters.ts';
 import { serverStatus } from './status.ts';
 
@@ -131,18 +131,19 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
  */
 export async function stop(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
   const { params: p, deadline, log } = ctx;
+  const isServer = (proc: ProcessInfo) => isServerProcess(proc, p.binary);
   const servers = findInstanceServers(p);
-  const pid = readPid(p.pid);
-  if (typeof pid === 'number' && !servers.some((s) => s.pid === pid)) {
-    // A server started outside tsha may not name its pid file on its command line.
-    const named = readProcess(pid);
-    if (named && named.state !== 'Z' && named.argv.some((a) => /mysqld|mariadbd/.test(basename(a)))) servers.push(named);
+  // A server started outside tsha may not name its pid file on its command line.
+  const named = inspectPidFile(p.pid, isServer);
+  if (named.kind === 'running' && !servers.some((s) => s.pid === named.pid)) servers.push(named.process);
+  let how = 'not running';
+  if (servers.length > 0) {
+    const wrappers = servers.map(safeParent).filter((w) => w !== undefined);
+    const { killed } = await terminate([...wrappers, ...servers], { deadline, log, what: 'mysqld' });
+    how = killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly';
+    log.info(`mysqld (pid ${servers.map((s) => s.pid).join(', ')}) ${how}`);
   }
-  if (servers.length === 0) return { code: OCF.SUCCESS, note: 'not running' };
-  const wrappers = servers.map(safeParent).filter((w) => w !== undefined);
-  const { killed } = await terminate([...wrappers, ...servers], { deadline, log, what: 'mysqld' });
-  if (typeof pid === 'number' && !readProcess(pid)) rmSync(p.pid, { force: true });
-  const how = killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly';
-  log.info(`mysqld (pid ${servers.map((s) => s.pid).join(', ')}) ${how}`);
+  // A pid file whose process is gone (a crash, or the SIGKILL above) is left-over state: clean it up.
+  if (inspectPidFile(p.pid, isServer).kind === 'stale') rmSync(p.pid, { force: true });
   return { code: OCF.SUCCESS, note: how };
 }

@@ -151,6 +151,7 @@ describe('ocf:tsha:mysql as a plain resource, against MariaDB from Debian', () =
     expect(monitor.exitCode).toBe(OCF.ERR_GENERIC);
     expect(monitor.exitReason).toMatch(/without a clean shutdown/);
     expect((await mysql('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
+    expect(existsSync(layout.pid)).toBe(false);
     expect((await mysql('start', layout.params, { OCF_RESKEY_CRM_meta_timeout: '120000' })).exitCode).toBe(OCF.SUCCESS);
     expect((await mysql('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
   });
