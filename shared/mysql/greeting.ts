@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import { monotonicMs } from '../ocf/clock.ts';
 
 /**
  * The first packet a MySQL/MariaDB server sends on a new connection: its handshake (with the server
@@ -39,7 +40,7 @@ export function parseGreeting(packet: Buffer): Greeting {
 
 /** Reads the greeting within `timeoutMs`; never throws. */
 export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Greeting> {
-  const started = performance.now();
+  const started = monotonicMs();
   return new Promise((resolve) => {
     let socket: Socket | undefined;
     let received = Buffer.alloc(0);
@@ -48,7 +49,7 @@ export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Gre
       socket?.destroy();
       resolve(g);
     };
-    const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(performance.now() - started) }), timeoutMs);
+    const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(monotonicMs() - started) }), timeoutMs);
     socket = 'socketPath' in endpoint
       ? createConnection({ path: endpoint.socketPath })
       : createConnection({ host: endpoint.host, port: endpoint.port });

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome } from '../ocf/agent.ts';
@@ -6,6 +5,7 @@ import { GenericError, InstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
 import { spawnDaemon } from '../process/daemon.ts';
+import { childProcess } from '../process/lazy.ts';
 import { sizeOf, tellingLines } from '../process/log-tail.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
 import type { ProcessInfo } from '../process/proc.ts';
@@ -63,7 +63,7 @@ async function initialiseDatadir(ctx: ActionContext<MysqlParameters>, account: A
     : [p.binary, [`--defaults-file=${p.config}`, `--datadir=${p.datadir}`, `--user=${p.user}`, '--initialize-insecure']];
   ctx.log.info(`initialising datadir ${p.datadir} with ${basename(file)}`);
   await new Promise<void>((resolve, reject) => {
-    execFile(file, args, { signal: ctx.deadline.signal, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
+    childProcess().execFile(file, args, { signal: ctx.deadline.signal, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
         const lines = stderr.split('\n').filter((l) => ERROR_LINE.test(l)).slice(-2).join(' | ');

@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { monotonicMs, sinceStartMs } from './clock.ts';
 import { DeadlineError } from './errors.ts';
 
 /**
@@ -10,7 +11,7 @@ export class Deadline {
   readonly totalMs: number;
   #signal: AbortSignal | undefined;
 
-  constructor(totalMs: number, now: number = performance.now()) {
+  constructor(totalMs: number, now: number = monotonicMs()) {
     this.totalMs = totalMs;
     this.#end = now + totalMs;
   }
@@ -19,13 +20,13 @@ export class Deadline {
    * The budget for an operation timeout: keep a margin (10 %, at least 500 ms, at most 5 s) for the
    * exit reason and clean-up, and count the time the process already spent starting.
    */
-  static forOperation(timeoutMs: number, elapsedMs: number = performance.now()): Deadline {
+  static forOperation(timeoutMs: number, elapsedMs: number = sinceStartMs()): Deadline {
     const margin = Math.min(5000, Math.max(500, timeoutMs * 0.1));
     return new Deadline(Math.max(0, timeoutMs - margin - elapsedMs));
   }
 
   remaining(): number {
-    return Math.max(0, this.#end - performance.now());
+    return Math.max(0, this.#end - monotonicMs());
   }
 
   expired(): boolean {
@@ -55,12 +56,12 @@ export class Deadline {
    * Never unbounded: the exit reason says what was awaited and for how long.
    */
   async until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, intervalMs = 100): Promise<T> {
-    const started = performance.now();
+    const started = monotonicMs();
     for (;;) {
       const result = await probe();
       if (result !== undefined) return result;
       if (this.remaining() <= 0) {
-        throw new DeadlineError(`timed out after ${Math.round(performance.now() - started)} ms waiting for ${what}`);
+        throw new DeadlineError(`timed out after ${Math.round(monotonicMs() - started)} ms waiting for ${what}`);
       }
       await this.sleep(Math.min(intervalMs, Math.max(1, this.remaining())));
     }

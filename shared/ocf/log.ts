@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { childProcess } from '../process/lazy.ts';
 
 export type LogLevel = 'err' | 'warning' | 'info' | 'debug';
 
@@ -118,7 +118,7 @@ export class Logger {
     if (lines.length === 0) return;
     await new Promise<void>((resolve) => {
       try {
-        const child = spawn('logger', ['--prio-prefix', '-t', this.tag], {
+        const child = childProcess().spawn('logger', ['--prio-prefix', '-t', this.tag], {
           stdio: ['pipe', 'ignore', 'ignore'],
           timeout: timeoutMs,
           env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' },

@@ -1,4 +1,6 @@
 import { basename } from 'node:path';
+import { isatty } from 'node:tty';
+import { sinceStartMs } from './clock.ts';
 import type { ActionContext, ActionDeclaration, ActionName, Agent, Outcome, ValidationScope } from './agent.ts';
 import { Deadline } from './deadline.ts';
 import { isProbe, readEnvironment, speaksOcf11, type OcfEnvironment } from './environment.ts';
@@ -31,7 +33,7 @@ function defaultScope(action: string, env: OcfEnvironment): ValidationScope | 'n
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' | ').trim();
+  return text.trim().replace(/\s*\n\s*/g, ' | ');
 }
 
 interface Result {
@@ -68,7 +70,8 @@ export async function run<P extends ParameterTable>(
     return exit(OCF.SUCCESS);
   }
 
-  const terminal = process.stdin.isTTY === true;
+  // isatty, not process.stdin.isTTY: touching process.stdin builds a stream (milliseconds per call).
+  const terminal = isatty(0);
   const log = new Logger(`${agent.name}(${env.instance})[${process.pid}]`, logTargets(vars, terminal));
   const result = await perform(agent, action === 'status' ? 'monitor' : action, env, log, program);
 
@@ -80,7 +83,7 @@ export async function run<P extends ParameterTable>(
   }
   if (terminal) {
     const why = result.reason ?? result.note;
-    const ms = Math.round(performance.now());
+    const ms = Math.round(sinceStartMs());
     process.stderr.write(`${action}: ${result.code} ${ocfName(result.code)}${why ? ` - ${log.redact(oneLine(why))}` : ''} (${ms} ms)\n`);
   }
   await log.flush();

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from './lazy.ts';
 import { closeSync, openSync } from 'node:fs';
 
 export interface DaemonOptions {
@@ -25,7 +25,7 @@ export interface Daemon {
 export async function spawnDaemon(o: DaemonOptions): Promise<Daemon> {
   const out = openSync(o.logFile, 'a', 0o640);
   try {
-    const child = spawn(o.file, o.args, {
+    const child = childProcess().spawn(o.file, o.args, {
       detached: true,
       stdio: ['ignore', out, out],
       cwd: o.cwd ?? '/',

@@ -1,3 +1,4 @@
+import { monotonicMs } from '../ocf/clock.ts';
 import type { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import type { Logger } from '../ocf/log.ts';
@@ -31,9 +32,9 @@ export async function terminate(processes: readonly ProcessInfo[], o: TerminateO
     // A stopped (SIGSTOP) process only acts on SIGTERM once continued.
     signal(p.pid, 'SIGCONT');
   }
-  const graceEnd = performance.now() + Math.max(0, o.deadline.remaining() - reserve);
-  while (left.length > 0 && performance.now() < graceEnd) {
-    await o.deadline.sleep(Math.min(100, graceEnd - performance.now()));
+  const graceEnd = monotonicMs() + Math.max(0, o.deadline.remaining() - reserve);
+  while (left.length > 0 && monotonicMs() < graceEnd) {
+    await o.deadline.sleep(Math.min(100, graceEnd - monotonicMs()));
     left = left.filter(stillThere);
   }
   if (left.length === 0) return { killed: false };

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from './lazy.ts';
 import { readFileSync } from 'node:fs';
 
 export interface Account {
@@ -27,7 +27,7 @@ function fromFile(path: string, name: string): string[] | undefined {
 
 /** getent answers for NSS sources beyond the files (LDAP, sssd); asked only when the files do not know the name. */
 function fromNss(database: 'passwd' | 'group', name: string): string[] | undefined {
-  const r = spawnSync('getent', [database, name], { encoding: 'utf8', timeout: 2000, env: { PATH: '/usr/bin:/bin' } });
+  const r = childProcess().spawnSync('getent', [database, name], { encoding: 'utf8', timeout: 2000, env: { PATH: '/usr/bin:/bin' } });
   return r.status === 0 ? r.stdout.trim().split(':') : undefined;
 }
 
