@@ -21,7 +21,20 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
         },
       },
+      {
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // Real Pacemaker clusters in namespaces: one lab at a time.
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          globalSetup: ['test/support/global-setup.ts'],
+        },
+      },
     ],
+    // Servers and clusters are timing-sensitive on two cores: one test file at a time, everywhere.
+    maxWorkers: 1,
     reporters: ['default'],
   },
 });

@@ -93,6 +93,7 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
   }
   ensureDirectory(dirname(p.pid), account.uid, gid);
   ensureDirectory(dirname(p.socket), account.uid, gid);
+  ensureDirectory(dirname(p.log), account.uid, gid);
   ensureLog(p.log, account.uid, gid);
   const logOffset = sizeOf(p.log);
 

@@ -1,5 +1,21 @@
 import { readFileSync } from 'node:fs';
 
+/** Cuts a # comment that starts outside quotes, as the MySQL option file reader does (remove_end_comment). */
+function withoutEndComment(line: string): string {
+  let quote: string | undefined;
+  let escaped = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if ((c === '"' || c === "'") && !escaped) {
+      if (quote === undefined) quote = c;
+      else if (quote === c) quote = undefined;
+    }
+    if (quote === undefined && c === '#') return line.slice(0, i);
+    escaped = quote !== undefined && c === '\\' && !escaped;
+  }
+  return line;
+}
+
 /**
  * Reads a MySQL option file (the my.cnf format: [group] then key = value). Lets passwords live in a
  * root-only file instead of the CIB, where every node's cib.xml and `crm configure show` would show them.
@@ -8,7 +24,7 @@ export function readOptionFile(path: string): Map<string, Map<string, string>> {
   const groups = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;
   for (const raw of readFileSync(path, 'utf8').split('\n')) {
-    const line = raw.trim();
+    const line = withoutEndComment(raw).trim();
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
     const group = /^\[([^\]]+)\]$/.exec(line);
     if (group) {

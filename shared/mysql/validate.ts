@@ -49,8 +49,10 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   } else if (!accountCan(account, datadir, 'write') || !accountCan(account, datadir, 'execute')) {
     throw new PermissionError(`datadir ${p.datadir} is not writable by user ${p.user}`);
   }
-  const logDir = statOrUndefined(dirname(p.log));
-  if (!logDir?.isDirectory()) throw new InstalledError(`directory of log ${p.log} does not exist`);
+  // start creates the log's folder (Debian's mariadb-server logs to the journal and has none).
+  if (!statOrUndefined(dirname(p.log))?.isDirectory() && !statOrUndefined(dirname(dirname(p.log)))?.isDirectory()) {
+    throw new InstalledError(`neither the folder of log ${p.log} nor its parent exists`);
+  }
   const log = statOrUndefined(p.log);
   if (log && !log.isFile()) throw new InstalledError(`log ${p.log} is not a regular file`);
 }

@@ -1,0 +1,49 @@
+/** Clients of the lab VIP, run in the lab's client namespace, and what their output says. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lab } from './lab.ts';
+
+const WRITER = join(dirname(fileURLToPath(import.meta.url)), 'writer.ts');
+
+export interface ClientRun {
+  readonly child: ChildProcess;
+  readonly lines: string[];
+  readonly done: Promise<void>;
+}
+
+/** Starts the writer (rows through the VIP) or the probe (does the VIP answer) for `seconds`. */
+export function startClient(lab: Lab, mode: 'write' | 'probe', seconds: number, firstId = 1): ClientRun {
+  const args = mode === 'probe' ? [WRITER, '--probe', lab.vip, String(seconds)] : [WRITER, lab.vip, String(seconds), String(firstId)];
+  const child = spawn('ip', ['netns', 'exec', lab.ns('cl'), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    const parts = (partial + d.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
+  });
+  const done = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return { child, lines, done };
+}
+
+/** Acknowledged row ids. */
+export function acknowledged(run: ClientRun): number[] {
+  return run.lines.filter((l) => l.startsWith('ack ')).map((l) => Number(l.split(' ')[1]));
+}
+
+/**
+ * Seconds from `since` (epoch ms) to the first success after the outage that followed it: the first
+ * "ack" (writer) or "up" (probe) after the first failure.
+ */
+export function recoverySeconds(run: ClientRun, since: number): number | undefined {
+  let failedAt: number | undefined;
+  for (const line of run.lines) {
+    const [kind, a, b] = line.split(' ');
+    const at = Number(kind === 'ack' ? b : a);
+    if (at < since) continue;
+    if ((kind === 'err' || kind === 'down') && failedAt === undefined) failedAt = at;
+    if ((kind === 'ack' || kind === 'up') && failedAt !== undefined) return (at - since) / 1000;
+  }
+  return undefined;
+}
