@@ -2,7 +2,8 @@
 # Installs tsha's OCF agents under $DESTDIR$OCF_ROOT/resource.d/tsha/, with a Node.js >= 22 runtime.
 #
 #   ./install.sh               build (npm ci + esbuild) if needed, install agents (and Node 22 if the system's is older)
-#   ./install.sh --demo        the same, then show ocf:tsha:mysql managing a private MariaDB
+#   ./install.sh --demo [--keep]  the same, then a 2-node Pacemaker lab: MySQL + VIP, a crash, the failover
+#   ./install.sh --demo-agent  the same, then ocf:tsha:mysql driven by hand against a private MariaDB
 #   ./install.sh --runtime     only make sure the Node 22 runtime is there; print its path
 #   ./install.sh --uninstall   remove exactly what an earlier install wrote (its manifest says what)
 #
@@ -128,7 +129,15 @@ main() {
     --runtime) ensure_runtime ;;
     --demo)
       local node
-      apt_install mariadb-server resource-agents
+      apt_install mariadb-server mariadb-client resource-agents pacemaker corosync crmsh pacemaker-cli-utils iproute2
+      node=$(ensure_runtime)
+      build "$node"
+      install_agents "$node"
+      shift
+      PATH="$(dirname "$node"):$PATH" "$node" "$here/test/lab/demo.ts" "$@" ;;
+    --demo-agent)
+      local node
+      apt_install mariadb-server resource-agents bsdutils
       node=$(ensure_runtime)
       build "$node"
       install_agents "$node"
@@ -138,7 +147,7 @@ main() {
       node=$(ensure_runtime)
       build "$node"
       install_agents "$node" ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 }

@@ -430,7 +430,11 @@ export function parseStatus(xml: string): ClusterStatus {
 
 /** Where a resource (primitive id, also inside groups and clones) is started, by node. */
 export function runningOn(s: ClusterStatus, id: string, role?: string): string[] {
-  return s.resources.filter((r) => (r.id === id || r.id.startsWith(`${id}:`)) && r.role !== 'Stopped' && (!role || r.role === role)).flatMap((r) => r.nodes);
+  // Starting, Stopping, Migrating are transitions, not places where it runs.
+  const running = new Set(['Started', 'Promoted', 'Unpromoted', 'Master', 'Slave']);
+  return s.resources
+    .filter((r) => (r.id === id || r.id.startsWith(`${id}:`)) && running.has(r.role) && !r.failed && (!role || r.role === role))
+    .flatMap((r) => r.nodes);
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
