@@ -99,3 +99,23 @@ describe('the same 2-node lab without fencing', () => {
     expect((await vipHolders(lab)).sort()).toEqual([...lab.names].sort());
   });
 });
+
+describe('a 3-node lab with fencing', () => {
+  const lab = new Lab({ nodes: 3, stonith: true });
+
+  beforeAll(async () => {
+    await lab.up();
+    await lab.loadCrm(dummyGroupCrm(lab));
+  });
+  afterAll(() => lab.release());
+
+  it('forms with every node online, and a crashed node is fenced while the other two keep quorum and the group', async () => {
+    const active = await groupUp(lab);
+    await lab.crash(active);
+    const rest = lab.names.filter((n) => n !== active);
+    const s = await lab.waitUntil('the group on a survivor', 60_000, (s) => rest.includes(runningOn(s, 'vip')[0] ?? ''), rest[0]);
+    expect([...s.online].sort()).toEqual([...rest].sort());
+    expect(fenceHistory(lab).some((f) => f.action === 'off' && f.target === active && f.result === 'ok')).toBe(true);
+    expect(await vipHolders(lab)).toEqual(runningOn(s, 'vip'));
+  });
+});
