@@ -120,6 +120,8 @@ uninstall() {
     say "removed $DESTDIR$path"
   done <"$manifest"
   rm -f "$manifest"
+  # The agents' V8 code caches (regenerated on demand).
+  [ -z "$DESTDIR" ] && rm -rf /var/cache/tsha
   rmdir "$provider_dir" "$DESTDIR$TSHA_HOME" 2>/dev/null || true
 }
 

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { instanceLayout, sql, type InstanceLayout } from '../support/mariadb.ts';
-import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
+import { pacemakerEnv, runAgent, TEST_CACHE_DIR } from '../support/run-agent.ts';
 
 const mysql = (action: string, params: Record<string, string>, extra: Record<string, string> = {}) =>
   runAgent('mysql', action, pacemakerEnv(params, extra));
@@ -75,6 +75,21 @@ describe('ocf:tsha:mysql as a plain resource, against MariaDB from Debian', () =
   it('monitor at depth 10 runs the test query and returns SUCCESS', async () => {
     const r = await mysql('monitor', layout.params, depth10);
     expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+  });
+
+  it('depth 10 keeps a root-only V8 code cache of the SQL driver, and ignores one that others could have written', async () => {
+    rmSync(TEST_CACHE_DIR, { recursive: true, force: true });
+    expect((await mysql('monitor', layout.params, depth10)).exitCode).toBe(OCF.SUCCESS);
+    const [file] = readdirSync(TEST_CACHE_DIR);
+    expect(file).toMatch(/^mysql2-[0-9a-f]{16}-v\d+\.\d+\.\d+\.v8cache$/);
+    expect(statSync(join(TEST_CACHE_DIR, file!)).mode & 0o777).toBe(0o600);
+    expect(statSync(TEST_CACHE_DIR).mode & 0o777).toBe(0o700);
+    // A cache anyone could have replaced is not loaded; the monitor still works and writes a fresh one.
+    writeFileSync(join(TEST_CACHE_DIR, file!), 'not a code cache');
+    chmodSync(join(TEST_CACHE_DIR, file!), 0o666);
+    expect((await mysql('monitor', layout.params, depth10)).exitCode).toBe(OCF.SUCCESS);
+    expect(statSync(join(TEST_CACHE_DIR, file!)).mode & 0o777).toBe(0o600);
+    expect((await mysql('monitor', layout.params, depth10)).exitCode).toBe(OCF.SUCCESS);
   });
 
   it('a probe on a running server returns SUCCESS', async () => {

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILT } from './paths.ts';
 
@@ -10,6 +11,8 @@ export interface AgentResult {
   readonly exitReason: string | undefined;
   readonly ms: number;
 }
+
+export const TEST_CACHE_DIR = join(tmpdir(), 'tsha-test-cache');
 
 /** The environment pacemaker-execd gives an agent, plus the resource's parameters. */
 export function pacemakerEnv(params: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {
@@ -26,6 +29,8 @@ export function pacemakerEnv(params: Record<string, string>, extra: Record<strin
     OCF_RESKEY_CRM_meta_timeout: '20000',
     HA_LOGFACILITY: 'none',
     HA_debug: '0',
+    // The agents' V8 code cache goes to a test folder, not the system's /var/cache/tsha.
+    TSHA_CACHE_DIR: TEST_CACHE_DIR,
   };
   for (const [k, v] of Object.entries(params)) env[`OCF_RESKEY_${k}`] = v;
   return { ...env, ...extra };

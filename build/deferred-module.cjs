@@ -1,0 +1,44 @@
+'use strict';
+// Loader for a module that travels inside an agent as a string (see bundle.mjs). It is compiled only
+// when first required, and its V8 code cache — taken at exit, so it holds the functions that actually
+// ran — is kept in a root-only folder, so later runs skip parsing and compiling (~40 ms for mysql2).
+const vm = require('node:vm');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const CODE = __CODE__;
+const CACHE_DIR = process.env.TSHA_CACHE_DIR || '/var/cache/tsha';
+const cacheFile = path.join(CACHE_DIR, `${__NAME__}-${__HASH__}-${process.version}.v8cache`);
+
+/** Only a cache that root owns and no one else can write is trusted. */
+function trustedCache() {
+  try {
+    const st = fs.statSync(cacheFile);
+    const dir = fs.statSync(CACHE_DIR);
+    if (st.uid !== 0 || dir.uid !== 0 || (st.mode & 0o022) !== 0 || (dir.mode & 0o022) !== 0) return undefined;
+    return fs.readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+}
+
+const cached = process.getuid && process.getuid() === 0 ? trustedCache() : undefined;
+const script = new vm.Script(`(function (module, exports, require) {${CODE}\n})`, {
+  filename: `${__NAME__}.js`,
+  ...(cached ? { cachedData: cached } : {}),
+});
+if ((!cached || script.cachedDataRejected) && process.getuid && process.getuid() === 0) {
+  process.once('exit', () => {
+    try {
+      fs.mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
+      const tmp = `${cacheFile}.${process.pid}`;
+      fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+      fs.renameSync(tmp, cacheFile);
+    } catch {
+      // No cache: the next run compiles again; nothing else changes.
+    }
+  });
+}
+const m = { exports: {} };
+script.runInThisContext()(m, m.exports, require);
+module.exports = m.exports;
