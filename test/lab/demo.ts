@@ -52,6 +52,13 @@ async function demo(): Promise<string> {
   return `failover: ${failover?.toFixed(2) ?? '?'} s, rows written ${acked.length}, rows found ${found}${lost > 0 ? ` (${lost} acknowledged rows missing)` : ''}`;
 }
 
+// Interrupted (Ctrl-C), the demo still leaves nothing behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void lab.down().finally(() => process.exit(130));
+  });
+}
+
 let summary: string;
 try {
   summary = await demo();
