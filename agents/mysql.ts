@@ -2,6 +2,7 @@ import { defineAgent } from '../shared/ocf/agent.ts';
 import { OCF } from '../shared/ocf/exit-codes.ts';
 import { start, stop } from '../shared/mysql/lifecycle.ts';
 import { monitor } from '../shared/mysql/monitor.ts';
+import { demote, notify, promote } from '../shared/mysql/promotable.ts';
 import { mysqlParameters } from '../shared/mysql/parameters.ts';
 import { validate } from '../shared/mysql/validate.ts';
 
@@ -19,7 +20,17 @@ export default defineAgent({
   actions: {
     start: { timeout: 120, run: start },
     stop: { timeout: 120, run: stop },
-    monitor: { timeout: 20, interval: 20, depth: 0, run: monitor, also: [{ timeout: 30, interval: 60, depth: 10 }] },
+    monitor: {
+      timeout: 20, interval: 20, depth: 0, run: monitor,
+      also: [
+        { timeout: 30, interval: 60, depth: 10 },
+        { timeout: 20, interval: 10, depth: 0, role: 'Promoted' },
+        { timeout: 20, interval: 30, depth: 0, role: 'Unpromoted' },
+      ],
+    },
+    promote: { timeout: 120, run: promote },
+    demote: { timeout: 120, run: demote },
+    notify: { timeout: 90, run: notify },
     // Monitor-only parameters are read on every call: taking new values needs no restart.
     'reload-agent': { timeout: 20, run: async () => OCF.SUCCESS },
   },

@@ -13,6 +13,7 @@ import { terminate } from '../process/terminate.ts';
 import { findAccount, findGroup, type Account } from '../process/users.ts';
 import { findInstanceServers, isSafeWrapper, isServerProcess, safeParent } from './instance.ts';
 import type { MysqlParameters, MysqlValues } from './parameters.ts';
+import { beforeStop, isPromotable, startAsReplica } from './promotable.ts';
 import { serverStatus } from './status.ts';
 
 const ERROR_LINE = /\[ERROR\]|error:/i;
@@ -29,7 +30,7 @@ function ensureLog(path: string, uid: number, gid: number): void {
   chownSync(path, uid, gid);
 }
 
-function serverArguments(p: MysqlValues): string[] {
+function serverArguments(p: MysqlValues, promotable: boolean): string[] {
   // --defaults-file must come first; the explicit paths below override whatever it says.
   return [
     `--defaults-file=${p.config}`,
@@ -38,6 +39,8 @@ function serverArguments(p: MysqlValues): string[] {
     `--socket=${p.socket}`,
     `--log-error=${p.log}`,
     `--user=${p.user}`,
+    // A promotable instance always starts as a replica: read-only, replication started by the agent.
+    ...(promotable ? ['--read-only', '--skip-slave-start'] : []),
     ...splitWords(p.additional_parameters),
   ];
 }
@@ -99,7 +102,8 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
 
   // mysqld_safe runs as root and switches itself; the server proper is started as its account directly.
   const asAccount = isSafeWrapper(p.binary) ? {} : { uid: account.uid, gid };
-  const daemon = await spawnDaemon({ file: p.binary, args: serverArguments(p), logFile: p.log, cwd: p.datadir, ...asAccount });
+  const promotable = isPromotable(ctx.env);
+  const daemon = await spawnDaemon({ file: p.binary, args: serverArguments(p, promotable), logFile: p.log, cwd: p.datadir, ...asAccount });
   log.info(`started ${basename(p.binary)} (pid ${daemon.pid})`);
 
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -123,6 +127,7 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
     }
     throw error;
   });
+  if (promotable) await startAsReplica(ctx);
   return { code: OCF.SUCCESS, note: `running (pid ${ready.process.pid}, ${ready.kind === 'serving' ? ready.version : 'saturated'})` };
 }
 
@@ -132,6 +137,7 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
  */
 export async function stop(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
   const { params: p, deadline, log } = ctx;
+  if (isPromotable(ctx.env)) await beforeStop(ctx);
   const isServer = (proc: ProcessInfo) => isServerProcess(proc, p.binary);
   const servers = findInstanceServers(p);
   // A server started outside tsha may not name its pid file on its command line.

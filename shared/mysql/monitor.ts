@@ -4,6 +4,7 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { connect, quoteTable, SqlError } from './client.ts';
 import { endpointOf, testCredentials } from './instance.ts';
 import type { MysqlParameters } from './parameters.ts';
+import { isPromotable, monitorRole } from './promotable.ts';
 import { serverStatus } from './status.ts';
 
 /** Cap on one SQL call at depth 10; the action deadline caps it further. */
@@ -25,15 +26,21 @@ export async function monitor(ctx: ActionContext<MysqlParameters>): Promise<Outc
   if (status.kind === 'saturated') {
     return { code: OCF.DEGRADED, reason: `mysqld (pid ${status.process.pid}) turns clients away: ${status.message}` };
   }
-  const running = `running (pid ${status.process.pid}, ${status.version})`;
-  if (ctx.depth < 10) return { code: OCF.SUCCESS, note: running };
+  let running = `running (pid ${status.process.pid}, ${status.version})`;
+  let code: typeof OCF.SUCCESS | typeof OCF.RUNNING_PROMOTED = OCF.SUCCESS;
+  if (isPromotable(ctx.env)) {
+    const role = await monitorRole(ctx);
+    if (typeof role !== 'number' && role.note) running += `; ${role.note}`;
+    code = (typeof role === 'number' ? role : role.code) === OCF.RUNNING_PROMOTED ? OCF.RUNNING_PROMOTED : OCF.SUCCESS;
+  }
+  if (ctx.depth < 10) return { code, note: running };
 
   const credentials = testCredentials(params, new Set(ctx.env.reskeys.keys()));
   let session;
   try {
     session = await connect(endpointOf(params), credentials, deadline, QUERY_CAP_MS);
     const rows = await session.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM ${quoteTable(params.test_table)}`, QUERY_CAP_MS);
-    return { code: OCF.SUCCESS, note: `${running}; ${params.test_table} has ${rows[0]?.n ?? 0} rows` };
+    return { code, note: `${running}; ${params.test_table} has ${rows[0]?.n ?? 0} rows` };
   } catch (error) {
     if (!(error instanceof SqlError)) throw error;
     if (error.errno === 1040) return { code: OCF.DEGRADED, reason: `mysqld turns clients away: ${error.message}` };

@@ -136,6 +136,11 @@ export const mysqlParameters = {
     default: '',
     monitorOnly: true,
   }),
+  semi_sync: boolean({
+    shortdesc: 'Semi-synchronous replication',
+    longdesc: 'Promotable clones: a commit on the primary is acknowledged only once a replica has it, so a crash of the primary loses no acknowledged write. With no replica connected the primary does not wait.',
+    default: false,
+  }),
   max_slave_lag: seconds({
     shortdesc: 'Maximum time a replica may lag',
     longdesc: 'A replica further behind is not readable (reader_attribute 0) and, with evict_outdated_slaves, fails its monitor.',

@@ -6,6 +6,7 @@ import { splitWords } from '../ocf/words.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { findAccount, findGroup } from '../process/users.ts';
 import type { MysqlParameters } from './parameters.ts';
+import { validatePromotable } from './promotable.ts';
 
 const TABLE = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$]+)?$/;
 
@@ -26,6 +27,7 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   if (p.replication_port < 1 || p.replication_port > 65535) {
     throw new ConfigurationError(`parameter replication_port expects a TCP port (1-65535), got ${p.replication_port}`);
   }
+  validatePromotable(ctx, scope);
   if (scope === 'parameters') return;
 
   try {

@@ -39,7 +39,7 @@ describe('running ocf:tsha:mysql by hand', () => {
     for (const flag of ['usage', '--help']) {
       const r = spawnSync(join(BUILT, 'mysql'), [flag], { encoding: 'utf8' });
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/usage: mysql \{start\|stop\|monitor\|reload-agent\|validate-all\|meta-data\|usage\}/);
+      expect(r.stdout).toMatch(/usage: mysql \{start\|stop\|monitor\|promote\|demote\|notify\|reload-agent\|validate-all\|meta-data\|usage\}/);
       expect(r.stdout).toMatch(/datadir\s+MySQL data directory \(string, default \/var\/lib\/mysql\)/);
       expect(r.stdout).toMatch(/max_slave_lag\s+.*\(seconds, default 3600\)/);
     }

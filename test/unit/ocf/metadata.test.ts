@@ -53,7 +53,7 @@ describe('OCF 1.0 meta-data (ocf-tester, ocft)', () => {
   });
 
   it('still lists the actions the DTD knows', () => {
-    expect(attributeValues(mysql10, '//action/@name')).toEqual(['start', 'stop', 'monitor', 'monitor', 'validate-all', 'meta-data']);
+    expect(attributeValues(mysql10, '//action/@name')).toEqual(['start', 'stop', 'monitor', 'monitor', 'monitor', 'monitor', 'promote', 'demote', 'notify', 'validate-all', 'meta-data']);
   });
 });
 

@@ -9,7 +9,7 @@ describe('usage', () => {
   const lines = text.split('\n');
 
   it('starts with the program and every action, each once, then usage', () => {
-    expect(lines[0]).toBe('usage: mysql {start|stop|monitor|reload-agent|validate-all|meta-data|usage}');
+    expect(lines[0]).toBe('usage: mysql {start|stop|monitor|promote|demote|notify|reload-agent|validate-all|meta-data|usage}');
   });
 
   it('says what the agent is', () => {

@@ -1,0 +1,113 @@
+/**
+ * Cross-node state through Pacemaker's own tools. Every call is a fork (~15 ms with a live CIB), so
+ * the promotion score is cached in this node's /run and written only when it changes: a steady-state
+ * monitor forks nothing.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Deadline } from '../ocf/deadline.ts';
+import type { Logger } from '../ocf/log.ts';
+import { runCommand } from '../process/command.ts';
+
+/** The clone's resource name without its instance number ("db:1" -> "db"). */
+export function baseName(instance: string): string {
+  return instance.replace(/:\d+$/, '');
+}
+
+function stateDir(): string {
+  return process.env.HA_RSCTMP || '/run/resource-agents';
+}
+
+function cachedScoreFile(instance: string): string {
+  return join(stateDir(), `tsha-${baseName(instance)}.promotion-score`);
+}
+
+function cachedScore(instance: string): string | undefined {
+  try {
+    return readFileSync(cachedScoreFile(instance), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberScore(instance: string, value: string): void {
+  try {
+    mkdirSync(stateDir(), { recursive: true });
+    const file = cachedScoreFile(instance);
+    writeFileSync(`${file}.${process.pid}`, value);
+    renameSync(`${file}.${process.pid}`, file);
+  } catch {
+    // Without the cache the next monitor writes the score again: slower, not wrong.
+  }
+}
+
+/**
+ * Sets (a number) or deletes (undefined) this node's promotion score, only if it differs from what this
+ * node last wrote. `force` rewrites it anyway (probes restore it, as Stateful does).
+ */
+export async function setPromotionScore(
+  instance: string,
+  score: number | undefined,
+  deadline: Deadline,
+  log: Logger,
+  force = false,
+): Promise<void> {
+  const value = score === undefined ? 'deleted' : String(score);
+  if (!force && cachedScore(instance) === value) return;
+  const args = score === undefined ? ['--promotion', '--delete'] : ['--promotion', '--update', String(score)];
+  const r = await runCommand('crm_attribute', args, deadline);
+  if (r.exitCode !== 0) {
+    // Outside a cluster (ocf-tester, a person at a shell) there is no CIB: the action itself still stands.
+    log.warn(`could not ${score === undefined ? 'delete' : `set to ${score}`} the promotion score: ${r.stderr.trim() || `crm_attribute exit ${r.exitCode}`}`);
+    return;
+  }
+  rememberScore(instance, value);
+}
+
+/** Forgets the cached score, so the next monitor writes it again (after stop deleted it). */
+export function forgetPromotionScore(instance: string): void {
+  rememberScore(instance, '');
+}
+
+/** A private, reboot-lifetime node attribute (attrd), e.g. this node's GTID position at pre-promote. */
+export async function publishPrivate(name: string, value: string, deadline: Deadline): Promise<boolean> {
+  const r = await runCommand('attrd_updater', ['--private', '--lifetime', 'reboot', '--name', name, '--update', value], deadline);
+  return r.exitCode === 0;
+}
+
+/** Every node's value of a private attrd attribute. */
+export async function queryPrivateAll(name: string, deadline: Deadline): Promise<Map<string, string>> {
+  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--query', '--all'], deadline);
+  const values = new Map<string, string>();
+  if (r.exitCode !== 0) return values;
+  // name="db-gtid" host="n1" value="0-1-100"
+  for (const m of r.stdout.matchAll(/host="([^"]*)"\s+value="([^"]*)"/g)) {
+    if (m[2] !== '') values.set(m[1]!, m[2]!);
+  }
+  return values;
+}
+
+/** A cluster-wide property (crm_config), or undefined. */
+export async function clusterProperty(name: string, deadline: Deadline): Promise<string | undefined> {
+  const r = await runCommand('crm_attribute', ['--type', 'crm_config', '--name', name, '--query', '--quiet'], deadline);
+  const value = r.stdout.trim();
+  return r.exitCode === 0 && value !== '' ? value : undefined;
+}
+
+export async function setClusterProperty(name: string, value: string, deadline: Deadline): Promise<boolean> {
+  const r = await runCommand('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], deadline);
+  return r.exitCode === 0;
+}
+
+/** A permanent node attribute (e.g. `<rsc>_mysql_master_IP`, set by the administrator), or undefined. */
+export async function nodeAttribute(node: string, name: string, deadline: Deadline): Promise<string | undefined> {
+  const r = await runCommand('crm_attribute', ['--node', node, '--name', name, '--lifetime', 'forever', '--query', '--quiet'], deadline);
+  const value = r.stdout.trim();
+  return r.exitCode === 0 && value !== '' ? value : undefined;
+}
+
+/** This node's name as the cluster knows it. */
+export async function localNodeName(deadline: Deadline): Promise<string | undefined> {
+  const r = await runCommand('crm_node', ['--name'], deadline, 5000);
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}

@@ -1,0 +1,223 @@
+/**
+ * ocf:tsha:mysql as a promotable clone: roles, promotion scores, promote/demote and notifications.
+ * Decisions are the pure functions of shared/replication/decide.ts; this file does the I/O around them.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
+import type { OcfEnvironment } from '../ocf/environment.ts';
+import { ConfigurationError, GenericError } from '../ocf/errors.ts';
+import { OCF } from '../ocf/exit-codes.ts';
+import {
+  baseName, clusterProperty, forgetPromotionScore, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
+  setPromotionScore,
+} from '../cluster/attributes.ts';
+import { assess, mayFollow, mayPromote, SCORE, type ForkPoint } from '../replication/decide.ts';
+import { compareGtid, formatGtid, parseGtid, type GtidPosition } from '../replication/gtid.ts';
+import { readNotifyEnv } from '../replication/notify-env.ts';
+import { connect, type SqlSession } from './client.ts';
+import { endpointOf } from './instance.ts';
+import type { MysqlParameters } from './parameters.ts';
+import {
+  applyReceived, detach, enableSemiSync, follow, killClientSessions, readInstanceState, setReadOnly, type Source,
+} from './replication.ts';
+
+type Ctx = ActionContext<MysqlParameters>;
+
+export function isPromotable(env: OcfEnvironment): boolean {
+  return env.meta.get('promotable') === 'true' || env.meta.has('promoted_max') || env.meta.has('master_max');
+}
+
+const rsc = (ctx: Ctx) => baseName(ctx.env.instance);
+const gtidAttribute = (ctx: Ctx) => `${rsc(ctx)}-gtid`;
+const forkProperty = (ctx: Ctx) => `${rsc(ctx)}-fork`;
+const errantFile = (ctx: Ctx) => join(process.env.HA_RSCTMP || '/run/resource-agents', `tsha-${rsc(ctx)}.errant`);
+
+/** The clone's settings a promotable MySQL needs, checked with the values (OCF check level 0). */
+export function validatePromotable(ctx: Ctx, _scope: ValidationScope): void {
+  if (!isPromotable(ctx.env)) return;
+  if (ctx.env.meta.get('notify') !== 'true') {
+    throw new ConfigurationError('the promotable clone needs meta notify=true: replicas re-point at a new primary in post-promote');
+  }
+  const max = ctx.env.meta.get('promoted_max') ?? ctx.env.meta.get('master_max') ?? '1';
+  if (max !== '1') throw new ConfigurationError(`the promotable clone needs promoted-max=1 (master-max), got ${max}: one writable primary only`);
+}
+
+/** A local SQL session as replication_user, the account heartbeat/mysql uses for management too. */
+async function admin(ctx: Ctx): Promise<SqlSession> {
+  const p = ctx.params;
+  return connect(endpointOf(p), { user: p.replication_user, password: p.replication_passwd || undefined }, ctx.deadline);
+}
+
+async function withAdmin<T>(ctx: Ctx, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  const s = await admin(ctx);
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
+
+/** What this instance will have once its relay log is applied: applied and received, per domain. */
+function reachable(applied: GtidPosition, received: GtidPosition): GtidPosition {
+  return compareGtid(received, applied) === 'ahead' ? received : applied;
+}
+
+async function forkPoint(ctx: Ctx): Promise<ForkPoint | undefined> {
+  const value = await clusterProperty(forkProperty(ctx), ctx.deadline);
+  if (!value) return undefined;
+  const [position, serverId] = value.split(';');
+  return { position: parseGtid(position ?? ''), serverId: Number(serverId) };
+}
+
+/** Depth-0 part of a promotable monitor, after the server was found serving: role, health, score. */
+export async function monitorRole(ctx: Ctx): Promise<Outcome> {
+  if (existsSync(errantFile(ctx))) {
+    await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
+    throw new GenericError(readFileSync(errantFile(ctx), 'utf8').trim());
+  }
+  const state = await withAdmin(ctx, readInstanceState);
+  const health = assess(state, ctx.params.max_slave_lag);
+  switch (health.kind) {
+    case 'primary':
+      await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, ctx.probe);
+      return { code: OCF.RUNNING_PROMOTED, note: `primary at ${formatGtid(state.position) || 'an empty position'}` };
+    case 'broken':
+      // Never promotable: the score goes before the failure is reported.
+      await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
+      throw new GenericError(health.reason);
+    case 'replica':
+      if (health.lagging && ctx.params.evict_outdated_slaves && state.replica.configured) {
+        await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
+        throw new GenericError(`replica lag ${state.replica.secondsBehind ?? 'unknown'} exceeds max_slave_lag ${ctx.params.max_slave_lag} s (evict_outdated_slaves)`);
+      }
+      await setPromotionScore(ctx.env.instance, health.score, ctx.deadline, ctx.log, ctx.probe);
+      return { code: OCF.SUCCESS, note: `replica of ${state.replica.masterHost || 'no one yet'} at ${formatGtid(state.position) || 'an empty position'}, score ${health.score}` };
+  }
+}
+
+/** start, promotable: the instance comes up read-only (a replica); notifications attach it. */
+export async function startAsReplica(ctx: Ctx): Promise<void> {
+  await withAdmin(ctx, async (s) => {
+    await setReadOnly(s, true);
+    if (ctx.params.semi_sync) await enableSemiSync(s);
+  });
+  forgetPromotionScore(ctx.env.instance);
+  await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
+}
+
+export async function promote(ctx: Ctx): Promise<Outcome> {
+  return withAdmin(ctx, async (s) => {
+    const state = await readInstanceState(s);
+    if (!state.readOnly) {
+      ctx.log.info('promote: already the primary');
+      return { code: OCF.SUCCESS, note: 'already primary' };
+    }
+    const health = assess(state, ctx.params.max_slave_lag);
+    if (health.kind === 'broken') throw new GenericError(`refusing to promote a broken replica: ${health.reason}`);
+    const self = ctx.env.meta.get('on_node') ?? '';
+    const mine = reachable(state.position, state.gtidIoPos);
+    const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
+    const others = [...published].filter(([node]) => node !== self).map(([node, pos]) => ({ node, position: parseGtid(pos) }));
+    // The most advanced replica wins: positions compared now, across every instance that published one.
+    const verdict = mayPromote({ node: self, position: mine }, others);
+    if (!verdict.promote) {
+      await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
+      throw new GenericError(`refusing to promote: ${verdict.reason}`);
+    }
+    // Everything received is applied before the first write is accepted.
+    if (state.replica.configured) await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
+    await detach(s);
+    const after = await readInstanceState(s);
+    await setClusterProperty(forkProperty(ctx), `${formatGtid(after.position)};${after.serverId}`, ctx.deadline);
+    if (ctx.params.semi_sync) await enableSemiSync(s);
+    await setReadOnly(s, false);
+    rmSync(errantFile(ctx), { force: true });
+    await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, true);
+    return { code: OCF.SUCCESS, note: `primary from ${formatGtid(after.position) || 'an empty position'}` };
+  });
+}
+
+export async function demote(ctx: Ctx): Promise<Outcome> {
+  await withAdmin(ctx, async (s) => {
+    // read_only first, then end sessions: a long query cannot hold demotion past the deadline.
+    await setReadOnly(s, true);
+    const killed = await killClientSessions(s);
+    if (killed > 0) ctx.log.info(`demote: ended ${killed} client sessions`);
+  });
+  await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
+  return OCF.SUCCESS;
+}
+
+/** The address replicas use for `node`: its `<rsc>_mysql_master_IP` attribute, else its name. */
+async function addressOf(ctx: Ctx, node: string): Promise<string> {
+  return (await nodeAttribute(node, `${rsc(ctx)}_mysql_master_IP`, ctx.deadline)) ?? node;
+}
+
+/** Points this replica at `primary`, unless it holds transactions the primary never had. */
+async function attach(ctx: Ctx, primary: string): Promise<void> {
+  const p = ctx.params;
+  const fork = await forkPoint(ctx);
+  await withAdmin(ctx, async (s) => {
+    const state = await readInstanceState(s);
+    const verdict = mayFollow(state.position, fork);
+    if (!verdict.follow) {
+      const reason = `errant transactions ${verdict.errant.join(', ')} exist only here, not on primary ${primary}: ` +
+        'not replicating over them; resolve by hand (re-clone this instance, or keep them and re-promote), then delete ' + errantFile(ctx);
+      mkdirSync(join(errantFile(ctx), '..'), { recursive: true });
+      writeFileSync(errantFile(ctx), `${reason}\n`);
+      ctx.log.err(reason);
+      return;
+    }
+    const source: Source = {
+      host: await addressOf(ctx, primary),
+      port: p.replication_port,
+      user: p.replication_user,
+      password: p.replication_passwd,
+      ssl: p.replication_master_ssl_ca && p.replication_master_ssl_cert && p.replication_master_ssl_key
+        ? { ca: p.replication_master_ssl_ca, cert: p.replication_master_ssl_cert, key: p.replication_master_ssl_key }
+        : undefined,
+    };
+    await setReadOnly(s, true);
+    await follow(s, source);
+    ctx.log.info(`replicating from ${primary} (${source.host}:${source.port})`);
+  });
+}
+
+/** Notifications never fail (Pacemaker ignores the result): problems are logged and left to monitor. */
+export async function notify(ctx: Ctx): Promise<Outcome> {
+  const n = readNotifyEnv(ctx.env.meta);
+  const self = ctx.env.meta.get('on_node') ?? '';
+  try {
+    switch (`${n.type}-${n.operation}`) {
+      case 'pre-promote': {
+        // Every replica publishes how far it is, for the promoting instance to compare.
+        const state = await withAdmin(ctx, readInstanceState);
+        await publishPrivate(gtidAttribute(ctx), formatGtid(reachable(state.position, state.gtidIoPos)), ctx.deadline);
+        break;
+      }
+      case 'post-promote': {
+        const primary = n.promote[0];
+        if (primary && primary !== self) await attach(ctx, primary);
+        break;
+      }
+      case 'post-start': {
+        // A replica that just started follows the primary, if there is one and it is not this node.
+        const primary = n.promoted.find((node) => node !== self && !n.demote.includes(node));
+        if (primary && n.start.includes(self)) await attach(ctx, primary);
+        break;
+      }
+      default:
+        break;
+    }
+  } catch (error) {
+    ctx.log.warn(`notify ${n.type}-${n.operation}: ${(error as Error).message}`);
+  }
+  return OCF.SUCCESS;
+}
+
+/** stop, promotable: the score goes first, so the scheduler never promotes an instance being stopped. */
+export async function beforeStop(ctx: Ctx): Promise<void> {
+  await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log, true);
+  forgetPromotionScore(ctx.env.instance);
+}

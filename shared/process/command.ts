@@ -1,0 +1,33 @@
+import type { Deadline } from '../ocf/deadline.ts';
+import { childProcess } from './lazy.ts';
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Runs a program (argv, no shell) bounded by the action's deadline and its own cap. Its exit code is
+ * returned, not thrown: for crm_attribute and attrd_updater the codes carry meaning.
+ */
+export function runCommand(file: string, args: readonly string[], deadline: Deadline, capMs = 10_000): Promise<CommandResult> {
+  const timeout = deadline.budget(capMs, `${file} ${args[0] ?? ''}`);
+  return new Promise((resolve) => {
+    childProcess().execFile(file, args, {
+      timeout,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      maxBuffer: 1 << 20,
+    }, (error, stdout, stderr) => {
+      const e = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+      resolve({
+        exitCode: e ? (typeof e.code === 'number' ? e.code : 127) : 0,
+        stdout,
+        stderr,
+        timedOut: e?.killed === true,
+      });
+    });
+  });
+}

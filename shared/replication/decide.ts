@@ -1,0 +1,112 @@
+/**
+ * The promotable MySQL agent's decisions, as pure functions of observed replication state: which
+ * promotion score an instance publishes, whether it may be promoted, and whether a returning instance
+ * may follow the primary. The I/O around them (SQL, crm_attribute, attrd) is thin and elsewhere.
+ */
+import { beyond, compareGtid, formatGtid, type GtidPosition } from './gtid.ts';
+
+export interface ReplicaStatus {
+  /** No replication configured on this instance. */
+  readonly configured: boolean;
+  /** Slave_IO_Running: Yes, Connecting, No. */
+  readonly io: 'Yes' | 'Connecting' | 'No';
+  readonly sqlRunning: boolean;
+  readonly lastIoErrno: number;
+  readonly lastIoError: string;
+  readonly lastSqlErrno: number;
+  readonly lastSqlError: string;
+  /** null is "unknown" (the primary is gone, or the IO thread is down): never read as 0. */
+  readonly secondsBehind: number | null;
+  readonly masterHost: string;
+}
+
+export interface InstanceState {
+  readonly readOnly: boolean;
+  readonly replica: ReplicaStatus;
+  /** gtid_current_pos: what this instance has applied or written. */
+  readonly position: GtidPosition;
+}
+
+/**
+ * Scores, far below Pacemaker's INFINITY (1,000,000). A lag figure is never a score: currency is
+ * decided by comparing positions at promotion time, not by seconds sampled at the last monitor.
+ */
+export const SCORE = {
+  PRIMARY: 1000,
+  /** Replicating, both threads up, no error, lag known and within max_slave_lag. */
+  CURRENT: 100,
+  /** Replicating but lag unknown (NULL) or beyond max_slave_lag: promotable only if nothing better is. */
+  UNCERTAIN: 10,
+  /** Not replicating yet (fresh instance, or its primary is gone and it waits): a last resort. */
+  IDLE: 5,
+} as const;
+
+export type Health =
+  | { readonly kind: 'primary' }
+  | { readonly kind: 'replica'; readonly score: number; readonly lagging: boolean }
+  /** A broken replica: it reports failure and must never be promoted. */
+  | { readonly kind: 'broken'; readonly reason: string };
+
+/** Errors that mean "cannot reach the primary" rather than "replication is broken". */
+const CONNECT_ERRORS = new Set([2003, 2005, 2013]);
+
+export function assess(state: InstanceState, maxLagSeconds: number): Health {
+  // A writable instance is the primary; the cluster decides whether that is expected.
+  if (!state.readOnly) return { kind: 'primary' };
+  const r = state.replica;
+  if (!r.configured) return { kind: 'replica', score: SCORE.IDLE, lagging: true };
+  if (r.lastSqlErrno !== 0) return { kind: 'broken', reason: `replication SQL error ${r.lastSqlErrno}: ${r.lastSqlError}` };
+  if (r.lastIoErrno !== 0 && !CONNECT_ERRORS.has(r.lastIoErrno)) {
+    return { kind: 'broken', reason: `replication IO error ${r.lastIoErrno}: ${r.lastIoError}` };
+  }
+  if (!r.sqlRunning) return { kind: 'broken', reason: 'replication SQL thread is not running' };
+  // IO thread connecting (primary unreachable) or lag NULL: data currency unknown, never "0 s behind".
+  if (r.io !== 'Yes' || r.secondsBehind === null) return { kind: 'replica', score: SCORE.UNCERTAIN, lagging: true };
+  if (r.secondsBehind > maxLagSeconds) return { kind: 'replica', score: SCORE.UNCERTAIN, lagging: true };
+  return { kind: 'replica', score: SCORE.CURRENT, lagging: false };
+}
+
+export interface Candidate {
+  readonly node: string;
+  readonly position: GtidPosition;
+}
+
+export type PromotionVerdict = { readonly promote: true } | { readonly promote: false; readonly reason: string };
+
+/**
+ * At promote, as PAF does at pre-promote: every available replica published its position; this
+ * instance may take over only if none of them has more. Equal positions are fine: any of them will do,
+ * and Pacemaker already picked this one.
+ */
+export function mayPromote(self: Candidate, others: readonly Candidate[]): PromotionVerdict {
+  for (const other of others) {
+    const order = compareGtid(other.position, self.position);
+    if (order === 'ahead') {
+      return { promote: false, reason: `${other.node} is ahead (${formatGtid(other.position)} > ${formatGtid(self.position)})` };
+    }
+    if (order === 'diverged') {
+      return { promote: false, reason: `${other.node} has transactions ${self.node} lacks (${formatGtid(other.position)} vs ${formatGtid(self.position)})` };
+    }
+  }
+  return { promote: true };
+}
+
+export type FollowVerdict = { readonly follow: true } | { readonly follow: false; readonly errant: string[] };
+
+/** Where and by whom the current primary took over: its position then, and its server_id. */
+export interface ForkPoint {
+  readonly position: GtidPosition;
+  readonly serverId: number;
+}
+
+/**
+ * May an instance (typically an old primary coming back) replicate from the primary promoted at
+ * `fork`? Not if it holds transactions beyond that point that the primary did not write: they exist
+ * nowhere else, and replicating over them would silently keep a diverged copy. The operator decides.
+ * Transactions beyond the fork point written by the primary itself are simply replicated ones.
+ */
+export function mayFollow(local: GtidPosition, fork: ForkPoint | undefined): FollowVerdict {
+  if (fork === undefined) return { follow: true };
+  const errant = beyond(local, fork.position, fork.serverId);
+  return errant.length === 0 ? { follow: true } : { follow: false, errant };
+}
