@@ -57,6 +57,11 @@ export class SqlSession {
     });
   }
 
+  /** Sends a statement without waiting for its result (it runs on even after this session ends). */
+  send(sql: string): void {
+    this.#connection.query({ sql }, () => undefined);
+  }
+
   close(): void {
     // destroy, not end: end() waits for the server, which may be the thing that hangs.
     this.#connection.destroy();

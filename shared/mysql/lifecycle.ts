@@ -41,6 +41,9 @@ function serverArguments(p: MysqlValues, promotable: boolean): string[] {
     `--user=${p.user}`,
     // A promotable instance always starts as a replica: read-only, replication started by the agent.
     ...(promotable ? ['--read-only', '--skip-slave-start'] : []),
+    // MariaDB ≥ 10.6 recovering a crashed semi-sync primary as a replica truncates the binlog tail no
+    // replica acknowledged, instead of keeping it as errant transactions (loose-: others ignore it).
+    ...(promotable && p.semi_sync ? ['--loose-init-rpl-role=SLAVE'] : []),
     ...splitWords(p.additional_parameters),
   ];
 }

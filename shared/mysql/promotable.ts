@@ -19,7 +19,8 @@ import { connect, type SqlSession } from './client.ts';
 import { endpointOf } from './instance.ts';
 import type { MysqlParameters } from './parameters.ts';
 import {
-  applyReceived, detach, enableSemiSync, follow, killClientSessions, readInstanceState, setReadOnly, type Source,
+  applyReceived, enableSemiSync, follow, forgetSource, killClientSessions, readInstanceState, setReadOnly, stopApplying,
+  stopReceivingInBackground, type Source,
 } from './replication.ts';
 
 type Ctx = ActionContext<MysqlParameters>;
@@ -76,7 +77,12 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
     await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
     throw new GenericError(readFileSync(errantFile(ctx), 'utf8').trim());
   }
-  const state = await withAdmin(ctx, readInstanceState);
+  const state = await withAdmin(ctx, async (s) => {
+    const st = await readInstanceState(s);
+    // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
+    if (!st.readOnly && st.replica.configured) await forgetSource(s);
+    return st;
+  });
   const health = assess(state, ctx.params.max_slave_lag);
   switch (health.kind) {
     case 'primary':
@@ -125,9 +131,17 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
       await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
       throw new GenericError(`refusing to promote: ${verdict.reason}`);
     }
-    // Everything received is applied before the first write is accepted.
-    if (state.replica.configured) await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
-    await detach(s);
+    if (state.replica.configured) {
+      // Everything received is applied before the first write is accepted; then nothing more is applied.
+      await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
+      await stopApplying(s);
+      // The IO thread stops in the background; the primary's monitor forgets the source afterwards.
+      const stopper = await admin(ctx);
+      stopReceivingInBackground(stopper);
+      // Long enough for the statement to leave this process; the server finishes it on its own.
+      await ctx.deadline.sleep(20);
+      stopper.close();
+    }
     const after = await readInstanceState(s);
     await setClusterProperty(forkProperty(ctx), `${formatGtid(after.position)};${after.serverId}`, ctx.deadline);
     if (ctx.params.semi_sync) await enableSemiSync(s);

@@ -119,3 +119,40 @@ describe('a 3-node lab with fencing', () => {
     expect(await vipHolders(lab)).toEqual(runningOn(s, 'vip'));
   });
 });
+
+describe('the floor for a promotable clone: ocf:pacemaker:Stateful with a VIP on the promoted instance', () => {
+  const lab = new Lab({ nodes: 2, stonith: true });
+
+  beforeAll(async () => {
+    await lab.up();
+    await lab.loadCrm([
+      fenceCrm(lab),
+      'primitive db ocf:pacemaker:Stateful op monitor interval=5s role=Promoted timeout=20s op monitor interval=6s role=Unpromoted timeout=20s',
+      'clone ms_db db meta promotable=true promoted-max=1 clone-max=2 notify=true',
+      `primitive vip ocf:heartbeat:IPaddr2 params ip=${lab.vip} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`,
+      'colocation vip_on_promoted inf: vip ms_db:Promoted',
+      'order promote_before_vip Mandatory: ms_db:promote vip:start',
+      'rsc_defaults resource-stickiness=100',
+      '',
+    ].join('\n'));
+  });
+  afterAll(() => lab.release());
+
+  it('a crash of the promoted node: time from the crash to the VIP answering on the survivor', async () => {
+    const s = await lab.waitUntil('a promoted instance with the VIP', 60_000,
+      (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'vip')[0] === runningOn(s, 'db', 'Promoted')[0] && runningOn(s, 'db', 'Unpromoted').length === 1);
+    const active = runningOn(s, 'vip')[0]!;
+    const survivor = lab.names.find((n) => n !== active)!;
+    const probe = startClient(lab, 'probe', 40);
+    await sleep(1500);
+    const crashedAt = Date.now();
+    await lab.crash(active);
+    await lab.waitUntil('the survivor promoted with the VIP', 60_000, (s) => runningOn(s, 'vip')[0] === survivor && runningOn(s, 'db', 'Promoted')[0] === survivor, survivor);
+    await sleep(1500);
+    probe.child.kill();
+    await probe.done;
+    const floor = recoverySeconds(probe, crashedAt);
+    console.log(`[lab] failover floor (ocf:pacemaker:Stateful promotable + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s`);
+    expect(floor).toBeDefined();
+  });
+});

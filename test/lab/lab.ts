@@ -303,6 +303,14 @@ export class Lab {
     }, 200);
   }
 
+  /** Polls a SQL statement on a node's own server (through its socket) until the output matches. */
+  async waitUntilSql(node: string, statement: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+    return waitFor(`${statement} on ${node} to match ${pattern}`, timeoutMs, async () => {
+      const r = await this.exec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-e', statement]);
+      return r.code === 0 && pattern.test(r.stdout) ? r.stdout : undefined;
+    }, 300);
+  }
+
   async standby(node: string, on: boolean): Promise<void> {
     const from = this.liveNodes()[0]!;
     await this.mustExec(from, ['crm_attribute', '--node', node, '--name', 'standby', '--update', on ? 'on' : 'off']);

@@ -35,7 +35,7 @@ function ids(name: string): { uid: number; gid: number } {
 }
 
 /** Initialises the shared datadir and the demo schema, with a server run briefly on the host (no network). */
-export async function prepareSharedMysql(lab: Lab): Promise<void> {
+export async function prepareSharedMysql(lab: Lab, extraSql: readonly string[] = []): Promise<void> {
   const mysql = ids('mysql');
   const datadir = join(lab.sharedDir, 'mysql');
   mkdirSync(datadir, { recursive: true });
@@ -58,6 +58,7 @@ export async function prepareSharedMysql(lab: Lab): Promise<void> {
       'CREATE TABLE demo.rows (id INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB',
       "CREATE USER 'app'@'%' IDENTIFIED BY 'app-secret'",
       "GRANT ALL ON demo.* TO 'app'@'%'",
+      ...extraSql,
     ].join(';')], { timeout: 30_000 });
   } finally {
     server.kill('SIGTERM');
