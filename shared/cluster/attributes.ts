@@ -3,7 +3,7 @@
  * the promotion score is cached in this node's /run and written only when it changes: a steady-state
  * monitor forks nothing.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Logger } from '../ocf/log.ts';
@@ -18,27 +18,49 @@ function stateDir(): string {
   return process.env.HA_RSCTMP || '/run/resource-agents';
 }
 
-function cachedScoreFile(instance: string): string {
-  return join(stateDir(), `tsha-${baseName(instance)}.promotion-score`);
+function cacheFile(instance: string, key: string): string {
+  return join(stateDir(), `tsha-${baseName(instance)}.${key}`);
 }
 
-function cachedScore(instance: string): string | undefined {
+function cached(instance: string, key: string): string | undefined {
   try {
-    return readFileSync(cachedScoreFile(instance), 'utf8').trim();
+    return readFileSync(cacheFile(instance, key), 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
-function rememberScore(instance: string, value: string): void {
+function remember(instance: string, key: string, value: string): void {
   try {
     mkdirSync(stateDir(), { recursive: true });
-    const file = cachedScoreFile(instance);
+    const file = cacheFile(instance, key);
     writeFileSync(`${file}.${process.pid}`, value);
     renameSync(`${file}.${process.pid}`, file);
   } catch {
-    // Without the cache the next monitor writes the score again: slower, not wrong.
+    // Without the cache the next monitor writes the value again: slower, not wrong.
   }
+}
+
+/**
+ * Writes a node attribute through `write` only when `value` differs from what this node last wrote
+ * (or when forced). A failed write is logged, not thrown: outside a cluster (ocf-tester, a person at a
+ * shell) there is no CIB, and the action itself still stands.
+ */
+async function writeIfChanged(
+  instance: string,
+  key: string,
+  value: string,
+  write: () => Promise<{ exitCode: number; stderr: string }>,
+  log: Logger,
+  force: boolean,
+): Promise<void> {
+  if (!force && cached(instance, key) === value) return;
+  const r = await write();
+  if (r.exitCode !== 0) {
+    log.warn(`could not write ${key} = ${value}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    return;
+  }
+  remember(instance, key, value);
 }
 
 /**
@@ -52,21 +74,26 @@ export async function setPromotionScore(
   log: Logger,
   force = false,
 ): Promise<void> {
-  const value = score === undefined ? 'deleted' : String(score);
-  if (!force && cachedScore(instance) === value) return;
   const args = score === undefined ? ['--promotion', '--delete'] : ['--promotion', '--update', String(score)];
-  const r = await runCommand('crm_attribute', args, deadline);
-  if (r.exitCode !== 0) {
-    // Outside a cluster (ocf-tester, a person at a shell) there is no CIB: the action itself still stands.
-    log.warn(`could not ${score === undefined ? 'delete' : `set to ${score}`} the promotion score: ${r.stderr.trim() || `crm_attribute exit ${r.exitCode}`}`);
-    return;
-  }
-  rememberScore(instance, value);
+  await writeIfChanged(instance, 'promotion-score', score === undefined ? 'deleted' : String(score),
+    () => runCommand('crm_attribute', args, deadline), log, force);
 }
 
-/** Forgets the cached score, so the next monitor writes it again (after stop deleted it). */
-export function forgetPromotionScore(instance: string): void {
-  rememberScore(instance, '');
+/** The transient node attribute (reader_attribute) reader VIPs follow: 1 where this instance may serve reads. */
+export async function setReadable(instance: string, name: string, readable: boolean, deadline: Deadline, log: Logger, force = false): Promise<void> {
+  const value = readable ? '1' : '0';
+  await writeIfChanged(instance, `reader-${name}`, value,
+    () => runCommand('attrd_updater', ['--name', name, '--update', value, '--lifetime', 'reboot'], deadline), log, force);
+}
+
+/** Forgets what this node last wrote, so the next monitor writes every value again (after a stop or start). */
+export function forgetWrittenAttributes(instance: string): void {
+  const prefix = `tsha-${baseName(instance)}.`;
+  try {
+    for (const f of readdirSync(stateDir())) if (f.startsWith(prefix) && !f.endsWith('.errant')) rmSync(join(stateDir(), f), { force: true });
+  } catch {
+    // nothing cached
+  }
 }
 
 /** A private, reboot-lifetime node attribute (attrd), e.g. this node's GTID position at pre-promote. */

@@ -6,17 +6,20 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import type { OcfEnvironment } from '../ocf/environment.ts';
-import { ConfigurationError, GenericError } from '../ocf/errors.ts';
+import { ConfigurationError, GenericError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import {
-  baseName, clusterProperty, forgetPromotionScore, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
-  setPromotionScore,
+  baseName, clusterProperty, forgetWrittenAttributes, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
+  setPromotionScore, setReadable,
 } from '../cluster/attributes.ts';
 import { assess, mayFollow, mayPromote, SCORE, type ForkPoint } from '../replication/decide.ts';
 import { compareGtid, formatGtid, parseGtid, type GtidPosition } from '../replication/gtid.ts';
 import { readNotifyEnv } from '../replication/notify-env.ts';
 import { connect, type SqlSession } from './client.ts';
+import { parseServerVersion } from './dialect.ts';
 import { endpointOf } from './instance.ts';
+import { missingPrivileges } from './privileges.ts';
+import { serverStatus } from './status.ts';
 import type { MysqlParameters } from './parameters.ts';
 import {
   applyReceived, enableSemiSync, follow, forgetSource, killClientSessions, readInstanceState, setReadOnly, stopApplying,
@@ -34,14 +37,32 @@ const gtidAttribute = (ctx: Ctx) => `${rsc(ctx)}-gtid`;
 const forkProperty = (ctx: Ctx) => `${rsc(ctx)}-fork`;
 const errantFile = (ctx: Ctx) => join(process.env.HA_RSCTMP || '/run/resource-agents', `tsha-${rsc(ctx)}.errant`);
 
-/** The clone's settings a promotable MySQL needs, checked with the values (OCF check level 0). */
-export function validatePromotable(ctx: Ctx, _scope: ValidationScope): void {
+/**
+ * The clone's settings a promotable MySQL needs, checked with the values (check level 0); at level 10,
+ * validate-all also checks the replication account's privileges on this server when it runs.
+ */
+export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Promise<void> {
   if (!isPromotable(ctx.env)) return;
   if (ctx.env.meta.get('notify') !== 'true') {
     throw new ConfigurationError('the promotable clone needs meta notify=true: replicas re-point at a new primary in post-promote');
   }
   const max = ctx.env.meta.get('promoted_max') ?? ctx.env.meta.get('master_max') ?? '1';
   if (max !== '1') throw new ConfigurationError(`the promotable clone needs promoted-max=1 (master-max), got ${max}: one writable primary only`);
+  if (scope !== 'local' || ctx.action !== 'validate-all') return;
+  const status = await serverStatus(ctx.params, ctx.deadline).catch(() => undefined);
+  if (status?.kind !== 'serving') {
+    ctx.log.info('validate-all: the server is not running here; replication privileges not checked');
+    return;
+  }
+  const missing = await withAdmin(ctx, async (s) => {
+    const rows = await s.query<Record<string, string>[]>('SHOW GRANTS');
+    return missingPrivileges(rows.map((r) => Object.values(r)[0] ?? ''), parseServerVersion(status.version));
+  }).catch((error: unknown) => {
+    throw new GenericError(`validate-all: cannot connect as replication_user ${ctx.params.replication_user}: ${(error as Error).message}`, { cause: error });
+  });
+  if (missing.length > 0) {
+    throw new PermissionError(`replication_user ${ctx.params.replication_user} lacks ${missing.join(', ')} on this server`);
+  }
 }
 
 /** A local SQL session as replication_user, the account heartbeat/mysql uses for management too. */
@@ -84,6 +105,9 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
     return st;
   });
   const health = assess(state, ctx.params.max_slave_lag);
+  // Readable: the primary, and replicas that replicate within max_slave_lag.
+  const readable = health.kind === 'primary' || (health.kind === 'replica' && !health.lagging);
+  await setReadable(ctx.env.instance, ctx.params.reader_attribute, readable, ctx.deadline, ctx.log, ctx.probe);
   switch (health.kind) {
     case 'primary':
       await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, ctx.probe);
@@ -108,8 +132,9 @@ export async function startAsReplica(ctx: Ctx): Promise<void> {
     await setReadOnly(s, true);
     if (ctx.params.semi_sync) await enableSemiSync(s);
   });
-  forgetPromotionScore(ctx.env.instance);
+  forgetWrittenAttributes(ctx.env.instance);
   await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
+  await setReadable(ctx.env.instance, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
 }
 
 export async function promote(ctx: Ctx): Promise<Outcome> {
@@ -233,5 +258,6 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
 /** stop, promotable: the score goes first, so the scheduler never promotes an instance being stopped. */
 export async function beforeStop(ctx: Ctx): Promise<void> {
   await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log, true);
-  forgetPromotionScore(ctx.env.instance);
+  await setReadable(ctx.env.instance, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
+  forgetWrittenAttributes(ctx.env.instance);
 }

@@ -27,7 +27,7 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   if (p.replication_port < 1 || p.replication_port > 65535) {
     throw new ConfigurationError(`parameter replication_port expects a TCP port (1-65535), got ${p.replication_port}`);
   }
-  validatePromotable(ctx, scope);
+  await validatePromotable(ctx, scope);
   if (scope === 'parameters') return;
 
   try {

@@ -60,6 +60,8 @@ export function assess(state: InstanceState, maxLagSeconds: number): Health {
     return { kind: 'broken', reason: `replication IO error ${r.lastIoErrno}: ${r.lastIoError}` };
   }
   if (!r.sqlRunning) return { kind: 'broken', reason: 'replication SQL thread is not running' };
+  // Receiving stopped on purpose (IO thread off, no error): it falls behind by design, a last resort.
+  if (r.io === 'No' && r.lastIoErrno === 0) return { kind: 'replica', score: SCORE.IDLE, lagging: true };
   // IO thread connecting (primary unreachable) or lag NULL: data currency unknown, never "0 s behind".
   if (r.io !== 'Yes' || r.secondsBehind === null) return { kind: 'replica', score: SCORE.UNCERTAIN, lagging: true };
   if (r.secondsBehind > maxLagSeconds) return { kind: 'replica', score: SCORE.UNCERTAIN, lagging: true };

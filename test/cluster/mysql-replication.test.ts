@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, recoverySeconds, startClient } from '../lab/client.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
-import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from '../lab/replication-setup.ts';
+import { masterSlaveCrm, prepareReplicas, REPLICATION_PASSWORD, setMasterAddresses } from '../lab/replication-setup.ts';
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
@@ -81,5 +81,95 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const status = await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/);
     expect(status).toContain(`Master_Host: ${lab.address(next)}`);
     await lab.mustExec(next, ['crm_resource', '--resource', 'ms_db', '--clear']);
+  });
+
+  it('broken replication (the source refuses the password) is reported by the replica\'s monitor, and the replica loses its promotion score', async () => {
+    const replica = replicaOf(primary);
+    await sqlOn(lab, primary, "ALTER USER 'repl'@'%' IDENTIFIED BY 'changed-elsewhere'");
+    try {
+      await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD; START SLAVE IO_THREAD');
+      const s = await lab.waitUntil('a monitor failure on the replica', 60_000,
+        (s) => s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1045/.test(f.reason)));
+      expect(promoted(s)).toEqual([primary]);
+      const score = await lab.exec(primary, ['crm_attribute', '--node', replica, '--name', 'master-db', '--lifetime', 'reboot', '--query', '--quiet']);
+      expect(score.stdout.trim()).not.toMatch(/^[1-9]/);
+    } finally {
+      await sqlOn(lab, primary, `ALTER USER 'repl'@'%' IDENTIFIED BY '${REPLICATION_PASSWORD}'`);
+      await lab.mustExec(primary, ['crm_resource', '--cleanup', '--resource', 'ms_db']);
+    }
+    await lab.waitUntil('the replica back', 90_000, (s) => unpromoted(s)[0] === replica && s.failures.length === 0);
+    await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+  });
+});
+
+describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sync=false), 2 nodes', () => {
+  // With semi-sync, a crashed primary restarts with init-rpl-role=SLAVE and drops what no replica
+  // acknowledged; asynchronous replication is where an old primary can come back with errant writes.
+  const lab = new Lab({ nodes: 2, stonith: true });
+
+  beforeAll(async () => {
+    await lab.up();
+    await prepareReplicas(lab);
+    for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
+    await lab.loadCrm(masterSlaveCrm(lab, 'master-slave', false));
+  });
+  afterAll(() => lab.release());
+
+  it('an old primary that returns with transactions no one else has is reported, not replicated over', async () => {
+    const s0 = await lab.waitUntil('one Promoted and one Unpromoted', 90_000, (s) => promoted(s).length === 1 && unpromoted(s).length === 1);
+    const old = promoted(s0)[0]!;
+    const replica = lab.names.find((n) => n !== old)!;
+    await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    // The replica stops receiving; the primary then commits rows that only it has.
+    await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD');
+    await sqlOn(lab, old, 'INSERT INTO demo.rows (id) VALUES (900000001), (900000002)');
+    await lab.crash(old);
+    await lab.waitUntil('the replica promoted', 90_000, (s) => promoted(s)[0] === replica, replica);
+    await lab.start(old);
+    const s = await lab.waitUntil('the returning node reported for errant transactions', 90_000,
+      (s) => s.failures.some((f) => f.node === old && /errant transactions/.test(f.reason)), replica);
+    const reason = s.failures.find((f) => f.node === old && /errant transactions/.test(f.reason))!.reason;
+    expect(reason).toMatch(/exist only here, not on primary/);
+    // Nothing was replicated over them, and the new primary never got them.
+    expect(await sqlOn(lab, old, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('2');
+    expect(await sqlOn(lab, replica, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('0');
+    expect(promoted(s)).toEqual([replica]);
+  });
+});
+
+describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone promotable=true, Promoted): the most advanced replica wins', () => {
+  const lab = new Lab({ nodes: 3, stonith: true });
+
+  beforeAll(async () => {
+    await lab.up();
+    await prepareReplicas(lab);
+    for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
+    await lab.loadCrm(masterSlaveCrm(lab, 'promoted'));
+  });
+  afterAll(() => lab.release());
+
+  it('with one replica stopped behind, a crash of the primary promotes the replica that has everything, never the lagging one', async () => {
+    const s = await lab.waitUntil('one Promoted instance with the VIP and two Unpromoted', 120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const primary = promoted(s)[0]!;
+    const [current, lagging] = unpromoted(s) as [string, string];
+    for (const r of [current, lagging]) await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    await sqlOn(lab, lagging, 'STOP SLAVE IO_THREAD');
+    // Let the lagging replica's monitor publish its lower score, then write what it will miss.
+    await sleep(8000);
+    const writer = startClient(lab, 'write', 4, 5_000_000);
+    await writer.done;
+    const acked = acknowledged(writer);
+    expect(acked.length).toBeGreaterThan(0);
+    await lab.crash(primary);
+    const after = await lab.waitUntil('a survivor promoted with the VIP', 90_000,
+      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0], current);
+    expect(promoted(after)).toEqual([current]);
+    const last = Math.max(...acked);
+    expect(await sqlOn(lab, current, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`)).toBe(String(acked.length));
+    // The lagging replica re-points at the new primary and catches up.
+    await lab.waitUntilSql(lagging, `SELECT COUNT(*) AS n FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`, new RegExp(`\\b${acked.length}\\b`), 60_000);
+    const status = await lab.waitUntilSql(lagging, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
+    expect(status).toContain(`Master_Host: ${lab.address(current)}`);
   });
 });

@@ -1,11 +1,15 @@
 // The README's first command ends here: a 2-node Pacemaker cluster running ocf:tsha:mysql with a VIP,
 // rows written through the VIP, the active node crashed, the rows checked on the survivor.
-//   node test/lab/demo.ts [--keep]
+//   node test/lab/demo.ts [--keep] [--ms]
+// --ms: the seed's master/slave configuration (promotable clone, GTID + semi-sync replication, the
+// VIP on the master) instead of the active/passive group on a shared disk.
 import { acknowledged, recoverySeconds, startClient } from './client.ts';
 import { Lab, runningOn, sleep } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
+import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from './replication-setup.ts';
 
 const keep = process.argv.includes('--keep');
+const ms = process.argv.includes('--ms');
 const lab = new Lab({ nodes: 2, stonith: true });
 const say = (text: string) => console.log(`\n== ${text}`);
 
@@ -19,12 +23,19 @@ async function demo(): Promise<string> {
   const t = Date.now();
   await lab.up();
   console.log(`cluster formed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  await prepareSharedMysql(lab);
-  const crm = mysqlGroupCrm(lab);
+  if (ms) {
+    await prepareReplicas(lab);
+    for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
+  } else {
+    await prepareSharedMysql(lab);
+  }
+  const crm = ms ? masterSlaveCrm(lab) : mysqlGroupCrm(lab);
+  // Where the writes go: the group's node, or the master of the ms resource.
+  const dbOn = (s: Parameters<typeof runningOn>[0]) => (ms ? runningOn(s, 'db', 'Promoted') : runningOn(s, 'db'));
   say('loading the configuration (crm configure load update)');
   console.log(crm.trim());
   await lab.loadCrm(crm);
-  const s = await lab.waitUntil('the group to start', 90_000, (s) => runningOn(s, 'vip').length === 1 && runningOn(s, 'db').length === 1);
+  const s = await lab.waitUntil('MySQL and the VIP to start', 90_000, (s) => runningOn(s, 'vip').length === 1 && dbOn(s).length === 1 && dbOn(s)[0] === runningOn(s, 'vip')[0]);
   const active = runningOn(s, 'vip')[0]!;
   const survivor = lab.names.find((n) => n !== active)!;
   say(`crm_mon on ${active}`);
@@ -36,7 +47,7 @@ async function demo(): Promise<string> {
   const crashedAt = Date.now();
   await lab.crash(active);
   console.log(`${active} crashed (every process killed, link down); ${survivor} fences it and takes over`);
-  await lab.waitUntil('the group on the survivor', 90_000, (s) => runningOn(s, 'vip').includes(survivor) && runningOn(s, 'db').includes(survivor), survivor);
+  await lab.waitUntil('MySQL and the VIP on the survivor', 90_000, (s) => runningOn(s, 'vip').includes(survivor) && dbOn(s).includes(survivor), survivor);
   await sleep(2000);
   writer.child.kill();
   await writer.done;

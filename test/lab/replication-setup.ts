@@ -54,18 +54,25 @@ export async function prepareReplicas(lab: Lab): Promise<void> {
 
 export const REPLICA_PARAMS = `binary=${MARIADBD} config=/srv/node/my.cnf datadir=/srv/node/mysql ` +
   'socket=/run/mysqld/mysqld.sock pid=/run/mysqld/mysqld.pid log=/srv/node/mysql-error.log user=mysql group=mysql ' +
-  `replication_user=repl replication_passwd=${REPLICATION_PASSWORD} semi_sync=true`;
+  `replication_user=repl replication_passwd=${REPLICATION_PASSWORD}`;
 
-/** The seed's configuration with the provider changed: ms resource, VIP with the master, promote before the VIP. */
-export function masterSlaveCrm(lab: Lab): string {
+/**
+ * The seed's configuration with the provider changed: ms resource, VIP with the master, promote before
+ * the VIP. `spelling` picks the Pacemaker 1.x words (ms, Master/Slave, as the seed has them) or the
+ * OCF 1.1 ones (clone promotable=true, Promoted/Unpromoted); the agent works with both.
+ */
+export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' = 'master-slave', semiSync = true): string {
+  const [promotedRole, unpromotedRole] = spelling === 'master-slave' ? ['Master', 'Slave'] : ['Promoted', 'Unpromoted'];
   return [
     lab.stonith ? fenceCrm(lab) : '',
-    `primitive db ocf:tsha:mysql params ${REPLICA_PARAMS} ` +
+    `primitive db ocf:tsha:mysql params ${REPLICA_PARAMS} semi_sync=${semiSync} ` +
       'op start timeout=60s op stop timeout=60s op promote timeout=60s op demote timeout=60s op notify timeout=60s ' +
-      'op monitor interval=5s role=Master timeout=20s OCF_CHECK_LEVEL=10 op monitor interval=6s role=Slave timeout=20s OCF_CHECK_LEVEL=10',
-    'ms ms_db db meta master-max=1 clone-max=' + lab.names.length + ' notify=true',
+      `op monitor interval=5s role=${promotedRole} timeout=20s OCF_CHECK_LEVEL=10 op monitor interval=6s role=${unpromotedRole} timeout=20s OCF_CHECK_LEVEL=10`,
+    spelling === 'master-slave'
+      ? `ms ms_db db meta master-max=1 clone-max=${lab.names.length} notify=true`
+      : `clone ms_db db meta promotable=true promoted-max=1 clone-max=${lab.names.length} notify=true`,
     `primitive vip ocf:heartbeat:IPaddr2 params ip=${lab.vip} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`,
-    'colocation vip_on_master inf: vip ms_db:Master',
+    `colocation vip_on_master inf: vip ms_db:${promotedRole}`,
     'order promote_before_vip Mandatory: ms_db:promote vip:start',
     'rsc_defaults resource-stickiness=100',
     '',

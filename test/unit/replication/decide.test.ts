@@ -216,3 +216,14 @@ describe('mayFollow', () => {
       .toEqual({ follow: false, errant: ['0-1-101..101', '1-1-41..45', '5-1-1..3'] });
   });
 });
+
+describe('a replica whose receiving was stopped on purpose', () => {
+  it('scores as a last resort (IDLE), below one whose primary just became unreachable', () => {
+    const base = { readOnly: true, position: new Map(), replica: {
+      configured: true, io: 'No' as const, sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
+      secondsBehind: null, masterHost: 'n1' } };
+    expect(assess(base, 3600)).toEqual({ kind: 'replica', score: SCORE.IDLE, lagging: true });
+    expect(assess({ ...base, replica: { ...base.replica, io: 'Connecting' as const } }, 3600).kind).toBe('replica');
+    expect(SCORE.IDLE).toBeLessThan(SCORE.UNCERTAIN);
+  });
+});
