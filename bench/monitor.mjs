@@ -35,15 +35,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { countRun, median, PYTHON, SetupError, STRACE, timedRun } from './measure.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSHA_NODE = '/usr/lib/tsha/node/bin/node';
 const HEARTBEAT = '/usr/lib/ocf/resource.d/heartbeat/mysql';
 const MARIADBD = '/usr/sbin/mariadbd';
-const PYTHON = '/usr/bin/python3';
-const STRACE = '/usr/bin/strace';
 
-class SetupError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------
 // Arguments
@@ -155,13 +153,6 @@ function canConnect(path) {
   });
 }
 
-function median(values) {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The private server
 
@@ -205,64 +196,6 @@ async function startServer() {
 
 // ---------------------------------------------------------------------------------------------------
 // Running an agent
-
-// The launcher: posix_spawn the agent, wait4 it, report wall/CPU/RSS on fd 3 (closed in the agent).
-const LAUNCHER = `
-import os, sys, time
-argv = sys.argv[1:]
-t0 = time.monotonic_ns()
-pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_CLOSE, 3)])
-_, status, ru = os.wait4(pid, 0)
-t1 = time.monotonic_ns()
-os.write(3, ('%d %d %.6f %.6f %d' % (os.waitstatus_to_exitcode(status), t1 - t0, ru.ru_utime, ru.ru_stime, ru.ru_maxrss)).encode())
-`;
-
-function collect(child, extraFd) {
-  return new Promise((resolveRun, reject) => {
-    const out = { stdout: '', stderr: '', extra: '' };
-    child.stdout.on('data', (d) => (out.stdout += d));
-    child.stderr.on('data', (d) => (out.stderr += d));
-    if (extraFd) child.stdio[3].on('data', (d) => (out.extra += d));
-    child.once('error', reject);
-    child.once('close', (code, signal) => resolveRun({ ...out, code, signal }));
-  });
-}
-
-/** One timed run: { rc, wallMs, cpuMs, rssMiB, output }. */
-async function timedRun(agent, env) {
-  const child = spawn(PYTHON, ['-I', '-S', '-c', LAUNCHER, ...agent.argv], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  const r = await collect(child, true);
-  const fields = r.extra.trim().split(' ');
-  if (r.code !== 0 || fields.length !== 5) {
-    throw new SetupError(`the launcher failed for ${agent.argv.join(' ')} (exit ${r.code ?? r.signal}):\n${r.stderr.slice(-1500)}`);
-  }
-  const [rc, wallNs, user, sys, maxrssKiB] = fields.map(Number);
-  return {
-    rc,
-    wallMs: wallNs / 1e6,
-    cpuMs: (user + sys) * 1e3,
-    rssMiB: maxrssKiB / 1024,
-    output: `${r.stdout}${r.stderr}`.trim(),
-  };
-}
-
-/** One counting run under strace: processes the agent's tree forked (threads excluded). */
-async function countRun(agent, env, traceFile) {
-  const child = spawn(STRACE, ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none',
-    '-o', traceFile, '--', ...agent.argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const r = await collect(child, false);
-  if (r.code !== 0) throw new SetupError(`${agent.name} under strace exited ${r.code ?? r.signal}:\n${(r.stdout + r.stderr).slice(-1500)}`);
-  let processes = 0;
-  for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
-    // "PID clone3({flags=...}, 88) = N", or "PID clone(... <unfinished ...>" then "PID <... clone resumed> ..."
-    if (!/^\d+\s+(clone3?|v?fork)\(/.test(line)) continue;
-    if (line.includes('CLONE_THREAD')) continue;
-    if (/\)\s+= -1 /.test(line)) continue; // a failed fork made nothing
-    processes++;
-  }
-  rmSync(traceFile, { force: true });
-  return processes;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Main

@@ -1,0 +1,18 @@
+// Types for measure.mjs (plain JavaScript, shared by the benchmarks).
+export const PYTHON: string;
+export const STRACE: string;
+export class SetupError extends Error {}
+export interface MeasuredAgent {
+  readonly argv: readonly string[];
+  readonly name?: string;
+}
+export interface TimedRun {
+  readonly rc: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMiB: number;
+  readonly output: string;
+}
+export function timedRun(agent: MeasuredAgent, env: Record<string, string>, prefix?: readonly string[]): Promise<TimedRun>;
+export function countRun(agent: MeasuredAgent, env: Record<string, string>, traceFile: string, prefix?: readonly string[]): Promise<number>;
+export function median(values: readonly number[]): number;

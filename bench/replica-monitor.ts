@@ -1,0 +1,82 @@
+// Benchmark, not a test: what the monitor of a promotable replica costs at OCF_CHECK_LEVEL=10, tsha's
+// mysql agent against resource-agents' heartbeat/mysql, on the same replica of a live 2-node lab cluster
+// (real CIB and attrd, so every crm_attribute the agents run is a real round trip).
+//
+//   node bench/replica-monitor.ts [--runs N]
+//
+// Measured as bench/monitor.mjs does (measure.mjs), inside the replica node's namespaces. Prints
+// figures and exits 0; non-zero only when the lab cannot be set up.
+import { parseArgs } from 'node:util';
+import { Lab, runningOn } from '../test/lab/lab.ts';
+import { masterSlaveCrm, prepareReplicas, REPLICA_PARAMS, setMasterAddresses } from '../test/lab/replication-setup.ts';
+import { countRun, median, timedRun } from './measure.mjs';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
+const runs = Number(args.runs);
+const lab = new Lab({ nodes: 2, stonith: true, prefix: 'tshabench' });
+
+function params(text: string): Record<string, string> {
+  return Object.fromEntries(text.split(' ').filter(Boolean).map((kv) => [`OCF_RESKEY_${kv.split('=')[0]}`, kv.slice(kv.indexOf('=') + 1)]));
+}
+
+async function main(): Promise<void> {
+  console.log('bringing up a 2-node lab with the ms configuration (tsha) ...');
+  await lab.up();
+  await prepareReplicas(lab);
+  for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
+  await lab.loadCrm(masterSlaveCrm(lab));
+  const s = await lab.waitUntil('a promoted and a replicating instance', 120_000,
+    (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'db', 'Unpromoted').length === 1);
+  const replica = runningOn(s, 'db', 'Unpromoted')[0]!;
+  await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+  const prefix = ['nsenter', '-t', String(lab.pid1(replica)), '-m', '-u', '-n', '-p', '--'];
+  const common = {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin', OCF_ROOT: '/usr/lib/ocf', OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1',
+    OCF_RESOURCE_INSTANCE: 'db', OCF_RESOURCE_TYPE: 'mysql', OCF_RESKEY_CRM_meta_interval: '6000', OCF_RESKEY_CRM_meta_timeout: '20000',
+    OCF_RESKEY_CRM_meta_promotable: 'true', OCF_RESKEY_CRM_meta_notify: 'true', OCF_RESKEY_CRM_meta_clone_max: '2',
+    OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_master_max: '1', OCF_RESKEY_CRM_meta_on_node: replica,
+    OCF_CHECK_LEVEL: '10', HA_LOGFACILITY: 'none', OCF_RESKEY_test_user: 'root', OCF_RESKEY_test_table: 'mysql.user',
+    ...params(REPLICA_PARAMS),
+  };
+  const agents = [
+    { name: 'tsha', argv: ['/usr/lib/ocf/resource.d/tsha/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'tsha' } },
+    { name: 'heartbeat', argv: ['/usr/lib/ocf/resource.d/heartbeat/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'heartbeat' } },
+  ];
+  const results: Record<string, { wall: number[]; cpu: number[]; rss: number[]; procs: number[]; rc: number[] }> = {};
+  for (const a of agents) {
+    results[a.name] = { wall: [], cpu: [], rss: [], procs: [], rc: [] };
+    const first = await timedRun(a, a.env, prefix);
+    console.log(`${a.name}: first run rc ${first.rc}${first.rc === 0 ? '' : `: ${first.output.slice(-300)}`}`);
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const a of agents) {
+      const r = await timedRun(a, a.env, prefix);
+      const row = results[a.name]!;
+      row.wall.push(r.wallMs);
+      row.cpu.push(r.cpuMs);
+      row.rss.push(r.rssMiB);
+      row.rc.push(r.rc);
+    }
+  }
+  for (const a of agents) {
+    for (let i = 0; i < Math.min(runs, 10); i++) results[a.name]!.procs.push(await countRun(a, a.env, `/tmp/${lab.prefix}-trace.txt`, prefix));
+  }
+  const t = results.tsha!;
+  const h = results.heartbeat!;
+  const row = (name: string, r: typeof t) =>
+    `${name.padEnd(10)} ${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...new Set(r.rc)].join('/')}`;
+  console.log(`\nreplica monitor, OCF_CHECK_LEVEL=10, on ${replica} of a live 2-node cluster (${runs} runs each, medians)`);
+  console.log('agent       wall ms   CPU ms  children  peak RSS MiB');
+  console.log(row('tsha', t));
+  console.log(row('heartbeat', h));
+  const wall = median(t.wall) / median(h.wall);
+  const cpu = median(t.cpu) / median(h.cpu);
+  console.log(`tsha/hb     ${wall.toFixed(2)}x    ${cpu.toFixed(2)}x`);
+  console.log(`\ntargets:\n  ${wall <= 0.5 ? 'met   ' : 'MISSED'}  wall <= 0.5x heartbeat   ${wall.toFixed(2)}x\n  ${cpu <= 0.5 ? 'met   ' : 'MISSED'}  CPU <= 0.5x heartbeat    ${cpu.toFixed(2)}x\n  ${Math.max(...t.procs) === 0 ? 'met   ' : 'MISSED'}  no child process when nothing changed (max ${Math.max(...t.procs)})`);
+}
+
+try {
+  await main();
+} finally {
+  await lab.down();
+}
