@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   };
   const agents = [
     { name: 'tsha', argv: ['/usr/lib/ocf/resource.d/tsha/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'tsha' } },
-    { name: 'heartbeat', argv: ['/usr/lib/ocf/resource.d/heartbeat/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'heartbeat' } },
+    // heartbeat/mysql writes a promotion score on every replica monitor (3600 for a healthy one): under
+    // another instance name, so that its writes cost what they cost without moving the real primary.
+    { name: 'heartbeat', argv: ['/usr/lib/ocf/resource.d/heartbeat/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'heartbeat', OCF_RESOURCE_INSTANCE: 'hb_bench' } },
   ];
   const results: Record<string, { wall: number[]; cpu: number[]; rss: number[]; procs: number[]; rc: number[] }> = {};
   for (const a of agents) {

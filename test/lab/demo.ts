@@ -3,7 +3,7 @@
 //   node test/lab/demo.ts [--keep] [--ms]
 // --ms: the seed's master/slave configuration (promotable clone, GTID + semi-sync replication, the
 // VIP on the master) instead of the active/passive group on a shared disk.
-import { acknowledged, recoverySeconds, startClient } from './client.ts';
+import { acknowledged, crashUnderClient, recoverySeconds } from './client.ts';
 import { Lab, runningOn, sleep } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from './replication-setup.ts';
@@ -42,15 +42,9 @@ async function demo(): Promise<string> {
   await show(active);
 
   say(`writing rows through the VIP from a client host (${lab.clientAddress}), then crashing ${active}`);
-  const writer = startClient(lab, 'write', 60, 1);
-  await sleep(3000);
-  const crashedAt = Date.now();
-  await lab.crash(active);
-  console.log(`${active} crashed (every process killed, link down); ${survivor} fences it and takes over`);
-  await lab.waitUntil('MySQL and the VIP on the survivor', 90_000, (s) => runningOn(s, 'vip').includes(survivor) && dbOn(s).includes(survivor), survivor);
-  await sleep(2000);
-  writer.child.kill();
-  await writer.done;
+  const { client: writer, crashedAt } = await crashUnderClient(lab, active, 'write',
+    (s) => runningOn(s, 'vip').includes(survivor) && dbOn(s).includes(survivor), { beforeMs: 3000 });
+  console.log(`${active} crashed (every process killed, link down); ${survivor} fenced it and took over`);
   say(`crm_mon on ${survivor}`);
   await show(survivor);
 

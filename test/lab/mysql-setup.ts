@@ -12,9 +12,11 @@ import { waitFor, type Lab } from './lab.ts';
 const run = promisify(execFile);
 export const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find(existsSync) ?? '/usr/sbin/mariadbd';
 
-export function mysqlConfig(): string {
+/** The lab's server settings; `extra` lines go into the same [mysqld] group. */
+export function mysqlConfig(extra: readonly string[] = []): string {
   return [
     '[mysqld]',
+    ...extra,
     'port = 3306',
     'bind-address = 0.0.0.0',
     'skip-name-resolve',

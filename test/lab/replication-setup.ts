@@ -6,17 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './lab.ts';
-import { fenceCrm, MARIADBD, prepareSharedMysql } from './mysql-setup.ts';
+import { fenceCrm, MARIADBD, mysqlConfig, prepareSharedMysql } from './mysql-setup.ts';
 
 export const REPLICATION_PASSWORD = 'repl-secret';
 
 export function replicaConfig(serverId: number): string {
-  return [
-    '[mysqld]',
+  return mysqlConfig([
     `server_id = ${serverId}`,
-    'port = 3306',
-    'bind-address = 0.0.0.0',
-    'skip-name-resolve',
     'log_bin = mysql-bin',
     'relay_log = relay-bin',
     'log_slave_updates = ON',
@@ -26,12 +22,7 @@ export function replicaConfig(serverId: number): string {
     'innodb_flush_log_at_trx_commit = 1',
     'rpl_semi_sync_master_wait_point = AFTER_SYNC',
     'rpl_semi_sync_master_timeout = 10000',
-    'innodb_buffer_pool_size = 32M',
-    'innodb_log_file_size = 16M',
-    'performance_schema = OFF',
-    'max_connections = 50',
-    '',
-  ].join('\n');
+  ]);
 }
 
 /** Initialises one datadir (schema, accounts) on the shared disk, then copies it to every node. */
