@@ -57,6 +57,11 @@ export class SqlSession {
     });
   }
 
+  /** The server's id for this session (what KILL takes). */
+  get threadId(): number {
+    return this.#connection.threadId ?? -1;
+  }
+
   /** Sends a statement without waiting for its result (it runs on even after this session ends). */
   send(sql: string): void {
     this.#connection.query({ sql }, () => undefined);

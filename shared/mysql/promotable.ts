@@ -12,17 +12,19 @@ import {
   baseName, clusterProperty, forgetWrittenAttributes, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
   setPromotionScore, setReadable,
 } from '../cluster/attributes.ts';
-import { assess, mayFollow, mayPromote, SCORE, type ForkPoint } from '../replication/decide.ts';
+import { assess, mayFollow, mayPromote, replicationError, SCORE, type ForkPoint } from '../replication/decide.ts';
 import { compareGtid, formatGtid, parseGtid, type GtidPosition } from '../replication/gtid.ts';
 import { readNotifyEnv } from '../replication/notify-env.ts';
+import { runCommand } from '../process/command.ts';
 import { connect, type SqlSession } from './client.ts';
+import { readGreeting } from './greeting.ts';
 import { parseServerVersion } from './dialect.ts';
 import { endpointOf } from './instance.ts';
 import { missingPrivileges } from './privileges.ts';
 import { serverStatus } from './status.ts';
 import type { MysqlParameters } from './parameters.ts';
 import {
-  applyReceived, enableSemiSync, follow, forgetSource, killClientSessions, readInstanceState, setReadOnly, stopApplying,
+  applyReceived, becomeReadOnly, enableSemiSync, follow, forgetSource, readInstanceState, resumeApplying, setReadOnly, stopApplying,
   stopReceivingInBackground, type Source,
 } from './replication.ts';
 
@@ -62,6 +64,30 @@ export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Prom
   });
   if (missing.length > 0) {
     throw new PermissionError(`replication_user ${ctx.params.replication_user} lacks ${missing.join(', ')} on this server`);
+  }
+  await checkMasterAddresses(ctx);
+}
+
+const HOST = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F:]+|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)$/;
+
+/**
+ * validate-all: every node's `<rsc>_mysql_master_IP` must be an address (6 otherwise: replicas would
+ * point at garbage on every node), and is tried on replication_port; one that does not answer is
+ * logged, not fatal — its node may simply be down.
+ */
+async function checkMasterAddresses(ctx: Ctx): Promise<void> {
+  const nodes = await runCommand('crm_node', ['--list'], ctx.deadline, 5000);
+  if (nodes.exitCode !== 0) return;
+  for (const line of nodes.stdout.trim().split('\n')) {
+    const node = line.trim().split(/\s+/)[1];
+    if (!node) continue;
+    const address = await nodeAttribute(node, `${rsc(ctx)}_mysql_master_IP`, ctx.deadline);
+    if (address === undefined) continue;
+    if (!HOST.test(address)) {
+      throw new ConfigurationError(`node attribute ${rsc(ctx)}_mysql_master_IP of ${node} is not an address: ${JSON.stringify(address)}`);
+    }
+    const g = await readGreeting({ host: address, port: ctx.params.replication_port }, ctx.deadline.budget(2000, 'address check'));
+    if (g.kind !== 'handshake') ctx.log.warn(`${node}'s replication address ${address}:${ctx.params.replication_port} does not answer (${g.kind})`);
   }
 }
 
@@ -144,8 +170,10 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
       ctx.log.info('promote: already the primary');
       return { code: OCF.SUCCESS, note: 'already primary' };
     }
-    const health = assess(state, ctx.params.max_slave_lag);
-    if (health.kind === 'broken') throw new GenericError(`refusing to promote a broken replica: ${health.reason}`);
+    // A replication error disqualifies; a SQL thread merely stopped (say, by a promote that failed
+    // later) does not: applying resumes below.
+    const error = state.replica.configured ? replicationError(state.replica) : undefined;
+    if (error) throw new GenericError(`refusing to promote a broken replica: ${error}`);
     const self = ctx.env.meta.get('on_node') ?? '';
     const mine = reachable(state.position, state.gtidIoPos);
     const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
@@ -158,7 +186,11 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     }
     if (state.replica.configured) {
       // Everything received is applied before the first write is accepted; then nothing more is applied.
-      await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
+      // Events this server wrote itself and got back are never re-applied: only a received position
+      // ahead of what it has counts.
+      if (!state.replica.sqlRunning) await resumeApplying(s);
+      const order = compareGtid(state.gtidIoPos, state.position);
+      if (order === 'ahead' || order === 'diverged') await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
       await stopApplying(s);
       // The IO thread stops in the background; the primary's monitor forgets the source afterwards.
       const stopper = await admin(ctx);
@@ -178,11 +210,16 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
 }
 
 export async function demote(ctx: Ctx): Promise<Outcome> {
-  await withAdmin(ctx, async (s) => {
-    // read_only first, then end sessions: a long query cannot hold demotion past the deadline.
-    await setReadOnly(s, true);
-    const killed = await killClientSessions(s);
-    if (killed > 0) ctx.log.info(`demote: ended ${killed} client sessions`);
+  await withAdmin(ctx, async (setter) => {
+    await withAdmin(ctx, async (killer) => {
+      // read_only, and client sessions ended — at once if an open transaction holds read_only back:
+      // a long query cannot hold demotion past the deadline.
+      const ended = await becomeReadOnly(setter, killer, 1000);
+      if (ended > 0) ctx.log.info(`demote: ended ${ended} client sessions`);
+      // A promote that failed half-way may have stopped applying: a replica applies again.
+      const state = await readInstanceState(setter);
+      if (state.replica.configured && !state.replica.sqlRunning && !replicationError(state.replica)) await resumeApplying(setter);
+    });
   });
   await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
   return OCF.SUCCESS;

@@ -58,9 +58,10 @@ export async function setReadOnly(s: SqlSession, on: boolean): Promise<void> {
  * Ends client sessions after read_only is set, so a long transaction cannot keep writing nor block
  * demotion past the deadline. Replication and system threads are left alone.
  */
-export async function killClientSessions(s: SqlSession): Promise<number> {
+export async function killClientSessions(s: SqlSession, spare: readonly number[] = []): Promise<number> {
   const rows = await s.query<{ id: number }[]>(
-    "SELECT id FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND user NOT IN ('system user', 'event_scheduler') " +
+    `SELECT id FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND id NOT IN (${[0, ...spare].map(Number).join(',')}) ` +
+    "AND user NOT IN ('system user', 'event_scheduler') " +
     "AND command NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')");
   let killed = 0;
   for (const { id } of rows) {
@@ -100,6 +101,26 @@ export async function follow(s: SqlSession, source: Source): Promise<void> {
     `MASTER_USER=${sqlString(source.user)}, MASTER_PASSWORD=${sqlString(source.password)}, MASTER_USE_GTID=current_pos, ` +
     `MASTER_CONNECT_RETRY=1${ssl}`);
   await s.query('START SLAVE');
+}
+
+/**
+ * Makes the server read-only even while clients hold write transactions open: SET GLOBAL read_only waits
+ * for them, so if it has not finished within `patienceMs` the client sessions are ended, and once it is
+ * in force every remaining client session is ended too. Returns how many sessions were ended.
+ */
+export async function becomeReadOnly(setter: SqlSession, killer: SqlSession, patienceMs: number): Promise<number> {
+  const setting = setter.query('SET GLOBAL read_only = ON', 60_000).then(() => 'set' as const);
+  // A rejection is awaited below; this branch only watches the clock.
+  setting.catch(() => undefined);
+  const first = await Promise.race([setting, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), patienceMs).unref())]);
+  let ended = first === 'waiting' ? await killClientSessions(killer, [setter.threadId]) : 0;
+  await setting;
+  ended += await killClientSessions(killer, [setter.threadId]);
+  return ended;
+}
+
+export async function resumeApplying(s: SqlSession): Promise<void> {
+  await s.query('START SLAVE SQL_THREAD');
 }
 
 /** Stops applying: the SQL thread stops at once, whatever the IO thread is doing. */

@@ -50,15 +50,20 @@ export type Health =
 /** Errors that mean "cannot reach the primary" rather than "replication is broken". */
 const CONNECT_ERRORS = new Set([2003, 2005, 2013]);
 
+/** The replication error that makes an instance unusable as a copy, if any ("cannot connect" is not one). */
+export function replicationError(r: ReplicaStatus): string | undefined {
+  if (r.lastSqlErrno !== 0) return `replication SQL error ${r.lastSqlErrno}: ${r.lastSqlError}`;
+  if (r.lastIoErrno !== 0 && !CONNECT_ERRORS.has(r.lastIoErrno)) return `replication IO error ${r.lastIoErrno}: ${r.lastIoError}`;
+  return undefined;
+}
+
 export function assess(state: InstanceState, maxLagSeconds: number): Health {
   // A writable instance is the primary; the cluster decides whether that is expected.
   if (!state.readOnly) return { kind: 'primary' };
   const r = state.replica;
   if (!r.configured) return { kind: 'replica', score: SCORE.IDLE, lagging: true };
-  if (r.lastSqlErrno !== 0) return { kind: 'broken', reason: `replication SQL error ${r.lastSqlErrno}: ${r.lastSqlError}` };
-  if (r.lastIoErrno !== 0 && !CONNECT_ERRORS.has(r.lastIoErrno)) {
-    return { kind: 'broken', reason: `replication IO error ${r.lastIoErrno}: ${r.lastIoError}` };
-  }
+  const error = replicationError(r);
+  if (error) return { kind: 'broken', reason: error };
   if (!r.sqlRunning) return { kind: 'broken', reason: 'replication SQL thread is not running' };
   // Receiving stopped on purpose (IO thread off, no error): it falls behind by design, a last resort.
   if (r.io === 'No' && r.lastIoErrno === 0) return { kind: 'replica', score: SCORE.IDLE, lagging: true };

@@ -35,6 +35,11 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     expect(status).toContain(`Master_Host: ${lab.address(primary)}`);
   });
 
+  it('validate-all on the clone passes with its real meta attributes (notify, promoted-max) and checks privileges', async () => {
+    const r = await lab.exec(primary, ['crm_resource', '--resource', 'db', '--validate']);
+    expect(r.stdout + r.stderr).toMatch(/returned 0/);
+  });
+
   it('a crash of the primary while a client writes through the VIP loses no acknowledged write; the VIP follows the new primary', async () => {
     const crashed = primary;
     const survivor = replicaOf(crashed);
@@ -77,6 +82,25 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     await lab.mustExec(next, ['crm_resource', '--resource', 'ms_db', '--clear']);
   });
 
+  it('a long-running transaction on the primary does not hold up a switchover: its session is ended once read_only is set', async () => {
+    const old = primary;
+    const next = replicaOf(old);
+    // A client holds a transaction open on the primary, sleeping inside it.
+    const holder = lab.exec(old, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-e',
+      'BEGIN; INSERT INTO demo.rows (id) VALUES (800000001); SELECT SLEEP(300)'], 400_000);
+    await sleep(1000);
+    const startedAt = Date.now();
+    await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', next]);
+    await lab.waitUntil('the other node promoted with the VIP', 90_000, (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old);
+    primary = next;
+    const held = await holder;
+    expect(held.code).not.toBe(0);
+    console.log(`[lab] switchover with a 300 s transaction open on the primary took ${((Date.now() - startedAt) / 1000).toFixed(2)} s`);
+    // The uncommitted row went with the ended session.
+    expect(await sqlOn(lab, next, 'SELECT COUNT(*) FROM demo.rows WHERE id = 800000001')).toBe('0');
+    await lab.mustExec(next, ['crm_resource', '--resource', 'ms_db', '--clear']);
+  });
+
   it('broken replication (the source refuses the password) is reported by the replica\'s monitor, and the replica loses its promotion score', async () => {
     const replica = replicaOf(primary);
     await sqlOn(lab, primary, "ALTER USER 'repl'@'%' IDENTIFIED BY 'changed-elsewhere'");
@@ -93,6 +117,19 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     }
     await lab.waitUntil('the replica back', 90_000, (s) => unpromoted(s)[0] === replica && s.failures.length === 0);
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+  });
+
+  it('a replica whose primary purged the binary logs it still needs reports the error, and is not promotable', async () => {
+    const replica = replicaOf(primary);
+    await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
+    await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD');
+    await sqlOn(lab, primary, 'INSERT INTO demo.rows (id) VALUES (700000001); FLUSH BINARY LOGS; INSERT INTO demo.rows (id) VALUES (700000002); FLUSH BINARY LOGS');
+    const [current] = (await sqlOn(lab, primary, 'SHOW MASTER STATUS')).split('\t');
+    await sqlOn(lab, primary, `PURGE BINARY LOGS TO '${current}'`);
+    await sqlOn(lab, replica, 'START SLAVE IO_THREAD');
+    const s = await lab.waitUntil('a monitor failure on the replica for the purged binlog', 60_000,
+      (s) => s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1236/.test(f.reason)));
+    expect(promoted(s)).toEqual([primary]);
   });
 });
 
