@@ -204,4 +204,15 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     const status = await lab.waitUntilSql(lagging, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
     expect(status).toContain(`Master_Host: ${lab.address(current)}`);
   });
+
+  it('a switchover by putting the primary in standby promotes another replica and loses no row', async () => {
+    const s = await lab.waitUntil('one Promoted instance with the VIP', 90_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const old = promoted(s)[0]!;
+    const rows = await sqlOn(lab, old, 'SELECT COUNT(*) FROM demo.rows');
+    await lab.standby(old, true);
+    const after = await lab.waitUntil('another node promoted with the VIP', 90_000,
+      (s) => promoted(s).length === 1 && promoted(s)[0] !== old && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    expect(await sqlOn(lab, promoted(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
+    await lab.standby(old, false);
+  });
 });
