@@ -94,3 +94,15 @@ export function descendants(root: number, all: readonly ProcessInfo[]): ProcessI
   }
   return out;
 }
+
+/** One variable of a process's environment (readable by root or the same user), or undefined. */
+export function environmentOf(pid: number, name: string): string | undefined {
+  try {
+    for (const entry of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+      if (entry.startsWith(`${name}=`)) return entry.slice(name.length + 1);
+    }
+  } catch {
+    // gone, or not ours to read
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BUILT } from './paths.ts';
 
 export default function setup(): void {
-  if (!existsSync(join(BUILT, 'mysql'))) {
+  if (!existsSync(join(BUILT, 'mysql')) || !existsSync(join(BUILT, 'rabbitmq'))) {
     throw new Error(`integration tests run the built agents, and ${BUILT}/mysql is missing: run npm run build (or test/run)`);
   }
 }

@@ -1,0 +1,198 @@
+/**
+ * ocf:tsha:rabbitmq: the broker node itself. Depth 0: the pid file names this node's beam.smp, it is
+ * not frozen, and it answers the AMQP protocol header with connection.start. Depth 10: a login, a
+ * channel and a message through a private queue, with amqplib.
+ */
+import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
+import { ConfigurationError, GenericError, InstalledError, PermissionError } from '../ocf/errors.ts';
+import { OCF } from '../ocf/exit-codes.ts';
+import { accountCan, statOrUndefined } from '../process/access.ts';
+import { spawnDaemon } from '../process/daemon.ts';
+import { sizeOf, tellingLines } from '../process/log-tail.ts';
+import { inspectPidFile } from '../process/pid-file.ts';
+import { descendants, environmentOf, isFrozen, readProcess, type ProcessInfo } from '../process/proc.ts';
+import { terminate } from '../process/terminate.ts';
+import { findAccount } from '../process/users.ts';
+import { readdirSync, accessSync, constants } from 'node:fs';
+import { readAmqpGreeting } from './amqp-greeting.ts';
+import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
+
+type Ctx = ActionContext<RabbitmqParameters>;
+const GREETING_CAP_MS = 5000;
+
+function monitorHost(p: RabbitmqValues): string {
+  return p.node_ip === '' || p.node_ip === '0.0.0.0' ? '127.0.0.1' : p.node_ip === '::' ? '::1' : p.node_ip;
+}
+
+/** This node's broker: an Erlang VM whose RABBITMQ_NODENAME is ours. */
+function isBroker(proc: ProcessInfo, p: RabbitmqValues): boolean {
+  const exe = basename(proc.exe ?? proc.argv[0] ?? '');
+  return exe.startsWith('beam') && environmentOf(proc.pid, 'RABBITMQ_NODENAME') === p.nodename;
+}
+
+function brokerEnvironment(p: RabbitmqValues, home: string): NodeJS.ProcessEnv {
+  return {
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    LANG: 'C.UTF-8',
+    HOME: home,
+    RABBITMQ_NODENAME: p.nodename,
+    ...(p.node_ip ? { RABBITMQ_NODE_IP_ADDRESS: p.node_ip } : {}),
+    RABBITMQ_NODE_PORT: String(p.node_port),
+    RABBITMQ_DIST_PORT: String(p.dist_port),
+    ERL_EPMD_PORT: String(p.epmd_port),
+    RABBITMQ_CONFIG_FILE: p.config_file,
+    RABBITMQ_MNESIA_BASE: p.mnesia_base,
+    RABBITMQ_LOG_BASE: p.log_base,
+    RABBITMQ_PID_FILE: p.pid_file,
+    ...(p.enabled_plugins_file ? { RABBITMQ_ENABLED_PLUGINS_FILE: p.enabled_plugins_file } : {}),
+  };
+}
+
+type Status =
+  | { readonly kind: 'stopped'; readonly detail: string; readonly crashed: boolean }
+  | { readonly kind: 'serving'; readonly process: ProcessInfo };
+
+async function status(ctx: Ctx): Promise<Status> {
+  const p = ctx.params;
+  const state = inspectPidFile(p.pid_file, (proc) => isBroker(proc, p));
+  if (state.kind === 'unreadable') throw new GenericError(state.detail);
+  if (state.kind !== 'running') {
+    return {
+      kind: 'stopped',
+      crashed: state.kind === 'stale',
+      detail: state.kind === 'absent' ? `no pid file ${p.pid_file}` : `pid file ${p.pid_file} names pid ${state.pid}, which is not node ${p.nodename}`,
+    };
+  }
+  if (isFrozen(state.process)) throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) is stopped (process state ${state.process.state})`);
+  const host = monitorHost(p);
+  const g = await readAmqpGreeting(host, p.node_port, ctx.deadline.budget(GREETING_CAP_MS, 'AMQP greeting'));
+  switch (g.kind) {
+    case 'start':
+      return { kind: 'serving', process: state.process };
+    case 'refused':
+      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
+    case 'timeout':
+      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`);
+    case 'garbled':
+      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
+  }
+}
+
+/** Depth 10: log in, open a channel, send a message through a private queue and get it back. */
+async function roundTrip(ctx: Ctx): Promise<void> {
+  const p = ctx.params;
+  const amqp = await import('amqplib');
+  const timeout = ctx.deadline.budget(10_000, 'AMQP round trip');
+  let connection;
+  try {
+    connection = await amqp.connect({ protocol: 'amqp', hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, heartbeat: 0 }, { timeout });
+    const channel = await connection.createChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
+    const token = `tsha-${process.pid}-${Date.now()}`;
+    channel.sendToQueue(queue, Buffer.from(token));
+    const got = await ctx.deadline.until('the message back from the private queue', async () => {
+      const m = await channel.get(queue, { noAck: true });
+      return m === false ? undefined : m.content.toString();
+    }, 10);
+    if (got !== token) throw new GenericError(`the private queue returned another message (${got.slice(0, 40)})`);
+  } catch (error) {
+    if (error instanceof GenericError) throw error;
+    const message = (error as Error).message;
+    if (/ACCESS.REFUSED|403/.test(message)) {
+      throw new GenericError(`AMQP login as ${p.username} was refused: check username and password`, { cause: error });
+    }
+    throw new GenericError(`AMQP round trip failed: ${message}`, { cause: error });
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+export async function monitor(ctx: Ctx): Promise<Outcome> {
+  const s = await status(ctx);
+  if (s.kind === 'stopped') {
+    if (s.crashed && !ctx.probe) throw new GenericError(`broker ${ctx.params.nodename} is gone: ${s.detail}`);
+    return { code: OCF.NOT_RUNNING, note: s.detail };
+  }
+  if (ctx.depth >= 10) await roundTrip(ctx);
+  return { code: OCF.SUCCESS, note: `node ${ctx.params.nodename} running (pid ${s.process.pid})${ctx.depth >= 10 ? ', round trip ok' : ''}` };
+}
+
+export async function start(ctx: Ctx): Promise<Outcome> {
+  const p = ctx.params;
+  const before = await status(ctx);
+  if (before.kind === 'serving') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+  const account = findAccount(p.user)!;
+  for (const dir of [p.mnesia_base, p.log_base, dirname(p.pid_file)]) {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o750 });
+      chownSync(dir, account.uid, account.gid);
+    }
+  }
+  const log = join(p.log_base, 'tsha-startup.log');
+  const offset = sizeOf(log);
+  const daemon = await spawnDaemon({ file: p.binary, args: [], logFile: log, uid: account.uid, gid: account.gid, cwd: account.home, env: brokerEnvironment(p, account.home) });
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void daemon.exited.then((e) => { exit = e; });
+  const why = () => tellingLines(log, offset, /error|failed|crash/i).join(' | ');
+  const ready = await ctx.deadline.until(`broker ${p.nodename} to answer AMQP`, async () => {
+    if (exit) throw new GenericError(`rabbitmq-server exited during start (${exit.signal ?? `code ${exit.code}`}): ${why() || `see ${log}`}`);
+    try {
+      const s = await status(ctx);
+      return s.kind === 'serving' ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  }, 200);
+  return { code: OCF.SUCCESS, note: `node ${p.nodename} running (pid ${ready.process.pid})` };
+}
+
+/** All processes of this broker: the VM, its children, and the start script above it. */
+function brokerProcesses(p: RabbitmqValues): ProcessInfo[] {
+  const all: ProcessInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const proc = readProcess(Number(entry));
+    if (proc) all.push(proc);
+  }
+  const vms = all.filter((proc) => isBroker(proc, p));
+  const found = new Map<number, ProcessInfo>();
+  for (const vm of vms) {
+    found.set(vm.pid, vm);
+    for (const child of descendants(vm.pid, all)) if (!basename(child.argv[0] ?? '').startsWith('epmd')) found.set(child.pid, child);
+    const parent = all.find((x) => x.pid === vm.ppid);
+    if (parent && parent.argv.some((a) => basename(a) === 'rabbitmq-server')) found.set(parent.pid, parent);
+  }
+  return [...found.values()];
+}
+
+export async function stop(ctx: Ctx): Promise<Outcome> {
+  const processes = brokerProcesses(ctx.params);
+  if (processes.length === 0) return { code: OCF.SUCCESS, note: 'not running' };
+  // SIGTERM is the broker's clean shutdown; epmd, shared with other Erlang nodes, is left running.
+  const { killed } = await terminate(processes, { deadline: ctx.deadline, log: ctx.log, what: `broker ${ctx.params.nodename}` });
+  return { code: OCF.SUCCESS, note: killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly' };
+}
+
+export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> {
+  const p = ctx.params;
+  for (const name of ['binary', 'mnesia_base', 'log_base', 'pid_file'] as const) {
+    if (!p[name].startsWith('/')) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
+  }
+  if (!/^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+$/.test(p.nodename)) throw new ConfigurationError(`parameter nodename expects name@host, got ${JSON.stringify(p.nodename)}`);
+  for (const name of ['node_port', 'dist_port', 'epmd_port'] as const) {
+    if (p[name] < 1 || p[name] > 65535) throw new ConfigurationError(`parameter ${name} expects a TCP port (1-65535), got ${p[name]}`);
+  }
+  if (scope === 'parameters') return;
+  try {
+    accessSync(p.binary, constants.X_OK);
+  } catch {
+    throw new InstalledError(`binary ${p.binary} is not installed or not executable`);
+  }
+  const account = findAccount(p.user);
+  if (!account) throw new InstalledError(`user ${p.user} does not exist`);
+  if (!existsSync(p.config_file)) throw new InstalledError(`config_file ${p.config_file} does not exist`);
+  const data = statOrUndefined(p.mnesia_base);
+  if (data && !accountCan(account, data, 'write')) throw new PermissionError(`mnesia_base ${p.mnesia_base} is not writable by user ${p.user}`);
+}

@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OCF } from '../../shared/ocf/exit-codes.ts';
+import { INSTALLED } from '../support/paths.ts';
+import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
+import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
+
+const rabbitmq = (action: string, params: Record<string, string>, extra: Record<string, string> = {}) =>
+  runAgent('rabbitmq', action, pacemakerEnv(params, { OCF_RESOURCE_TYPE: 'rabbitmq', OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }));
+const recurring = { OCF_RESKEY_CRM_meta_interval: '20000' };
+const depth10 = { ...recurring, OCF_CHECK_LEVEL: '10' };
+
+function brokerPid(layout: BrokerLayout): number {
+  return Number(readFileSync(layout.params.pid_file!, 'utf8').trim());
+}
+
+describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
+  let layout: BrokerLayout;
+  beforeAll(async () => {
+    layout = await brokerLayout();
+  });
+  afterAll(() => layout.remove());
+
+  it('a probe on a stopped broker returns NOT_RUNNING, and stop on it returns SUCCESS', async () => {
+    expect((await rabbitmq('monitor', layout.params)).exitCode).toBe(OCF.NOT_RUNNING);
+    expect((await rabbitmq('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('start returns SUCCESS once the broker answers AMQP, and again when it already runs', async () => {
+    const r = await rabbitmq('start', layout.params);
+    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    expect((await rabbitmq('start', layout.params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('monitor at depth 0 (AMQP greeting) and depth 10 (a message through a private queue) return SUCCESS', async () => {
+    expect((await rabbitmq('monitor', layout.params, recurring)).exitCode).toBe(OCF.SUCCESS);
+    const deep = await rabbitmq('monitor', layout.params, depth10);
+    expect(deep.exitCode, deep.stderr).toBe(OCF.SUCCESS);
+  });
+
+  it('wrong credentials fail depth 10 with a clear reason that never shows the password, and depth 0 still passes', async () => {
+    const secret = 'n0t-the-Password';
+    const r = await rabbitmq('monitor', { ...layout.params, password: secret }, depth10);
+    expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+    expect(r.exitReason).toMatch(/login as guest was refused/);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect((await rabbitmq('monitor', { ...layout.params, password: secret }, recurring)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('a wedged (SIGSTOPped) broker fails monitor within the deadline, never NOT_RUNNING', async () => {
+    const pid = brokerPid(layout);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const r = await rabbitmq('monitor', layout.params, { ...recurring, OCF_RESKEY_CRM_meta_timeout: '20000' });
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  });
+
+  it('a killed broker is NOT_RUNNING on a probe and a failure on a recurring monitor; stop and start recover it', async () => {
+    process.kill(brokerPid(layout), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await rabbitmq('monitor', layout.params)).exitCode).toBe(OCF.NOT_RUNNING);
+    const recurringResult = await rabbitmq('monitor', layout.params, recurring);
+    expect(recurringResult.exitCode).toBe(OCF.ERR_GENERIC);
+    expect(recurringResult.exitReason).toMatch(/is gone/);
+    expect((await rabbitmq('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
+    const again = await rabbitmq('start', layout.params);
+    expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+  });
+
+  it('stop shuts the broker down and leaves no broker process; stop again returns SUCCESS', async () => {
+    const pid = brokerPid(layout);
+    expect((await rabbitmq('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
+    let alive = true;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      alive = !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
+    } catch {
+      alive = false;
+    }
+    expect(alive).toBe(false);
+    expect((await rabbitmq('stop', layout.params)).exitCode).toBe(OCF.SUCCESS);
+    expect((await rabbitmq('monitor', layout.params)).exitCode).toBe(OCF.NOT_RUNNING);
+  });
+
+  it.each([
+    ['a nodename without a host', OCF.ERR_CONFIGURED, { nodename: 'rabbit' }, /nodename expects name@host/],
+    ['an AMQP port out of range', OCF.ERR_CONFIGURED, { node_port: '70000' }, /node_port expects a TCP port/],
+    ['a missing server script', OCF.ERR_INSTALLED, { binary: '/nonexistent/rabbitmq-server' }, /not installed/],
+    ['an unknown account', OCF.ERR_INSTALLED, { user: 'no_such_user_x' }, /user no_such_user_x/],
+  ] as const)('validate-all with %s returns %i', async (_what, code, bad, reason) => {
+    const r = await rabbitmq('validate-all', { ...layout.params, ...bad });
+    expect(r.exitCode).toBe(code);
+    expect(r.exitReason).toMatch(reason);
+  });
+
+  it('ocf-tester reports "passed all tests" for the installed agent', async () => {
+    const args = ['-n', 'tsha_rabbit', ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, 'rabbitmq')];
+    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+    expect(out).toContain('passed all tests');
+  });
+});

@@ -1,0 +1,59 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { environmentOf, readProcess } from '../../shared/process/proc.ts';
+import { freePort } from './mariadb.ts';
+
+/** A private broker layout on free ports in a private directory: the agent's parameters point here. */
+export interface BrokerLayout {
+  readonly dir: string;
+  readonly params: Record<string, string>;
+  remove(): void;
+}
+
+/** Kills whatever still runs of this layout: the broker VM and the epmd it started on its private port. */
+function killLayout(nodename: string, epmdPort: number): void {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    const p = readProcess(pid);
+    if (!p) continue;
+    const ours = environmentOf(pid, 'RABBITMQ_NODENAME') === nodename || (/epmd/.test(p.argv[0] ?? '') && environmentOf(pid, 'ERL_EPMD_PORT') === String(epmdPort));
+    if (ours) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
+}
+
+export async function brokerLayout(): Promise<BrokerLayout> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsha-rabbit-'));
+  chmodSync(dir, 0o755);
+  const [nodePort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const nodename = `tsha${nodePort}@localhost`;
+  writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.1 = 127.0.0.1:${nodePort}\nloopback_users = none\n`);
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  return {
+    dir,
+    params: {
+      nodename,
+      node_ip: '127.0.0.1',
+      node_port: String(nodePort),
+      dist_port: String(distPort),
+      epmd_port: String(epmdPort),
+      config_file: join(dir, 'rabbitmq.conf'),
+      enabled_plugins_file: join(dir, 'enabled_plugins'),
+      mnesia_base: join(dir, 'mnesia'),
+      log_base: join(dir, 'log'),
+      pid_file: join(dir, 'run', 'rabbit.pid'),
+      password: 'guest',
+    },
+    remove() {
+      killLayout(nodename, epmdPort);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
