@@ -1,0 +1,56 @@
+// Benchmark, not a test: what one monitor of a RabbitMQ broker costs with ocf:tsha:rabbitmq (depth 0
+// and 10) and with the agent the rabbitmq-server package ships (ocf:rabbitmq:rabbitmq-server, whose
+// monitor runs `rabbitmqctl status`), against the same private broker.
+//
+//   node bench/rabbitmq-monitor.ts [--runs N]
+//
+// Measured as bench/monitor.mjs does (measure.mjs). The broker uses the standard epmd port (4369),
+// which the packaged agent's rabbitmqctl wrapper needs. Prints figures and exits 0.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { brokerLayout } from '../test/support/rabbitmq.ts';
+import { pacemakerEnv, runAgent } from '../test/support/run-agent.ts';
+import { countRun, median, timedRun } from './measure.mjs';
+
+const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
+const runs = Number(args.runs);
+const layout = await brokerLayout();
+const params: Record<string, string> = { ...layout.params, epmd_port: '4369' };
+const base = pacemakerEnv(params, { OCF_RESOURCE_TYPE: 'rabbitmq', OCF_RESKEY_CRM_meta_interval: '20000', OCF_RESKEY_CRM_meta_timeout: '120000' });
+const tsha = '/usr/lib/ocf/resource.d/tsha/rabbitmq';
+try {
+  // The packaged agent wants an Erlang-terms file named <config_file>.config (it only checks it exists).
+  writeFileSync(`${layout.dir}/packaged.config`, '[].\n');
+  const started = await runAgent('rabbitmq', 'start', base, tsha);
+  if (started.exitCode !== 0) throw new Error(`start failed: ${started.stderr}`);
+  const agents = [
+    { name: 'tsha depth 0', argv: [tsha, 'monitor'], env: base },
+    { name: 'tsha depth 10', argv: [tsha, 'monitor'], env: { ...base, OCF_CHECK_LEVEL: '10' } },
+    {
+      name: 'rabbitmq-server (package)',
+      argv: ['/usr/lib/ocf/resource.d/rabbitmq/rabbitmq-server', 'monitor'],
+      env: { ...base, OCF_RESOURCE_PROVIDER: 'rabbitmq', OCF_RESKEY_nodename: params.nodename!, OCF_RESKEY_pid_file: params.pid_file!, OCF_RESKEY_mnesia_base: params.mnesia_base!, OCF_RESKEY_log_base: params.log_base!, OCF_RESKEY_config_file: `${layout.dir}/packaged` },
+    },
+  ];
+  const rows = agents.map((a) => ({ ...a, wall: [] as number[], cpu: [] as number[], rss: [] as number[], rc: new Set<number>(), procs: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    for (const r of rows) {
+      const t = await timedRun(r, r.env);
+      r.wall.push(t.wallMs);
+      r.cpu.push(t.cpuMs);
+      r.rss.push(t.rssMiB);
+      r.rc.add(t.rc);
+    }
+  }
+  for (const r of rows) for (let i = 0; i < 5; i++) r.procs.push(await countRun(r, r.env, `${layout.dir}/trace.txt`));
+  console.log(`\nRabbitMQ broker monitor (${runs} runs each, medians)`);
+  console.log('agent                        wall ms   CPU ms  children  peak RSS MiB');
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(27)} ${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...r.rc].join('/')}`);
+  }
+  const old = median(rows[2]!.wall);
+  console.log(`\ntsha/package wall: depth 0 ${(median(rows[0]!.wall) / old).toFixed(2)}x, depth 10 ${(median(rows[1]!.wall) / old).toFixed(2)}x (target <= 0.5x, no child process)`);
+} finally {
+  await runAgent('rabbitmq', 'stop', base, tsha);
+  layout.remove();
+}
