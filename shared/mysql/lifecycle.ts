@@ -4,9 +4,8 @@ import type { ActionContext, Outcome } from '../ocf/agent.ts';
 import { GenericError, InstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
-import { spawnDaemon } from '../process/daemon.ts';
 import { childProcess } from '../process/lazy.ts';
-import { sizeOf, tellingLines } from '../process/log-tail.ts';
+import { startDaemon } from '../process/start-daemon.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
 import type { ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
@@ -101,35 +100,19 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
   ensureDirectory(dirname(p.socket), account.uid, gid);
   ensureDirectory(dirname(p.log), account.uid, gid);
   ensureLog(p.log, account.uid, gid);
-  const logOffset = sizeOf(p.log);
 
   // mysqld_safe runs as root and switches itself; the server proper is started as its account directly.
   const asAccount = isSafeWrapper(p.binary) ? {} : { uid: account.uid, gid };
   const promotable = isPromotable(ctx.env);
-  const daemon = await spawnDaemon({ file: p.binary, args: serverArguments(p, promotable), logFile: p.log, cwd: p.datadir, ...asAccount });
-  log.info(`started ${basename(p.binary)} (pid ${daemon.pid})`);
-
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void daemon.exited.then((e) => { exit = e; });
-  const why = () => tellingLines(p.log, logOffset, ERROR_LINE).join(' | ');
-  const ready = await deadline.until('mysqld to answer on its socket', async () => {
-    if (exit) {
-      const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-      throw new GenericError(`${basename(p.binary)} exited during start (${how}): ${why() || `see ${p.log}`}`);
-    }
-    try {
+  const { pid, ready } = await startDaemon({
+    file: p.binary, args: serverArguments(p, promotable), logFile: p.log, cwd: p.datadir, ...asAccount,
+    deadline, what: 'mysqld to answer on its socket', errorLines: ERROR_LINE,
+    ready: async () => {
       const s = await serverStatus(p, deadline);
       return s.kind === 'stopped' ? undefined : s;
-    } catch {
-      // Still coming up (pid file written before the socket), or wedged: the deadline decides.
-      return undefined;
-    }
-  }, 100).catch((error: unknown) => {
-    if (error instanceof GenericError && !/exited during start/.test(error.message)) {
-      throw new GenericError(`${error.message}; log: ${why() || p.log}`, { cause: error });
-    }
-    throw error;
+    },
   });
+  log.info(`started ${basename(p.binary)} (pid ${pid})`);
   if (promotable) await startAsReplica(ctx);
   return { code: OCF.SUCCESS, note: `running (pid ${ready.process.pid}, ${ready.kind === 'serving' ? ready.version : 'saturated'})` };
 }

@@ -9,8 +9,7 @@ import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, InstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
-import { spawnDaemon } from '../process/daemon.ts';
-import { sizeOf, tellingLines } from '../process/log-tail.ts';
+import { startDaemon } from '../process/start-daemon.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
 import { descendants, environmentOf, isFrozen, readProcess, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
@@ -130,21 +129,15 @@ export async function start(ctx: Ctx): Promise<Outcome> {
       chownSync(dir, account.uid, account.gid);
     }
   }
-  const log = join(p.log_base, 'tsha-startup.log');
-  const offset = sizeOf(log);
-  const daemon = await spawnDaemon({ file: p.binary, args: [], logFile: log, uid: account.uid, gid: account.gid, cwd: account.home, env: brokerEnvironment(p, account.home) });
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void daemon.exited.then((e) => { exit = e; });
-  const why = () => tellingLines(log, offset, /error|failed|crash/i).join(' | ');
-  const ready = await ctx.deadline.until(`broker ${p.nodename} to answer AMQP`, async () => {
-    if (exit) throw new GenericError(`rabbitmq-server exited during start (${exit.signal ?? `code ${exit.code}`}): ${why() || `see ${log}`}`);
-    try {
+  const { ready } = await startDaemon({
+    file: p.binary, args: [], logFile: join(p.log_base, 'tsha-startup.log'), uid: account.uid, gid: account.gid, cwd: account.home,
+    env: brokerEnvironment(p, account.home), deadline: ctx.deadline, what: `broker ${p.nodename} to answer AMQP`,
+    errorLines: /error|failed|crash/i, intervalMs: 200,
+    ready: async () => {
       const s = await status(ctx);
       return s.kind === 'serving' ? s : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 200);
+    },
+  });
   return { code: OCF.SUCCESS, note: `node ${p.nodename} running (pid ${ready.process.pid})` };
 }
 
