@@ -10,6 +10,8 @@ export interface DaemonOptions {
   readonly gid?: number;
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Called with the pid as soon as the daemon runs (say, to write a pid file the daemon does not). */
+  readonly onSpawn?: (pid: number) => void;
 }
 
 export interface Daemon {
@@ -42,6 +44,7 @@ export async function spawnDaemon(o: DaemonOptions): Promise<Daemon> {
       child.once('error', reject);
     });
     child.unref();
+    o.onSpawn?.(pid);
     return { pid, exited };
   } finally {
     closeSync(out);

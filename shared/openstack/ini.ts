@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+
+/** One value from an oslo.config INI file ([section] key = value), or undefined. */
+export function iniValue(path: string, section: string, key: string): string | undefined {
+  let current = '';
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const header = /^\[([^\]]+)\]$/.exec(line);
+    if (header) {
+      current = header[1]!.trim();
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (current === section && eq > 0 && line.slice(0, eq).trim() === key) return line.slice(eq + 1).trim();
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT } from './paths.ts';
+
+/**
+ * A stand-in for an OpenStack RPC service that no packaged release has any more (nova-consoleauth,
+ * nova-cert, …): from the agent's side it behaves like the service — started as
+ * `<binary> --config-file <conf>`, it reads transport_url and host from [DEFAULT] and consumes its own
+ * queue `<topic>.<host>`. SIGUSR1 cancels the consumer (a wedged service that no longer takes calls).
+ */
+export function writeStandIn(dir: string, name: string): string {
+  const amqplib = createRequire(join(ROOT, 'package.json')).resolve('amqplib');
+  const file = join(dir, name);
+  writeFileSync(file, `#!${process.execPath}
+'use strict';
+const amqp = require(${JSON.stringify(amqplib)});
+const fs = require('node:fs');
+const conf = process.argv[process.argv.indexOf('--config-file') + 1];
+const get = (key) => (fs.readFileSync(conf, 'utf8').match(new RegExp('^' + key + '\\\\s*=\\\\s*(.*)$', 'm')) || [])[1];
+const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
+(async () => {
+  const connection = await amqp.connect(get('transport_url').replace(/^rabbit:/, 'amqp:'));
+  const channel = await connection.createChannel();
+  const queue = topic + '.' + get('host');
+  await channel.assertQueue(queue, { durable: false });
+  const { consumerTag } = await channel.consume(queue, () => undefined, { noAck: true });
+  process.on('SIGUSR1', () => void channel.cancel(consumerTag));
+  process.on('SIGTERM', () => process.exit(0));
+  console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue);
+})().catch((e) => { console.error('ERROR ' + e.message); process.exit(1); });
+setInterval(() => undefined, 1 << 30);
+`);
+  chmodSync(file, 0o755);
+  return file;
+}
