@@ -10,5 +10,5 @@ export default openstackService({
   binary: '/usr/bin/nova-cert',
   config: '/etc/nova/nova.conf',
   user: 'nova',
-  topic: 'cert',
+  check: { kind: 'rpc', topic: 'cert' },
 });

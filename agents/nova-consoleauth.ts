@@ -10,5 +10,5 @@ export default openstackService({
   binary: '/usr/bin/nova-consoleauth',
   config: '/etc/nova/nova.conf',
   user: 'nova',
-  topic: 'consoleauth',
+  check: { kind: 'rpc', topic: 'consoleauth' },
 });

@@ -3,19 +3,20 @@
  * what differs (binary, config, account, how it is checked). Checks run in-process, bounded by the
  * deadline; a failing service is 1 (or 190 when only its broker is unreachable), never 7.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { defineAgent, type ActionContext, type Agent, type Outcome, type ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, InstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
-import { string, type ParameterValues } from '../ocf/parameters.ts';
+import { boolean, string, type ParameterValues } from '../ocf/parameters.ts';
 import { splitWords } from '../ocf/words.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
 import { descendants, isFrozen, readProcess, type ProcessInfo } from '../process/proc.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
+import { httpCheck } from './http-check.ts';
 import { iniValue } from './ini.ts';
 import { parseTransportUrl } from './transport-url.ts';
 
@@ -26,8 +27,11 @@ export interface ServiceSpec {
   readonly binary: string;
   readonly config: string;
   readonly user: string;
-  /** RPC services: the oslo.messaging topic whose per-host queue (`<topic>.<host>`) the service consumes. */
-  readonly topic: string;
+  /**
+   * How the service is checked: RPC services by a consumer on their own queue `<topic>.<host>`; API
+   * services by an unauthenticated GET of their own endpoint.
+   */
+  readonly check: { readonly kind: 'rpc'; readonly topic: string } | { readonly kind: 'http'; readonly url: string };
 }
 
 function serviceParameters(spec: ServiceSpec) {
@@ -41,6 +45,9 @@ function serviceParameters(spec: ServiceSpec) {
     transport_url: string({ shortdesc: 'RabbitMQ transport URL', longdesc: 'oslo.messaging transport_url for the queue check; empty reads [DEFAULT] transport_url from config. Keeping it in the config file keeps its password out of the CIB.', default: '', secret: true, monitorOnly: true, reloadable: true }),
     host: string({ shortdesc: 'Service host name', longdesc: 'The host part of the service\'s own queue (<topic>.<host>); empty reads [DEFAULT] host from config, else the node\'s host name.', default: '', monitorOnly: true, reloadable: true }),
     amqp_server_port: string({ shortdesc: 'AMQP port (unused)', longdesc: 'Accepted for compatibility with the openstack-resource-agents; the port comes from transport_url.', default: '5672', monitorOnly: true }),
+    url: string({ shortdesc: 'Endpoint checked (API services)', longdesc: 'The service\'s own endpoint that monitor GETs; any answer below 500 means it serves.', default: spec.check.kind === 'http' ? spec.check.url : '', monitorOnly: true, reloadable: true }),
+    ca_file: string({ shortdesc: 'CA bundle (API services, https)', longdesc: 'CA certificates that sign the endpoint\'s certificate.', default: '', monitorOnly: true, reloadable: true }),
+    insecure: boolean({ shortdesc: 'Skip certificate verification (API services)', longdesc: 'Do not verify the endpoint\'s TLS certificate.', default: false, monitorOnly: true, reloadable: true }),
     database_server_port: string({ shortdesc: 'Database port (unused)', longdesc: 'Accepted for compatibility with the openstack-resource-agents; the database is not probed by port.', default: '3306', monitorOnly: true }),
   } as const;
 }
@@ -84,13 +91,28 @@ function find(ctx: Ctx): Found {
   };
 }
 
+/** Depth 0 for an API service: its own endpoint answers below 500 within the deadline. */
+async function endpointCheck(ctx: Ctx, spec: ServiceSpec): Promise<Outcome | undefined> {
+  const url = ctx.params.url;
+  const ca = ctx.params.ca_file ? readFileSync(ctx.params.ca_file, 'utf8') : undefined;
+  const v = await httpCheck(url, { timeoutMs: ctx.deadline.budget(5000, `GET ${url}`), ...(ca ? { ca } : {}), insecure: ctx.params.insecure });
+  switch (v.kind) {
+    case 'alive':
+      return undefined;
+    case 'server-error':
+      throw new GenericError(`${spec.name} answers ${url} with HTTP ${v.status}`);
+    case 'unreachable':
+      throw new GenericError(`${spec.name} does not answer ${url} (${v.code})`);
+  }
+}
+
 /** Depth 0 for an RPC service: a consumer sits on its own queue, `<topic>.<host>` (not the shared topic queue). */
-async function consumerCheck(ctx: Ctx, spec: ServiceSpec): Promise<Outcome | undefined> {
+async function consumerCheck(ctx: Ctx, spec: ServiceSpec & { check: { kind: 'rpc'; topic: string } }): Promise<Outcome | undefined> {
   const url = ctx.params.transport_url || configValue(ctx.params, 'transport_url');
   if (!url) throw new ConfigurationError(`no transport_url: set the parameter or [DEFAULT] transport_url in ${ctx.params.config}`);
   const target = parseTransportUrl(url);
   const host = ctx.params.host || configValue(ctx.params, 'host') || hostname();
-  const queue = `${spec.topic}.${host}`;
+  const queue = `${spec.check.topic}.${host}`;
   const amqp = await import('amqplib');
   let connection;
   try {
@@ -125,8 +147,9 @@ export function openstackService(spec: ServiceSpec): Agent<Params> {
       return { code: OCF.NOT_RUNNING, note: found.detail };
     }
     if (isFrozen(found.process)) throw new GenericError(`${spec.name} (pid ${found.process.pid}) is stopped (process state ${found.process.state})`);
-    const problem = await consumerCheck(ctx, spec);
-    return problem ?? { code: OCF.SUCCESS, note: `${spec.name} running (pid ${found.process.pid}), consuming its queue` };
+    const check = spec.check;
+    const problem = check.kind === 'rpc' ? await consumerCheck(ctx, { ...spec, check }) : await endpointCheck(ctx, spec);
+    return problem ?? { code: OCF.SUCCESS, note: `${spec.name} running (pid ${found.process.pid}), ${check.kind === 'rpc' ? 'consuming its queue' : `answering ${ctx.params.url}`}` };
   }
 
   async function start(ctx: Ctx): Promise<Outcome> {
@@ -139,7 +162,7 @@ export function openstackService(spec: ServiceSpec): Agent<Params> {
     const { pid } = await startDaemon({
       file: ctx.params.binary, args: ['--config-file', ctx.params.config, ...splitWords(ctx.params.additional_parameters)],
       logFile: log, uid: account.uid, gid: account.gid, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', HOME: account.home },
-      deadline: ctx.deadline, what: `${spec.name} to consume its queue`, errorLines: /error|critical|traceback/i,
+      deadline: ctx.deadline, what: `${spec.name} to ${spec.check.kind === 'rpc' ? 'consume its queue' : `answer ${ctx.params.url}`}`, errorLines: /error|critical|traceback/i,
       ready: async () => {
         if (!written) return undefined;
         const outcome = await monitor(ctx);

@@ -8,7 +8,7 @@ import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
 
 /** Runs the agent on a pseudo-terminal, as a person debugging at a shell would. */
 function inTerminal(action: string, env: Record<string, string>): string {
-  const r = spawnSync('script', ['-qec', `${join(BUILT, 'mysql')} ${action}`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('script', ['-qec', `${process.execPath} ${join(BUILT, 'mysql')} ${action}`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
   return r.stdout.replace(/\r/g, '');
 }
 
@@ -37,7 +37,7 @@ describe('running ocf:tsha:mysql by hand', () => {
 
   it('usage and --help list the actions and every parameter with its default', () => {
     for (const flag of ['usage', '--help']) {
-      const r = spawnSync(join(BUILT, 'mysql'), [flag], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [join(BUILT, 'mysql'), flag], { encoding: 'utf8' });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/usage: mysql \{start\|stop\|monitor\|promote\|demote\|notify\|reload-agent\|validate-all\|meta-data\|usage\}/);
       expect(r.stdout).toMatch(/datadir\s+MySQL data directory \(string, default \/var\/lib\/mysql\)/);

@@ -309,7 +309,7 @@ describe('ocf:tsha:mysql faults and bad input', () => {
   });
 
   it('extra arguments after the action are ignored', async () => {
-    const r = spawnSync(join(process.cwd(), 'build/out/mysql'), ['meta-data', 'extra', 'args'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'build/out/mysql'), 'meta-data', 'extra', 'args'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('<resource-agent name="mysql"');
   });

@@ -40,7 +40,10 @@ export function pacemakerEnv(params: Record<string, string>, extra: Record<strin
 export function runAgent(agent: string, action: string, env: Record<string, string>, executable = join(BUILT, agent)): Promise<AgentResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, action === '' ? [] : [action], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A bundle names `node` through env; installed, it names tsha's runtime. Run bundles on the runtime
+    // the tests run on (Node >= 22), never on whatever older `node` the minimal PATH finds.
+    const argv = [...(executable.startsWith(BUILT) ? [executable] : []), ...(action === '' ? [] : [action])];
+    const child = spawn(executable.startsWith(BUILT) ? process.execPath : executable, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -34,3 +34,30 @@ setInterval(() => undefined, 1 << 30);
   chmodSync(file, 0o755);
   return file;
 }
+
+/**
+ * A stand-in for an OpenStack API service no packaged release has any more (glance-registry): started
+ * as `<binary> --config-file <conf>`, it serves HTTP on [DEFAULT] bind_port of 127.0.0.1 and forks a
+ * worker, as the API services do. SIGUSR1 makes it answer 500 from then on.
+ */
+export function writeHttpStandIn(dir: string, name: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `#!${process.execPath}
+'use strict';
+const fs = require('node:fs');
+const http = require('node:http');
+const { spawn } = require('node:child_process');
+const conf = process.argv[process.argv.indexOf('--config-file') + 1];
+const port = Number((fs.readFileSync(conf, 'utf8').match(/^bind_port\\s*=\\s*(\\d+)/m) || [])[1]);
+let failing = false;
+process.on('SIGUSR1', () => { failing = true; });
+const worker = spawn('sleep', ['100000'], { stdio: 'ignore' });
+process.on('SIGTERM', () => { worker.kill(); process.exit(0); });
+http.createServer((req, res) => {
+  res.writeHead(failing ? 500 : 200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ versions: [] }));
+}).listen(port, '127.0.0.1', () => console.log(${JSON.stringify(name)} + ' stand-in on ' + port + ', worker ' + worker.pid));
+`);
+  chmodSync(file, 0o755);
+  return file;
+}

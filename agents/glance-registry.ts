@@ -1,0 +1,14 @@
+import { openstackService } from '../shared/openstack/service-agent.ts';
+
+// glance-registry was removed from Glance (deprecated in Queens); the agent serves clouds that still run it.
+export default openstackService({
+  name: 'glance-registry',
+  shortdesc: 'OpenStack Glance registry',
+  longdesc:
+    'Manages glance-registry. Monitor checks the process (pid identity) and GETs its own endpoint (url, default ' +
+    'http://127.0.0.1:9191/) with a deadline: any answer below 500 means it serves; 5xx, refusal or silence is a failure.',
+  binary: '/usr/bin/glance-registry',
+  config: '/etc/glance/glance-registry.conf',
+  user: 'glance',
+  check: { kind: 'http', url: 'http://127.0.0.1:9191/' },
+});
