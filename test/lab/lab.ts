@@ -368,7 +368,18 @@ export class Lab {
     const list = await sh('ip', ['netns', 'list']);
     for (const line of list.stdout.split('\n')) {
       const ns = line.split(' ')[0];
-      if (ns && ns.startsWith(`${this.prefix}-`)) await sh('ip', ['netns', 'del', ns]);
+      if (!ns || !ns.startsWith(`${this.prefix}-`)) continue;
+      // A node whose PID 1 was never recorded (its launcher died mid-boot) still lives in its network
+      // namespace: whatever runs there goes too.
+      const pids = await sh('ip', ['netns', 'pids', ns]);
+      for (const pid of pids.stdout.split('\n').map(Number).filter((n) => n > 1)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await sh('ip', ['netns', 'del', ns]);
     }
     if (existsSync(this.dir)) {
       // A killed node's processes may take a moment to release files.
