@@ -133,8 +133,3 @@ export async function nodeAttribute(node: string, name: string, deadline: Deadli
   return r.exitCode === 0 && value !== '' ? value : undefined;
 }
 
-/** This node's name as the cluster knows it. */
-export async function localNodeName(deadline: Deadline): Promise<string | undefined> {
-  const r = await runCommand('crm_node', ['--name'], deadline, 5000);
-  return r.exitCode === 0 ? r.stdout.trim() : undefined;
-}

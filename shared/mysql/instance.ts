@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ProcessInfo } from '../process/proc.ts';
-import { readProcess } from '../process/proc.ts';
-import { readdirSync } from 'node:fs';
+import { allProcesses, readProcess } from '../process/proc.ts';
 import { credentialsFrom, readOptionFile } from './option-file.ts';
 import type { Credentials } from './client.ts';
 import type { Endpoint } from './greeting.ts';
@@ -36,13 +35,7 @@ function servesInstance(p: ProcessInfo, params: MysqlValues): boolean {
  * not report success while one still runs.
  */
 export function findInstanceServers(params: MysqlValues): ProcessInfo[] {
-  const found: ProcessInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const p = readProcess(Number(entry));
-    if (p && isServerProcess(p, params.binary) && servesInstance(p, params)) found.push(p);
-  }
-  return found;
+  return allProcesses().filter((p) => isServerProcess(p, params.binary) && servesInstance(p, params));
 }
 
 /** The mysqld_safe parent of a server, if any: it must die first or it restarts the server. */

@@ -3,7 +3,7 @@
  * what differs (binary, config, account, how it is checked). Checks run in-process, bounded by the
  * deadline; a failing service is 1 (or 190 when only its broker is unreachable), never 7.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { defineAgent, type ActionContext, type Agent, type Outcome, type ValidationScope } from '../ocf/agent.ts';
@@ -12,7 +12,7 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { boolean, string, type ParameterValues } from '../ocf/parameters.ts';
 import { splitWords } from '../ocf/words.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
-import { descendants, isFrozen, readProcess, type ProcessInfo } from '../process/proc.ts';
+import { allProcesses, descendants, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
@@ -183,12 +183,7 @@ export function openstackService(spec: ServiceSpec): Agent<Params> {
       return { code: OCF.SUCCESS, note: 'not running' };
     }
     // Services fork workers: the whole tree goes.
-    const all: ProcessInfo[] = [];
-    for (const entry of readdirSync('/proc')) {
-      const p = /^\d+$/.test(entry) ? readProcess(Number(entry)) : undefined;
-      if (p) all.push(p);
-    }
-    const { killed } = await terminate([found.process, ...descendants(found.process.pid, all)], { deadline: ctx.deadline, log: ctx.log, what: spec.name });
+    const { killed } = await terminate([found.process, ...descendants(found.process.pid, allProcesses())], { deadline: ctx.deadline, log: ctx.log, what: spec.name });
     rmSync(pidFile(ctx), { force: true });
     return { code: OCF.SUCCESS, note: killed ? 'killed after SIGTERM timed out' : 'stopped' };
   }

@@ -1,4 +1,4 @@
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** What /proc says about one process, read without forking ps. */
 export interface ProcessInfo {
@@ -53,6 +53,16 @@ export function readProcess(pid: number): ProcessInfo | undefined {
     exe,
     uid,
   };
+}
+
+/** Every process this PID namespace shows, by one pass over /proc. */
+export function allProcesses(): ProcessInfo[] {
+  const all: ProcessInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const p = /^\d+$/.test(entry) ? readProcess(Number(entry)) : undefined;
+    if (p) all.push(p);
+  }
+  return all;
 }
 
 /** Alive means it exists and is not a zombie: a zombie has already let go of everything. */

@@ -11,10 +11,10 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
-import { descendants, environmentOf, isFrozen, readProcess, type ProcessInfo } from '../process/proc.ts';
+import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
-import { readdirSync, accessSync, constants } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { readAmqpGreeting } from './amqp-greeting.ts';
 import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
 
@@ -143,12 +143,7 @@ export async function start(ctx: Ctx): Promise<Outcome> {
 
 /** All processes of this broker: the VM, its children, and the start script above it. */
 function brokerProcesses(p: RabbitmqValues): ProcessInfo[] {
-  const all: ProcessInfo[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const proc = readProcess(Number(entry));
-    if (proc) all.push(proc);
-  }
+  const all = allProcesses();
   const vms = all.filter((proc) => isBroker(proc, p));
   const found = new Map<number, ProcessInfo>();
   for (const vm of vms) {

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
-import { descendants, isLive, readProcess, type ProcessInfo } from '../../shared/process/proc.ts';
+import { allProcesses, descendants, isLive, readProcess, type ProcessInfo } from '../../shared/process/proc.ts';
 import { freePort } from '../support/mariadb.ts';
 import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
 import { writeHttpStandIn } from '../support/standin-rpc-service.ts';
-import { readdirSync } from 'node:fs';
 
 function tree(root: number): ProcessInfo[] {
-  const all = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map((e) => readProcess(Number(e))).filter((p): p is ProcessInfo => p !== undefined);
-  return descendants(root, all);
+  return descendants(root, allProcesses());
 }
 
 // glance-registry is in no packaged OpenStack release any more: it is tested against a stand-in that

@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentOf, readProcess } from '../../shared/process/proc.ts';
+import { allProcesses, environmentOf } from '../../shared/process/proc.ts';
 import { freePort } from './mariadb.ts';
 
 /** A private broker layout on free ports in a private directory: the agent's parameters point here. */
@@ -13,11 +13,8 @@ export interface BrokerLayout {
 
 /** Kills whatever still runs of this layout: the broker VM and the epmd it started on its private port. */
 function killLayout(nodename: string, epmdPort: number): void {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const pid = Number(entry);
-    const p = readProcess(pid);
-    if (!p) continue;
+  for (const p of allProcesses()) {
+    const pid = p.pid;
     const ours = environmentOf(pid, 'RABBITMQ_NODENAME') === nodename || (/epmd/.test(p.argv[0] ?? '') && environmentOf(pid, 'ERL_EPMD_PORT') === String(epmdPort));
     if (ours) {
       try {
