@@ -1,6 +1,6 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from './paths.ts';
 
 /**
@@ -10,7 +10,10 @@ import { ROOT } from './paths.ts';
  * queue `<topic>.<host>`. SIGUSR1 cancels the consumer (a wedged service that no longer takes calls).
  */
 export function writeStandIn(dir: string, name: string): string {
-  const amqplib = createRequire(join(ROOT, 'package.json')).resolve('amqplib');
+  // The service account may not be able to read the checkout (a clone in a 0700 folder): the stand-in
+  // gets its own copy of amqplib, which has no dependencies, beside it.
+  const amqplib = join(dir, 'node_modules', 'amqplib');
+  cpSync(dirname(createRequire(join(ROOT, 'package.json')).resolve('amqplib')), amqplib, { recursive: true });
   const file = join(dir, name);
   writeFileSync(file, `#!${process.execPath}
 'use strict';
