@@ -6,9 +6,10 @@ export default openstackService({
   shortdesc: 'OpenStack Nova consoleauth service',
   longdesc:
     'Manages nova-consoleauth. Monitor checks that the process (pid identity) consumes its own RPC queue, consoleauth.<host>, ' +
-    'on the RabbitMQ of transport_url; RabbitMQ unreachable is DEGRADED (190), a missing consumer a failure.',
+    'on the RabbitMQ of transport_url; depth 10 also calls oslo_rpc_server_ping on it when the service sets ' +
+    'rpc_ping_enabled. RabbitMQ unreachable is DEGRADED (190); no consumer or no answer is a failure.',
   binary: '/usr/bin/nova-consoleauth',
   config: '/etc/nova/nova.conf',
   user: 'nova',
-  check: { kind: 'rpc', topic: 'consoleauth' },
+  check: { kind: 'rpc', topic: 'consoleauth', exchange: 'nova' },
 });

@@ -16,3 +16,16 @@ export function iniValue(path: string, section: string, key: string): string | u
   }
   return undefined;
 }
+
+/** A value as oslo.config sees it across several files: the last file that sets it wins. Unreadable files count as unset. */
+export function configValue(files: readonly string[], section: string, key: string): string | undefined {
+  let found: string | undefined;
+  for (const file of files) {
+    try {
+      found = iniValue(file, section, key) ?? found;
+    } catch {
+      // unreadable: the start or validate-all says so; a lookup just finds nothing there
+    }
+  }
+  return found;
+}

@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { allProcesses, descendants, isLive, readProcess, type ProcessInfo } from '../../shared/process/proc.ts';
 import { freePort } from '../support/mariadb.ts';
+import { INSTALLED } from '../support/paths.ts';
 import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
 import { writeHttpStandIn } from '../support/standin-rpc-service.ts';
 
@@ -12,24 +15,28 @@ function tree(root: number): ProcessInfo[] {
   return descendants(root, allProcesses());
 }
 
-// glance-registry is in no packaged OpenStack release any more: it is tested against a stand-in that
-// serves HTTP and forks a worker like the service did (test/support/standin-rpc-service.ts).
-describe('ocf:tsha:glance-registry (factory-built API service agent) against a stand-in HTTP service', () => {
+// glance-registry and nova-objectstore are in no packaged OpenStack release any more: they are tested
+// against a stand-in that serves HTTP and forks a worker like the services did
+// (test/support/standin-rpc-service.ts).
+describe.each([
+  ['glance-registry', 'registry'],
+  ['nova-objectstore', 'objectstore'],
+] as const)('ocf:tsha:%s (factory-built API service agent) against a stand-in HTTP service', (name, instance) => {
   let dir: string;
   let params: Record<string, string>;
   const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
   const agent = (action: string, p: Record<string, string>, extra: Record<string, string> = {}) =>
-    runAgent('glance-registry', action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: 'glance-registry', OCF_RESOURCE_INSTANCE: 'registry', OCF_RESKEY_CRM_meta_timeout: '30000', ...extra }));
+    runAgent(name, action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: instance, OCF_RESKEY_CRM_meta_timeout: '30000', ...extra }));
   const pid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tsha-glance-'));
+    dir = mkdtempSync(join(tmpdir(), 'tsha-http-'));
     chmodSync(dir, 0o755);
     const port = await freePort();
-    const conf = join(dir, 'glance-registry.conf');
+    const conf = join(dir, `${name}.conf`);
     writeFileSync(conf, `[DEFAULT]\nbind_port = ${port}\n`);
     chmodSync(conf, 0o644);
-    params = { binary: writeHttpStandIn(dir, 'glance-registry'), config: conf, user: 'nobody', pid: join(dir, 'registry.pid'), log: join(dir, 'registry.log'), url: `http://127.0.0.1:${port}/` };
+    params = { binary: writeHttpStandIn(dir, name), config: conf, user: 'nobody', pid: join(dir, `${instance}.pid`), log: join(dir, `${instance}.log`), url: `http://127.0.0.1:${port}/` };
   });
   afterAll(async () => {
     await agent('stop', params);
@@ -62,6 +69,23 @@ describe('ocf:tsha:glance-registry (factory-built API service agent) against a s
     } finally {
       process.kill(p, 'SIGCONT');
     }
+  });
+
+  it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails', async () => {
+    process.kill(pid(), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
+    expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.ERR_GENERIC);
+    expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
+    expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('ocf-tester reports "passed all tests" for the installed agent', async () => {
+    await agent('stop', params);
+    const args = ['-n', instance, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
+    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+    expect(out).toContain('passed all tests');
+    expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
   });
 
   it('stop ends the whole process tree (the service and its worker)', async () => {

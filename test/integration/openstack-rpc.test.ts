@@ -11,108 +11,140 @@ import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
 import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
 import { writeStandIn } from '../support/standin-rpc-service.ts';
 
-// nova-consoleauth is in no packaged OpenStack release any more: it is tested against a stand-in
-// (test/support/standin-rpc-service.ts) that consumes its queue like the service did, on a real RabbitMQ.
-describe('ocf:tsha:nova-consoleauth (factory-built RPC service agent) against a stand-in service and Debian\'s RabbitMQ', () => {
+// nova-consoleauth, nova-cert, nova-network and nova-volume are in no packaged OpenStack release any
+// more: they are tested against a stand-in (test/support/standin-rpc-service.ts) that consumes its queue
+// and answers the oslo.messaging RPC ping like the services did, on a real RabbitMQ.
+const LEGACY_RPC = [
+  ['nova-consoleauth', 'consoleauth'],
+  ['nova-cert', 'cert'],
+  ['nova-network', 'network'],
+  ['nova-volume', 'volume'],
+] as const;
+
+describe('factory-built RPC service agents against a stand-in service and Debian\'s RabbitMQ', () => {
   let broker: BrokerLayout;
-  let dir: string;
-  let params: Record<string, string>;
-  const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
-  const agent = (action: string, p: Record<string, string>, extra: Record<string, string> = {}) =>
-    runAgent('nova-consoleauth', action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: 'nova-consoleauth', OCF_RESOURCE_INSTANCE: 'consoleauth', OCF_RESKEY_CRM_meta_timeout: '60000', ...extra }));
   const rabbit = (action: string) => runAgent('rabbitmq', action, pacemakerEnv(broker.params, { OCF_RESKEY_CRM_meta_timeout: '120000' }));
-  const servicePid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
   beforeAll(async () => {
     broker = await brokerLayout();
     expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
-    dir = mkdtempSync(join(tmpdir(), 'tsha-nova-'));
-    chmodSync(dir, 0o755);
-    const conf = join(dir, 'nova.conf');
-    writeFileSync(conf, `[DEFAULT]\ntransport_url = rabbit://guest:guest@127.0.0.1:${broker.params.node_port}/\nhost = tsha-test-host\n`);
-    chmodSync(conf, 0o644);
-    params = { binary: writeStandIn(dir, 'nova-consoleauth'), config: conf, user: 'nobody', pid: join(dir, 'consoleauth.pid'), log: join(dir, 'consoleauth.log') };
   });
   afterAll(async () => {
-    await agent('stop', params);
     await rabbit('stop');
     broker.remove();
-    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a probe before start returns NOT_RUNNING; start returns SUCCESS once the service consumes its queue; start again is idempotent', async () => {
-    expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
-    const r = await agent('start', params);
-    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
-    expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
-    expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.SUCCESS);
-  });
+  describe.each(LEGACY_RPC)('ocf:tsha:%s', (name, topic) => {
+    let dir: string;
+    let params: Record<string, string>;
+    const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
+    const deep = { ...recurring, OCF_CHECK_LEVEL: '10' };
+    const agent = (action: string, p: Record<string, string>, extra: Record<string, string> = {}) =>
+      runAgent(name, action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: topic, OCF_RESKEY_CRM_meta_timeout: '60000', ...extra }));
+    const servicePid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
-  it('the service runs as its account, detached', () => {
-    const status = readFileSync(`/proc/${servicePid()}/status`, 'utf8');
-    expect(Number(/^Uid:\s+(\d+)/m.exec(status)?.[1])).not.toBe(0);
-  });
+    beforeAll(async () => {
+      // The previous agent's last test stopped the broker.
+      if ((await rabbit('monitor')).exitCode !== OCF.SUCCESS) expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
+      dir = mkdtempSync(join(tmpdir(), 'tsha-nova-'));
+      chmodSync(dir, 0o755);
+      const conf = join(dir, 'nova.conf');
+      writeFileSync(conf, `[DEFAULT]\ntransport_url = rabbit://guest:guest@127.0.0.1:${broker.params.node_port}/\nhost = tsha-test-host\nrpc_ping_enabled = true\n`);
+      chmodSync(conf, 0o644);
+      params = { binary: writeStandIn(dir, name), config: conf, user: 'nobody', pid: join(dir, `${topic}.pid`), log: join(dir, `${topic}.log`) };
+    });
+    afterAll(async () => {
+      await agent('stop', params);
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('a service that no longer consumes its own queue fails monitor (1), naming the queue', async () => {
-    process.kill(servicePid(), 'SIGUSR1');
-    await new Promise((r) => setTimeout(r, 300));
-    const r = await agent('monitor', params, recurring);
-    expect(r.exitCode).toBe(OCF.ERR_GENERIC);
-    expect(r.exitReason).toMatch(/no consumer on nova-consoleauth's queue consoleauth\.tsha-test-host/);
-  });
+    it('a probe before start returns NOT_RUNNING; start returns SUCCESS once the service consumes its queue; start again is idempotent', async () => {
+      expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
+      const r = await agent('start', params);
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
+      expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.SUCCESS);
+    });
 
-  it('a wedged (SIGSTOPped) service fails monitor, never NOT_RUNNING', async () => {
-    const pid = servicePid();
-    process.kill(pid, 'SIGSTOP');
-    try {
-      expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.ERR_GENERIC);
-    } finally {
-      process.kill(pid, 'SIGCONT');
-    }
-  });
+    it('monitor at depth 10 calls oslo_rpc_server_ping on the service\'s own queue and gets "pong"', async () => {
+      const r = await agent('monitor', params, deep);
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    });
 
-  it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
-    process.kill(servicePid(), 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
-    const r = await agent('monitor', params, recurring);
-    expect(r.exitCode).toBe(OCF.ERR_GENERIC);
-    expect(r.exitReason).toMatch(/is gone/);
-    expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
-    const again = await agent('start', params);
-    expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
-  });
+    it('a service that consumes but no longer answers fails depth 10 within the deadline and still passes depth 0', async () => {
+      process.kill(servicePid(), 'SIGUSR2');
+      const r = await agent('monitor', params, { ...deep, OCF_RESKEY_CRM_meta_timeout: '4000' });
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(new RegExp(`no answer to oslo_rpc_server_ping on ${topic}\\.tsha-test-host`));
+      expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.SUCCESS);
+    });
 
-  it('stop never needs the transport URL or the config file: it stops the service with both missing', async () => {
-    const pid = servicePid();
-    const r = await agent('stop', { ...params, config: '/nonexistent/nova.conf', transport_url: 'not a url' });
-    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
-    // Gone, or a zombie waiting for init to reap it: either way not running.
-    expect(isLive(readProcess(pid))).toBe(false);
-    expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
-  });
+    it('the service runs as its account, detached', () => {
+      const status = readFileSync(`/proc/${servicePid()}/status`, 'utf8');
+      expect(Number(/^Uid:\s+(\d+)/m.exec(status)?.[1])).not.toBe(0);
+    });
 
-  it.each([
-    ['a transport_url that is not one', OCF.ERR_CONFIGURED, { transport_url: 'http://x' }, /transport_url must start with rabbit:\/\//],
-    ['a missing binary', OCF.ERR_INSTALLED, { binary: '/nonexistent/nova-consoleauth' }, /not installed/],
-    ['an unknown account', OCF.ERR_INSTALLED, { user: 'no_such_user_x' }, /user no_such_user_x/],
-  ] as const)('validate-all with %s returns %i', async (_what, code, bad, reason) => {
-    const r = await agent('validate-all', { ...params, ...bad });
-    expect(r.exitCode).toBe(code);
-    expect(r.exitReason).toMatch(reason);
-  });
+    it('a service that no longer consumes its own queue fails monitor (1), naming the queue', async () => {
+      process.kill(servicePid(), 'SIGUSR1');
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await agent('monitor', params, recurring);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host`));
+    });
 
-  it('ocf-tester reports "passed all tests" for the installed agent', async () => {
-    const args = ['-n', 'consoleauth', ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, 'nova-consoleauth')];
-    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
-    expect(out).toContain('passed all tests');
-  });
+    it('a wedged (SIGSTOPped) service fails monitor, never NOT_RUNNING', async () => {
+      const pid = servicePid();
+      process.kill(pid, 'SIGSTOP');
+      try {
+        expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.ERR_GENERIC);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+    });
 
-  it('RabbitMQ down: monitor of a running service is DEGRADED (190), not NOT_RUNNING', async () => {
-    expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
-    expect((await rabbit('stop')).exitCode).toBe(OCF.SUCCESS);
-    const r = await agent('monitor', params, recurring);
-    expect(r.exitCode).toBe(OCF.DEGRADED);
-    expect(r.exitReason).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ is unreachable/);
+    it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      process.kill(servicePid(), 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
+      const r = await agent('monitor', params, recurring);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(/is gone/);
+      expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
+      const again = await agent('start', params);
+      expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+    });
+
+    it('stop never needs the transport URL or the config file: it stops the service with both missing', async () => {
+      const pid = servicePid();
+      const r = await agent('stop', { ...params, config: '/nonexistent/nova.conf', transport_url: 'not a url' });
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      // Gone, or a zombie waiting for init to reap it: either way not running.
+      expect(isLive(readProcess(pid))).toBe(false);
+      expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
+    });
+
+    it.each([
+      ['a transport_url that is not one', OCF.ERR_CONFIGURED, { transport_url: 'http://x' }, /transport_url must start with rabbit:\/\//],
+      ['a missing binary', OCF.ERR_INSTALLED, { binary: `/nonexistent/${name}` }, /not installed/],
+      ['an unknown account', OCF.ERR_INSTALLED, { user: 'no_such_user_x' }, /user no_such_user_x/],
+    ] as const)('validate-all with %s returns %i', async (_what, code, bad, reason) => {
+      const r = await agent('validate-all', { ...params, ...bad });
+      expect(r.exitCode).toBe(code);
+      expect(r.exitReason).toMatch(reason);
+    });
+
+    it('ocf-tester reports "passed all tests" for the installed agent', async () => {
+      const args = ['-n', topic, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
+      const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+      expect(out).toContain('passed all tests');
+    });
+
+    it('RabbitMQ down: monitor of a running service is DEGRADED (190), not NOT_RUNNING', async () => {
+      expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
+      expect((await rabbit('stop')).exitCode).toBe(OCF.SUCCESS);
+      const r = await agent('monitor', params, recurring);
+      expect(r.exitCode).toBe(OCF.DEGRADED);
+      expect(r.exitReason).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ is unreachable/);
+    });
   });
 });

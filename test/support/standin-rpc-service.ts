@@ -7,7 +7,10 @@ import { ROOT } from './paths.ts';
  * A stand-in for an OpenStack RPC service that no packaged release has any more (nova-consoleauth,
  * nova-cert, …): from the agent's side it behaves like the service — started as
  * `<binary> --config-file <conf>`, it reads transport_url and host from [DEFAULT] and consumes its own
- * queue `<topic>.<host>`. SIGUSR1 cancels the consumer (a wedged service that no longer takes calls).
+ * queue `<topic>.<host>`, bound to the `nova` topic exchange as oslo.messaging binds it, and answers
+ * oslo_rpc_server_ping with "pong" when [DEFAULT] rpc_ping_enabled is true. SIGUSR1 cancels the consumer
+ * (a service that no longer takes calls); SIGUSR2 keeps the consumer but stops answering (a wedged
+ * dispatcher).
  */
 export function writeStandIn(dir: string, name: string): string {
   // The service account may not be able to read the checkout (a clone in a 0700 folder): the stand-in
@@ -26,9 +29,20 @@ const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
   const connection = await amqp.connect(get('transport_url').replace(/^rabbit:/, 'amqp:'));
   const channel = await connection.createChannel();
   const queue = topic + '.' + get('host');
+  const ping = /^(true|1|yes)$/i.test(get('rpc_ping_enabled') || '');
+  let answering = true;
+  await channel.assertExchange('nova', 'topic', { durable: false });
   await channel.assertQueue(queue, { durable: false });
-  const { consumerTag } = await channel.consume(queue, () => undefined, { noAck: true });
+  await channel.bindQueue(queue, 'nova', queue);
+  const { consumerTag } = await channel.consume(queue, (m) => {
+    if (!m || !ping || !answering) return;
+    const call = JSON.parse(JSON.parse(m.content.toString())['oslo.message']);
+    if (call.method !== 'oslo_rpc_server_ping' || !call._reply_q) return;
+    const reply = { result: 'pong', failure: null, ending: true, _msg_id: call._msg_id };
+    channel.publish('', call._reply_q, Buffer.from(JSON.stringify({ 'oslo.version': '2.0', 'oslo.message': JSON.stringify(reply) })));
+  }, { noAck: true });
   process.on('SIGUSR1', () => void channel.cancel(consumerTag));
+  process.on('SIGUSR2', () => { answering = false; });
   process.on('SIGTERM', () => process.exit(0));
   console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue);
 })().catch((e) => { console.error('ERROR ' + e.message); process.exit(1); });

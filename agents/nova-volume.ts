@@ -1,0 +1,15 @@
+import { openstackService } from '../shared/openstack/service-agent.ts';
+
+// nova-volume is in no packaged OpenStack release any more; the agent serves clouds that still run it.
+export default openstackService({
+  name: 'nova-volume',
+  shortdesc: 'OpenStack Nova volume (legacy, before Cinder)',
+  longdesc:
+    'Manages nova-volume. Monitor depth 0 checks that the process (pid identity) consumes its own RPC queue, ' +
+    'volume.<host>, on the RabbitMQ of transport_url; depth 10 also calls oslo_rpc_server_ping on that queue when the ' +
+    'service sets rpc_ping_enabled. RabbitMQ unreachable is DEGRADED (190); no consumer or no answer is a failure.',
+  binary: '/usr/bin/nova-volume',
+  config: '/etc/nova/nova.conf',
+  user: 'nova',
+  check: { kind: 'rpc', topic: 'volume', exchange: 'nova' },
+});

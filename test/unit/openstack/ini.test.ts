@@ -1,0 +1,37 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configValue, iniValue } from '../../../shared/openstack/ini.ts';
+import { parseTransportUrl } from '../../../shared/openstack/transport-url.ts';
+import { useTempDirs } from '../helpers.ts';
+
+describe('oslo.config values', () => {
+  const tempDir = useTempDirs();
+
+  it('reads a key of a section, ignoring comments and other sections', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.conf'), '# c\n[DEFAULT]\nhost = node1\n[other]\nhost = no\n');
+    expect(iniValue(join(dir, 'a.conf'), 'DEFAULT', 'host')).toBe('node1');
+    expect(iniValue(join(dir, 'a.conf'), 'DEFAULT', 'missing')).toBeUndefined();
+  });
+
+  it('across several files the last one that sets a key wins; an unreadable file sets nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.conf'), '[DEFAULT]\nhost = a\ntransport_url = rabbit://x\n');
+    writeFileSync(join(dir, 'b.conf'), '[DEFAULT]\nhost = b\n');
+    const files = [join(dir, 'a.conf'), join(dir, 'b.conf'), join(dir, 'missing.conf')];
+    expect(configValue(files, 'DEFAULT', 'host')).toBe('b');
+    expect(configValue(files, 'DEFAULT', 'transport_url')).toBe('rabbit://x');
+  });
+});
+
+describe('transport URLs', () => {
+  it('takes the first of several hosts, decodes the password and the vhost', () => {
+    expect(parseTransportUrl('rabbit://nova:p%40ss@h1:5673,nova:p%40ss@h2:5673/%2Fnova')).toEqual({ hostname: 'h1', port: 5673, username: 'nova', password: 'p@ss', vhost: '/nova', tls: false });
+  });
+
+  it('knows TLS by scheme or ssl=1', () => {
+    expect(parseTransportUrl('rabbits://u:p@h/').tls).toBe(true);
+    expect(parseTransportUrl('rabbit://u:p@h:5671/?ssl=1').tls).toBe(true);
+  });
+});
