@@ -22,26 +22,32 @@ const shims = {
 /** What every bundle shares: one CommonJS file for Node 22, minified. */
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' };
 
-// mysql2 travels inside each agent as a string and is compiled only when an action speaks SQL: V8
-// scans a string literal far faster than it pre-parses 340 KB of code, and most monitors never need it.
-const mysql2 = await build({
-  ...common,
-  stdin: { contents: "module.exports = require('mysql2');", resolveDir: root, loader: 'js' },
-  alias: { ...shims, tls: join(root, 'build/shims/lazy-tls.cjs') },
-  write: false,
-});
-const deferredText = mysql2.outputFiles[0].text;
+// The big libraries travel inside each agent as strings and are compiled only when an action uses them
+// (mysql2 when it speaks SQL, undici for an HTTP check, amqplib for a queue check): V8 scans a string
+// literal far faster than it pre-parses hundreds of KB of code, and meta-data, stop or a depth-0 check
+// of another kind never need them.
+const DEFERRED = ['mysql2', 'undici', 'amqplib'];
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
-const deferredMysql2 = {
-  name: 'deferred-mysql2',
+const deferredText = {};
+for (const name of DEFERRED) {
+  const built = await build({
+    ...common,
+    stdin: { contents: `module.exports = require('${name}');`, resolveDir: root, loader: 'js' },
+    alias: { ...shims, tls: join(root, 'build/shims/lazy-tls.cjs') },
+    write: false,
+  });
+  deferredText[name] = built.outputFiles[0].text;
+}
+const deferredModules = {
+  name: 'deferred-modules',
   setup(b) {
-    b.onResolve({ filter: /^mysql2$/ }, () => ({ path: 'mysql2', namespace: 'deferred' }));
-    b.onLoad({ filter: /.*/, namespace: 'deferred' }, () => ({
+    b.onResolve({ filter: new RegExp(`^(${DEFERRED.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'deferred' }));
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (a) => ({
       loader: 'js',
       contents: template
-        .replace('__CODE__', () => JSON.stringify(deferredText))
-        .replaceAll('__NAME__', JSON.stringify('mysql2'))
-        .replace('__HASH__', JSON.stringify(createHash('sha256').update(deferredText).digest('hex').slice(0, 16))),
+        .replace('__CODE__', () => JSON.stringify(deferredText[a.path]))
+        .replaceAll('__NAME__', JSON.stringify(a.path))
+        .replace('__HASH__', JSON.stringify(createHash('sha256').update(deferredText[a.path]).digest('hex').slice(0, 16))),
     }));
   },
 };
@@ -63,7 +69,7 @@ for (const name of agents) {
     // install.sh rewrites this line to tsha's own Node runtime.
     banner: { js: '#!/usr/bin/env node' },
     alias: shims,
-    plugins: [deferredMysql2],
+    plugins: [deferredModules],
   });
   chmodSync(outfile, 0o755);
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);
