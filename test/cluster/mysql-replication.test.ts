@@ -215,4 +215,28 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     expect(await sqlOn(lab, promoted(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
     await lab.standby(old, false);
   });
+
+  it('a switchover by crm resource move to a named replica, under writes, loses no acknowledged write and re-points both other instances', async () => {
+    const s = await lab.waitUntil('one Promoted with the VIP and two Unpromoted', 120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const old = promoted(s)[0]!;
+    const [target, third] = unpromoted(s) as [string, string];
+    for (const r of [target, third]) await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    const writer = startClient(lab, 'write', 8, 7_000_000);
+    await sleep(2000);
+    await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', target]);
+    await lab.waitUntil('the named replica promoted with the VIP', 90_000,
+      (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === 2);
+    await writer.done;
+    const acked = acknowledged(writer);
+    expect(acked.length).toBeGreaterThan(0);
+    const last = Math.max(...acked);
+    // Every acknowledged row is on the new primary (a row the client never saw acknowledged may be too).
+    expect(Number(await sqlOn(lab, target, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 7000000 AND ${last}`))).toBeGreaterThanOrEqual(acked.length);
+    for (const r of [old, third]) {
+      const status = await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+      expect(status).toContain(`Master_Host: ${lab.address(target)}`);
+    }
+    await lab.mustExec(target, ['crm_resource', '--resource', 'ms_db', '--clear']);
+  });
 });

@@ -1,0 +1,306 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OCF } from '../../shared/ocf/exit-codes.ts';
+import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
+import { openstackCloud, type OpenStackCloud } from '../support/openstack.ts';
+import { INSTALLED } from '../support/paths.ts';
+import { pacemakerEnv, runAgent, type AgentResult } from '../support/run-agent.ts';
+
+// The agents against the real services of Debian 12 (OpenStack Zed): keystone under uwsgi, glance-api,
+// nova-api, -scheduler, -conductor, -compute (fake driver) and the noVNC proxy, with placement, a
+// private MariaDB and RabbitMQ run by the harness (test/support/openstack.ts). Each agent starts and
+// stops its service itself, as Pacemaker would have it do.
+const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
+const deep = { ...recurring, OCF_CHECK_LEVEL: '10' };
+
+let cloud: OpenStackCloud;
+
+function run(agent: string, action: string, params: Record<string, string>, extra: Record<string, string> = {}): Promise<AgentResult> {
+  return runAgent(agent, action, pacemakerEnv(params, { OCF_RESOURCE_TYPE: agent, OCF_RESOURCE_INSTANCE: agent, OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }));
+}
+
+async function mustRun(agent: string, action: string, params: Record<string, string>, extra: Record<string, string> = {}): Promise<AgentResult> {
+  const r = await run(agent, action, params, extra);
+  expect(r.exitCode, `${agent} ${action}: ${r.stderr}`).toBe(OCF.SUCCESS);
+  return r;
+}
+
+function pidOf(params: Record<string, string>): number {
+  return Number(readFileSync(params.pid!, 'utf8').trim());
+}
+
+function tree(pid: number): number[] {
+  return [pid, ...descendants(pid, allProcesses()).map((p) => p.pid)];
+}
+
+function uidOf(pid: number): number {
+  return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+}
+
+async function ocfTester(agent: string, params: Record<string, string>): Promise<string> {
+  const args = ['-n', agent, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, agent)];
+  return promisify(execFile)('ocf-tester', args, { timeout: 600_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+}
+
+/** Kill -9 of the service: a probe says NOT_RUNNING, a recurring monitor fails (never 7), start recovers it. */
+async function killNine(agent: string, params: Record<string, string>): Promise<void> {
+  for (const pid of tree(pidOf(params))) process.kill(pid, 'SIGKILL');
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await run(agent, 'monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
+  const r = await run(agent, 'monitor', params, recurring);
+  expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+  expect(r.exitReason).toMatch(/is gone/);
+  await mustRun(agent, 'stop', params);
+  await mustRun(agent, 'start', params);
+}
+
+/** SIGSTOP of the whole tree: monitor fails within its deadline, never NOT_RUNNING. */
+async function wedged(agent: string, params: Record<string, string>): Promise<void> {
+  const pids = tree(pidOf(params));
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  try {
+    const r = await run(agent, 'monitor', params, { ...recurring, OCF_RESKEY_CRM_meta_timeout: '6000' });
+    expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+    expect(r.ms).toBeLessThan(6000);
+  } finally {
+    for (const pid of pids) process.kill(pid, 'SIGCONT');
+  }
+}
+
+describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
+  beforeAll(async () => {
+    cloud = await openstackCloud();
+    console.log(`[openstack] set-up: ${Object.entries(cloud.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  }, 900_000);
+  afterAll(async () => {
+    if (!cloud) return;
+    for (const [agent, params] of [
+      ['nova-novncproxy', cloud.params.novaNovncproxy], ['nova-api', cloud.params.novaApi], ['nova-compute', cloud.params.novaCompute],
+      ['nova-scheduler', cloud.params.novaScheduler], ['nova-conductor', cloud.params.novaConductor], ['glance-api', cloud.params.glanceApi],
+      ['keystone', cloud.params.keystone],
+    ] as const) await run(agent, 'stop', params);
+    await cloud.remove();
+  }, 300_000);
+
+  describe('ocf:tsha:keystone (uwsgi)', () => {
+    const p = () => cloud.params.keystone;
+
+    it('a probe before start returns NOT_RUNNING; start returns SUCCESS once /v3 answers; uwsgi runs as keystone', async () => {
+      expect((await run('keystone', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('keystone', 'start', p());
+      const workers = tree(pidOf(p())).slice(1);
+      expect(workers.length).toBeGreaterThan(0);
+      for (const w of workers) expect(uidOf(w)).not.toBe(0);
+      await mustRun('keystone', 'start', p());
+      await cloud.registerCatalog();
+    });
+
+    it('monitor at depth 0 and at depth 10 (a v3 token issued and validated) return SUCCESS', async () => {
+      await mustRun('keystone', 'monitor', p(), recurring);
+      await mustRun('keystone', 'monitor', p(), deep);
+    });
+
+    it('wrong credentials: depth 10 fails with a reason naming the user, never the password; depth 0 still passes', async () => {
+      const bad = { ...p(), os_password: 'not-the-password-x9' };
+      const r = await run('keystone', 'monitor', bad, deep);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(/Keystone refused the credentials of user admin/);
+      expect(r.stderr).not.toContain('not-the-password-x9');
+      await mustRun('keystone', 'monitor', bad, recurring);
+    });
+
+    it('depth 10 reads the credentials from a clouds.yaml entry instead of the CIB', async () => {
+      const file = join(cloud.dir, 'clouds.yaml');
+      writeFileSync(file, `clouds:\n  ha:\n    auth:\n      auth_url: ${cloud.admin.authUrl}\n      username: admin\n      password: "${cloud.admin.password}"\n      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n`);
+      const { os_password: _p, os_username: _u, ...rest } = p();
+      await mustRun('keystone', 'monitor', { ...rest, os_cloud: 'ha', os_client_config_file: file }, deep);
+    });
+
+    it('a wedged keystone (SIGSTOP) fails monitor within the deadline', async () => {
+      await wedged('keystone', p());
+    });
+  });
+
+  describe('ocf:tsha:glance-api', () => {
+    const p = () => cloud.params.glanceApi;
+
+    it('start returns SUCCESS once /healthcheck answers; depth 0 and depth 10 (GET /v2/images with a token) pass', async () => {
+      expect((await run('glance-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('glance-api', 'start', p());
+      expect(uidOf(pidOf(p()))).not.toBe(0);
+      await mustRun('glance-api', 'monitor', p(), recurring);
+      await mustRun('glance-api', 'monitor', p(), deep);
+    });
+
+    it('without os_* parameters, depth 10 logs in with the service\'s own [keystone_authtoken]', async () => {
+      const own = Object.fromEntries(Object.entries(p()).filter(([k]) => !k.startsWith('os_')));
+      const r = await mustRun('glance-api', 'monitor', own, { ...deep, HA_debug: '1', HA_DEBUGLOG: '/dev/stderr' });
+      expect(r.stderr).not.toContain('servicepass');
+    });
+
+    it('Keystone down: glance-api\'s depth 10 is DEGRADED (190), its depth 0 still SUCCESS', async () => {
+      await mustRun('keystone', 'stop', cloud.params.keystone);
+      try {
+        const r = await run('glance-api', 'monitor', p(), deep);
+        expect(r.exitCode).toBe(OCF.DEGRADED);
+        expect(r.exitReason).toMatch(/glance-api serves, but Keystone/);
+        await mustRun('glance-api', 'monitor', p(), recurring);
+      } finally {
+        await mustRun('keystone', 'start', cloud.params.keystone);
+      }
+    });
+
+    it('wrong credentials fail depth 10 with a clear reason; depth 0 still passes', async () => {
+      const r = await run('glance-api', 'monitor', { ...p(), os_password: 'wrong' }, deep);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(/Keystone refused the credentials of user glance/);
+    });
+
+    it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      await killNine('glance-api', p());
+    });
+
+    it('a wedged glance-api (SIGSTOP) fails monitor within the deadline', async () => {
+      await wedged('glance-api', p());
+    });
+  });
+
+  describe('nova RPC services: conductor, scheduler, compute (fake driver)', () => {
+    const services = [
+      ['nova-conductor', () => cloud.params.novaConductor, 'conductor'],
+      ['nova-scheduler', () => cloud.params.novaScheduler, 'scheduler'],
+      ['nova-compute', () => cloud.params.novaCompute, 'compute'],
+    ] as const;
+
+    beforeAll(async () => {
+      await cloud.startPlacement();
+    }, 120_000);
+
+    it.each(services)('%s: start returns SUCCESS once it consumes its own queue; depth 0 and depth 10 (oslo_rpc_server_ping) pass', async (agent, p, topic) => {
+      expect((await run(agent, 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun(agent, 'start', p());
+      expect(await cloud.consumers(`${topic}.${cloud.host}`)).toBeGreaterThan(0);
+      await mustRun(agent, 'monitor', p(), recurring);
+      await mustRun(agent, 'monitor', p(), deep);
+    });
+
+    it.each(services)('%s: its own queue deleted (consumer gone) fails monitor, naming the queue', async (agent, p, topic) => {
+      const queue = `${topic}.${cloud.host}`;
+      await cloud.deleteQueue(queue);
+      const r = await run(agent, 'monitor', p(), recurring);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toContain(queue);
+      // oslo.messaging re-declares its queue when it reconnects; monitor passes again then.
+      await expect.poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 60_000, interval: 1000 }).toBe(OCF.SUCCESS);
+    });
+
+    it.each(services)('%s: a wedged service (SIGSTOP) fails depth 10 within the deadline', async (agent, p) => {
+      const pid = pidOf(p());
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const r = await run(agent, 'monitor', p(), { ...deep, OCF_RESKEY_CRM_meta_timeout: '6000' });
+        expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+    });
+
+    it.each(services)('%s: kill -9, a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async (agent, p) => {
+      await killNine(agent, p());
+    });
+
+    it('RabbitMQ down: each RPC service\'s monitor is DEGRADED (190); they recover when it returns', async () => {
+      const broker = (action: string) => runAgent('rabbitmq', action, pacemakerEnv(cloud.broker.params, { OCF_RESKEY_CRM_meta_timeout: '120000' }));
+      expect((await broker('stop')).exitCode).toBe(OCF.SUCCESS);
+      try {
+        for (const [agent, p] of services) {
+          const r = await run(agent, 'monitor', p(), recurring);
+          expect(r.exitCode, agent).toBe(OCF.DEGRADED);
+          expect(r.exitReason).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ is unreachable/);
+        }
+      } finally {
+        expect((await broker('start')).exitCode).toBe(OCF.SUCCESS);
+      }
+      for (const [agent, p] of services) {
+        await expect.poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 90_000, interval: 1000 }).toBe(OCF.SUCCESS);
+      }
+    });
+  });
+
+  describe('ocf:tsha:nova-api', () => {
+    const p = () => cloud.params.novaApi;
+
+    it('start returns SUCCESS once the version document answers; depth 10 lists the compute services', async () => {
+      await cloud.discoverHosts();
+      expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('nova-api', 'start', p());
+      await mustRun('nova-api', 'monitor', p(), recurring);
+      await mustRun('nova-api', 'monitor', p(), deep);
+      const token = await cloud.token('admin');
+      const r = await fetch(`http://127.0.0.1:${cloud.ports.nova}/v2.1/os-services`, { headers: { 'x-auth-token': token } });
+      const binaries = ((await r.json()) as { services: { binary: string; state: string }[] }).services.map((s) => `${s.binary} ${s.state}`);
+      expect(binaries).toEqual(expect.arrayContaining(['nova-conductor up', 'nova-scheduler up', 'nova-compute up']));
+    });
+
+    it('wrong credentials fail depth 10 with a clear reason; depth 0 still passes', async () => {
+      const r = await run('nova-api', 'monitor', { ...p(), os_password: 'wrong' }, deep);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(/Keystone refused the credentials of user nova/);
+      await mustRun('nova-api', 'monitor', { ...p(), os_password: 'wrong' }, recurring);
+    });
+
+    it('stop ends the whole process tree (the API and its worker)', async () => {
+      const pids = tree(pidOf(p()));
+      expect(pids.length).toBeGreaterThan(1);
+      await mustRun('nova-api', 'stop', p());
+      await new Promise((r) => setTimeout(r, 200));
+      for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
+      expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('nova-api', 'start', p());
+    });
+
+    it('stop needs no credentials and no config: it stops the service with both missing', async () => {
+      await mustRun('nova-api', 'stop', { ...p(), config: '/nonexistent/nova.conf', os_password: '', os_username: '', os_auth_url: 'not a url' });
+      expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('nova-api', 'start', p());
+    });
+
+    it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      await killNine('nova-api', p());
+    });
+  });
+
+  describe('ocf:tsha:nova-novncproxy', () => {
+    const p = () => cloud.params.novaNovncproxy;
+
+    it('start returns SUCCESS once vnc_auto.html answers; monitor passes; a wedged proxy fails', async () => {
+      expect((await run('nova-novncproxy', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await mustRun('nova-novncproxy', 'start', p());
+      await mustRun('nova-novncproxy', 'monitor', p(), recurring);
+      await wedged('nova-novncproxy', p());
+    });
+
+    it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      await killNine('nova-novncproxy', p());
+    });
+  });
+
+  // ocf-tester starts and stops each service three times: it runs last, on services already stopped.
+  describe('ocf-tester on every real-service agent', () => {
+    it.each([
+      ['nova-novncproxy', () => cloud.params.novaNovncproxy],
+      ['nova-api', () => cloud.params.novaApi],
+      ['nova-compute', () => cloud.params.novaCompute],
+      ['nova-scheduler', () => cloud.params.novaScheduler],
+      ['nova-conductor', () => cloud.params.novaConductor],
+      ['glance-api', () => cloud.params.glanceApi],
+      ['keystone', () => cloud.params.keystone],
+    ] as const)('%s: "passed all tests"', async (agent, p) => {
+      await mustRun(agent, 'stop', p());
+      expect(await ocfTester(agent, p())).toContain('passed all tests');
+    }, 600_000);
+  });
+});
