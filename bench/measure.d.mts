@@ -16,3 +16,11 @@ export interface TimedRun {
 export function timedRun(agent: MeasuredAgent, env: Record<string, string>, prefix?: readonly string[]): Promise<TimedRun>;
 export function countRun(agent: MeasuredAgent, env: Record<string, string>, traceFile: string, prefix?: readonly string[]): Promise<number>;
 export function median(values: readonly number[]): number;
+export interface Measured {
+  readonly wall: number[];
+  readonly cpu: number[];
+  readonly rss: number[];
+  readonly rc: Set<number>;
+  readonly procs: number[];
+}
+export function measureAll<A extends MeasuredAgent & { readonly env: Record<string, string> }>(agents: readonly A[], runs: number, traceFile: string, countRuns?: number): Promise<(A & Measured)[]>;

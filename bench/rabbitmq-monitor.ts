@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { brokerLayout } from '../test/support/rabbitmq.ts';
 import { pacemakerEnv, runAgent } from '../test/support/run-agent.ts';
-import { countRun, median, timedRun } from './measure.mjs';
+import { measureAll, median } from './measure.mjs';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const runs = Number(args.runs);
@@ -32,17 +32,7 @@ try {
       env: { ...base, OCF_RESOURCE_PROVIDER: 'rabbitmq', OCF_RESKEY_nodename: params.nodename!, OCF_RESKEY_pid_file: params.pid_file!, OCF_RESKEY_mnesia_base: params.mnesia_base!, OCF_RESKEY_log_base: params.log_base!, OCF_RESKEY_config_file: `${layout.dir}/packaged` },
     },
   ];
-  const rows = agents.map((a) => ({ ...a, wall: [] as number[], cpu: [] as number[], rss: [] as number[], rc: new Set<number>(), procs: [] as number[] }));
-  for (let i = 0; i < runs; i++) {
-    for (const r of rows) {
-      const t = await timedRun(r, r.env);
-      r.wall.push(t.wallMs);
-      r.cpu.push(t.cpuMs);
-      r.rss.push(t.rssMiB);
-      r.rc.add(t.rc);
-    }
-  }
-  for (const r of rows) for (let i = 0; i < 5; i++) r.procs.push(await countRun(r, r.env, `${layout.dir}/trace.txt`));
+  const rows = await measureAll(agents, runs, `${layout.dir}/trace.txt`, 5);
   console.log(`\nRabbitMQ broker monitor (${runs} runs each, medians)`);
   console.log('agent                        wall ms   CPU ms  children  peak RSS MiB');
   for (const r of rows) {

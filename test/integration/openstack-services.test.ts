@@ -5,12 +5,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
-import { openstackCloud, type OpenStackCloud } from '../support/openstack.ts';
+import { openstackCloud, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { pacemakerEnv, runAgent, type AgentResult } from '../support/run-agent.ts';
 
-// The agents against the real services of Debian 12 (OpenStack Zed): keystone under uwsgi, glance-api,
-// nova-api, -scheduler, -conductor, -compute (fake driver) and the noVNC proxy, with placement, a
+// The agents against the real services of Debian 12 (OpenStack Zed): keystone and placement under
+// uwsgi, glance-api, nova-api, -scheduler, -conductor, -compute (fake driver) and the noVNC proxy, with a
 // private MariaDB and RabbitMQ run by the harness (test/support/openstack.ts). Each agent starts and
 // stops its service itself, as Pacemaker would have it do.
 const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
@@ -80,7 +80,7 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
     for (const [agent, params] of [
       ['nova-novncproxy', cloud.params.novaNovncproxy], ['nova-api', cloud.params.novaApi], ['nova-compute', cloud.params.novaCompute],
       ['nova-scheduler', cloud.params.novaScheduler], ['nova-conductor', cloud.params.novaConductor], ['glance-api', cloud.params.glanceApi],
-      ['keystone', cloud.params.keystone],
+      ['placement-api', cloud.params.placementApi], ['keystone', cloud.params.keystone],
     ] as const) await run(agent, 'stop', params);
     await cloud.remove();
   }, 300_000);
@@ -165,6 +165,22 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
 
     it('a wedged glance-api (SIGSTOP) fails monitor within the deadline', async () => {
       await wedged('glance-api', p());
+    });
+  });
+
+  describe('ocf:tsha:placement-api (uwsgi)', () => {
+    const p = () => cloud.params.placementApi;
+
+    it('start returns SUCCESS once the version document answers; depth 0 and depth 10 (GET /resource_providers) pass', async () => {
+      expect((await run('placement-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+      await cloud.startPlacement();
+      for (const w of tree(pidOf(p())).slice(1)) expect(uidOf(w)).not.toBe(0);
+      await mustRun('placement-api', 'monitor', p(), recurring);
+      await mustRun('placement-api', 'monitor', p(), deep);
+    });
+
+    it('kill -9 of the uwsgi tree: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      await killNine('placement-api', p());
     });
   });
 
@@ -288,6 +304,31 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
     });
   });
 
+  // Debian ships uwsgi inis for the API services (its init scripts run them): the agents run them as
+  // they are, adding the socket, one worker and the account on the command line.
+  describe('API services under Debian\'s own uwsgi inis', () => {
+    it.each([
+      ['nova-api', () => cloud.params.novaApi, '/etc/nova/nova-api-uwsgi.ini', () => cloud.ports.nova],
+      ['glance-api', () => cloud.params.glanceApi, '/etc/glance/glance-api-uwsgi.ini', () => cloud.ports.glance],
+    ] as const)('%s: start, depth 0 and depth 10, and stop of the uwsgi master and workers', async (agent, p, ini, port) => {
+      await mustRun(agent, 'stop', p());
+      const params = { ...p(), binary: UWSGI, uwsgi_ini: ini, http_socket: `127.0.0.1:${port()}`, workers: '1' };
+      try {
+        await mustRun(agent, 'start', params);
+        const pids = tree(pidOf(params));
+        expect(pids.length).toBeGreaterThan(1);
+        for (const w of pids.slice(1)) expect(uidOf(w)).not.toBe(0);
+        await mustRun(agent, 'monitor', params, recurring);
+        await mustRun(agent, 'monitor', params, deep);
+        await mustRun(agent, 'stop', params);
+        await new Promise((r) => setTimeout(r, 200));
+        for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
+      } finally {
+        await run(agent, 'stop', params);
+      }
+    });
+  });
+
   // ocf-tester starts and stops each service three times: it runs last, on services already stopped.
   describe('ocf-tester on every real-service agent', () => {
     it.each([
@@ -297,6 +338,7 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       ['nova-scheduler', () => cloud.params.novaScheduler],
       ['nova-conductor', () => cloud.params.novaConductor],
       ['glance-api', () => cloud.params.glanceApi],
+      ['placement-api', () => cloud.params.placementApi],
       ['keystone', () => cloud.params.keystone],
     ] as const)('%s: "passed all tests"', async (agent, p) => {
       await mustRun(agent, 'stop', p());

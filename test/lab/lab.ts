@@ -35,9 +35,9 @@ export interface CommandResult {
 
 export const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 
-async function sh(file: string, args: readonly string[], timeoutMs = 30_000): Promise<CommandResult> {
+async function sh(file: string, args: readonly string[], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<CommandResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { timeout: timeoutMs, env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(file, args, { timeout: timeoutMs, env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8', ...env }, maxBuffer: 16 << 20 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -254,22 +254,25 @@ export class Lab {
     await waitFor(`node ${node} to die`, 10_000, async () => (this.pid1(node) ? undefined : true));
   }
 
-  /** Runs a command on a node, with its mount, UTS, network and PID namespaces (crm tools need all four). */
-  async exec(node: string, args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
+  /**
+   * Runs a command on a node, with its mount, UTS, network and PID namespaces (crm tools need all four).
+   * `env` adds variables (a secret goes there, never in args).
+   */
+  async exec(node: string, args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CommandResult> {
     const pid = this.pid1(node);
     if (!pid) return { code: 255, stdout: '', stderr: `node ${node} is down` };
-    return sh('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-p', '--', ...args], timeoutMs);
+    return sh('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-p', '--', ...args], timeoutMs, env);
   }
 
-  async mustExec(node: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
-    const r = await this.exec(node, args, timeoutMs);
+  async mustExec(node: string, args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<string> {
+    const r = await this.exec(node, args, timeoutMs, env);
     if (r.code !== 0) throw new Error(`on ${node}: ${args.join(' ')} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
     return r.stdout;
   }
 
   /** Runs a command in the client namespace (a host on the lab network that is not a cluster node). */
-  async client(args: readonly string[], timeoutMs = 60_000): Promise<CommandResult> {
-    return sh('ip', ['netns', 'exec', this.ns('cl'), ...args], timeoutMs);
+  async client(args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CommandResult> {
+    return sh('ip', ['netns', 'exec', this.ns('cl'), ...args], timeoutMs, env);
   }
 
   /** Loads crm shell configuration text on a node (crmsh). */

@@ -26,12 +26,13 @@ export function replicaConfig(serverId: number): string {
 }
 
 /** Initialises one datadir (schema, accounts) on the shared disk, then copies it to every node. */
-export async function prepareReplicas(lab: Lab): Promise<void> {
+export async function prepareReplicas(lab: Lab, extraSql: readonly string[] = []): Promise<void> {
   await prepareSharedMysql(lab, [
     `CREATE USER 'repl'@'%' IDENTIFIED BY '${REPLICATION_PASSWORD}'`,
     "GRANT ALL PRIVILEGES ON *.* TO 'repl'@'%' WITH GRANT OPTION",
     `CREATE USER 'repl'@'localhost' IDENTIFIED BY '${REPLICATION_PASSWORD}'`,
     "GRANT ALL PRIVILEGES ON *.* TO 'repl'@'localhost' WITH GRANT OPTION",
+    ...extraSql,
   ]);
   const source = join(lab.sharedDir, 'mysql');
   for (const [i, node] of lab.names.entries()) {

@@ -6,9 +6,9 @@
  * Everything lives in one private directory; services run as their Debian accounts.
  */
 import type { Channel } from 'amqplib';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,19 +16,21 @@ import { allProcesses, isLive, type ProcessInfo } from '../../shared/process/pro
 import { findAccount, type Account } from '../../shared/process/users.ts';
 import { freePort, sql, startLocalServer, type RunningServer } from './mariadb.ts';
 import { brokerLayout, type BrokerLayout } from './rabbitmq.ts';
+import {
+  all, glanceIni, iniText, issueToken, keystoneAuthtoken, keystoneIni, makeDir, novaDbIni, novaIni, registerCatalog, SERVICE_PASSWORD, setUpKeystone,
+  setUpNova, uwsgiApp, uwsgiText, writeConfig, type ServiceUser, type SetupStep,
+} from './openstack-config.ts';
 import { pacemakerEnv, runAgent } from './run-agent.ts';
+
+export { SERVICE_PASSWORD } from './openstack-config.ts';
 
 const run = promisify(execFile);
 
 /** Debian's uwsgi with the python3 plugin built in (the `uwsgi` alternative may point elsewhere). */
 export const UWSGI = ['/usr/bin/uwsgi_python311', '/usr/bin/uwsgi_python3'].find(existsSync) ?? '/usr/bin/uwsgi_python3';
-/** The password of the service users glance, nova and placement. */
-export const SERVICE_PASSWORD = 'servicepass';
-const REGION = 'RegionOne';
 /** No pyenv or other python3 ahead of Debian's: the OpenStack tools need /usr/bin/python3's packages. */
 const PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 
-type ServiceUser = 'glance' | 'nova' | 'placement';
 type AccountName = 'keystone' | ServiceUser;
 
 interface CommonParams {
@@ -50,6 +52,7 @@ export interface OpenStackParams {
   readonly novaConductor: AgentParams<'transport_url' | 'host'>;
   readonly novaCompute: AgentParams<'transport_url' | 'host'>;
   readonly novaNovncproxy: AgentParams<'url'>;
+  readonly placementApi: AgentParams<'uwsgi_ini' | 'http_socket' | 'url' | CredentialParams>;
 }
 
 export interface OpenStackCloud {
@@ -69,7 +72,7 @@ export interface OpenStackCloud {
   readonly timings: Readonly<Record<string, number>>;
   /** After keystone answers: project service, users glance/nova/placement, services and endpoints. */
   registerCatalog(): Promise<void>;
-  /** Starts placement under uwsgi (owned by the harness) and waits until GET / answers 200. */
+  /** Starts placement with the placement-api agent (nova-compute and the scheduler need it); once. */
   startPlacement(): Promise<void>;
   /** After nova-compute has started: maps its compute node into cell1 (nova-manage cell_v2 discover_hosts). */
   discoverHosts(): Promise<void>;
@@ -97,64 +100,7 @@ function tail(text: string, chars = 1500): string {
   return text.length > chars ? `…${text.slice(-chars)}` : text;
 }
 
-function tailOf(file: string): string {
-  try {
-    return tail(readFileSync(file, 'utf8'));
-  } catch {
-    return '(no log)';
-  }
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Waits for every promise (nothing keeps running unobserved), then throws the first failure. */
-async function all(promises: readonly Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(promises);
-  for (const r of results) if (r.status === 'rejected') throw r.reason;
-}
-
-function makeDir(path: string, owner?: Account, mode = 0o755): string {
-  mkdirSync(path, { recursive: true });
-  if (owner) chownSync(path, owner.uid, owner.gid);
-  // mkdir's mode goes through the umask.
-  chmodSync(path, mode);
-  return path;
-}
-
-/** Root's file, readable by the service's group only: it holds passwords. */
-function writeConfig(path: string, text: string, group: Account): string {
-  writeFileSync(path, text);
-  chownSync(path, 0, group.gid);
-  chmodSync(path, 0o640);
-  return path;
-}
-
-type Ini = Record<string, Record<string, string | number | boolean>>;
-
-function iniText(ini: Ini): string {
-  return Object.entries(ini)
-    .map(([section, keys]) => [`[${section}]`, ...Object.entries(keys).map(([k, v]) => `${k} = ${String(v)}`), ''].join('\n'))
-    .join('\n');
-}
-
-/** uwsgi ini: a list, because keys such as `env` repeat. */
-function uwsgiText(lines: readonly (readonly [string, string | number | boolean])[]): string {
-  return ['[uwsgi]', ...lines.map(([k, v]) => `${k} = ${String(v)}`), ''].join('\n');
-}
-
-function keystoneAuthtoken(authUrl: string, username: ServiceUser): Record<string, string> {
-  return {
-    www_authenticate_uri: authUrl,
-    auth_url: authUrl,
-    auth_type: 'password',
-    project_domain_name: 'Default',
-    user_domain_name: 'Default',
-    project_name: 'service',
-    username,
-    password: SERVICE_PASSWORD,
-    region_name: REGION,
-  };
-}
 
 async function distinctPorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
@@ -228,38 +174,6 @@ async function waitUntil(what: string, timeoutMs: number, ready: () => Promise<b
     if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
     await sleep(200);
   }
-}
-
-async function answers200(url: string): Promise<boolean> {
-  const r = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  await r.arrayBuffer();
-  return r.status === 200;
-}
-
-function idIn(body: unknown, key: string, what: string): string {
-  const id = (body as Record<string, { id?: unknown } | undefined> | null)?.[key]?.id;
-  if (typeof id !== 'string') throw new Error(`keystone answered ${what} without ${key}.id: ${tail(JSON.stringify(body), 300)}`);
-  return id;
-}
-
-/** A project-scoped password token from keystone v3. */
-async function issueToken(authUrl: string, username: string, password: string, project: string): Promise<string> {
-  const body = {
-    auth: {
-      identity: { methods: ['password'], password: { user: { name: username, domain: { id: 'default' }, password } } },
-      scope: { project: { name: project, domain: { id: 'default' } } },
-    },
-  };
-  const r = await fetch(`${authUrl}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  await r.arrayBuffer();
-  const token = r.headers.get('x-subject-token');
-  if (r.status !== 201 || !token) throw new Error(`keystone gave ${username} no token (HTTP ${r.status})`);
-  return token;
 }
 
 /** One short-lived AMQP channel to the private broker (guest, from 127.0.0.1). */
@@ -356,141 +270,43 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
     });
     const dbUrl = (name: string) => `mysql+pymysql://os:${dbPassword}@127.0.0.1:${db.port}/${name}?charset=utf8`;
 
-    // keystone: no log_file anywhere, so set-up tools log to their output and the app to uwsgi's log.
-    const keystoneConf = writeConfig(join(etcOf.keystone, 'keystone.conf'), iniText({
-      database: { connection: dbUrl('keystone') },
-      // Fewest bcrypt rounds: every token a test asks for hashes the password once. bcrypt's own
-      // limit as the maximum: else every hash warns that it truncates to 72.
-      identity: { password_hash_rounds: 4, max_password_length: 72 },
-      token: { provider: 'fernet' },
-      fernet_tokens: { key_repository: join(keystoneState, 'fernet-keys') },
-      fernet_receipts: { key_repository: join(keystoneState, 'fernet-keys') },
-      credential: { key_repository: join(keystoneState, 'credential-keys') },
-    }), accounts.keystone);
+    const keystoneConf = writeConfig(join(etcOf.keystone, 'keystone.conf'), iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })), accounts.keystone);
     // The agent adds --http-socket, --uid and --gid.
-    /** One small uwsgi application: one worker, a few threads, the app loaded in the worker. */
-    const uwsgiApp = (wsgiFile: string, env: string, log: string) => [
-      ['wsgi-file', wsgiFile],
-      ['env', env],
-      ['master', true],
-      ['processes', 1],
-      ['threads', 4],
-      ['lazy-apps', true],
-      ['need-app', true],
-      ['enable-threads', true],
-      ['die-on-term', true],
-      ['buffer-size', 65535],
-      // uwsgi's http-socket closes every connection silently: clients must not reuse one (notes G2).
-      ['add-header', 'Connection: close'],
-      ['chdir', dir],
-      ['logto', log],
-    ] as const;
-    const keystoneIni = writeConfig(join(etcOf.keystone, 'uwsgi.ini'), uwsgiText(
-      uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, join(logs.keystone, 'uwsgi.log')),
+    const keystoneUwsgi = writeConfig(join(etcOf.keystone, 'uwsgi.ini'), uwsgiText(
+      uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, join(logs.keystone, 'uwsgi.log')),
     ), accounts.keystone);
 
-    const glanceConf = writeConfig(join(etcOf.glance, 'glance-api.conf'), iniText({
-      // workers = 0: one process, no forked children.
-      DEFAULT: { bind_host: '127.0.0.1', bind_port: ports.glance, workers: 0, image_cache_dir: join(glanceState, 'cache'), node_staging_uri: `file://${join(glanceState, 'staging')}` },
-      database: { connection: dbUrl('glance') },
-      paste_deploy: { flavor: 'keystone', config_file: '/etc/glance/glance-api-paste.ini' },
-      glance_store: { stores: 'file,http', default_store: 'file', filesystem_store_datadir: join(glanceState, 'images') },
-      keystone_authtoken: keystoneAuthtoken(authUrl, 'glance'),
-      oslo_concurrency: { lock_path: join(glanceState, 'locks') },
-      oslo_messaging_notifications: { driver: 'noop' },
-    }), accounts.glance);
+    const glanceConf = writeConfig(join(etcOf.glance, 'glance-api.conf'), iniText(glanceIni({ bind: '127.0.0.1', port: ports.glance, dbUrl: dbUrl('glance'), authUrl, state: glanceState })), accounts.glance);
+    // Under uwsgi, glance-wsgi-api reads its paste ini from the folder of glance-api.conf.
+    symlinkSync('/etc/glance/glance-api-paste.ini', join(etcOf.glance, 'glance-api-paste.ini'));
 
     const placementConf = writeConfig(join(etcOf.placement, 'placement.conf'), iniText({
       api: { auth_strategy: 'keystone' },
       placement_database: { connection: dbUrl('placement') },
       keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
     }), accounts.placement);
-    const placementIni = writeConfig(join(etcOf.placement, 'uwsgi.ini'), uwsgiText([
-      ['http-socket', `127.0.0.1:${ports.placement}`],
-      ['uid', 'placement'],
-      ['gid', 'placement'],
-      // The app reads placement.conf from this folder.
-      ...uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etcOf.placement}`, join(logs.placement, 'uwsgi.log')),
-    ]), accounts.placement);
+    // The placement-api agent adds --http-socket, --uid and --gid, and tells the app its config folder.
+    const placementIni = writeConfig(join(etcOf.placement, 'uwsgi.ini'), uwsgiText(
+      uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etcOf.placement}`, dir, join(logs.placement, 'uwsgi.log')),
+    ), accounts.placement);
 
-    // nova.conf has no DB credentials: nova-compute reads only this file (notes G5).
-    const novaConf = writeConfig(join(etcOf.nova, 'nova.conf'), iniText({
-      DEFAULT: {
-        host,
-        my_ip: '127.0.0.1',
-        state_path: novaState,
-        instances_path: join(novaState, 'instances'),
-        transport_url: transportUrl,
-        compute_driver: 'fake.FakeDriver',
-        enabled_apis: 'osapi_compute',
-        osapi_compute_listen: '127.0.0.1',
-        osapi_compute_listen_port: ports.nova,
-        osapi_compute_workers: 1,
-        // The agents' depth-10 check calls oslo_rpc_server_ping on the service's own topic.
-        rpc_ping_enabled: true,
-        // A killed service shows `down` in os-services after 20 s, not 60.
-        report_interval: 5,
-        service_down_time: 20,
-      },
-      api: { auth_strategy: 'keystone' },
-      wsgi: { api_paste_config: '/etc/nova/api-paste.ini' },
-      conductor: { workers: 1 },
-      scheduler: { workers: 1, discover_hosts_in_cells_interval: -1 },
-      keystone_authtoken: keystoneAuthtoken(authUrl, 'nova'),
-      placement: {
-        auth_type: 'password', auth_url: authUrl, project_domain_name: 'Default', user_domain_name: 'Default', project_name: 'service',
-        username: 'placement', password: SERVICE_PASSWORD, region_name: REGION, endpoint_override: `http://127.0.0.1:${ports.placement}`,
-      },
-      glance: { endpoint_override: `http://127.0.0.1:${ports.glance}` },
-      vnc: {
-        enabled: true, server_listen: '127.0.0.1', server_proxyclient_address: '127.0.0.1', novncproxy_host: '127.0.0.1',
-        novncproxy_port: ports.novnc, novncproxy_base_url: `http://127.0.0.1:${ports.novnc}/vnc_auto.html`,
-      },
-      spice: { enabled: false },
-      oslo_concurrency: { lock_path: join(novaState, 'locks') },
-      oslo_messaging_notifications: { driver: 'noop' },
-      // A consumer cancelled (its queue deleted) re-declares after this delay: 4 s (default 1, max 4.5)
-      // leaves a monitor time to see the queue gone. It is also added to each reconnect interval.
-      oslo_messaging_rabbit: { kombu_reconnect_delay: 4 },
-    }), accounts.nova);
-    const novaDbConf = writeConfig(join(etcOf.nova, 'nova-db.conf'), iniText({
-      api_database: { connection: dbUrl('nova_api') },
-      database: { connection: dbUrl('nova') },
-    }), accounts.nova);
+    const novaConf = writeConfig(join(etcOf.nova, 'nova.conf'), iniText(novaIni({
+      host, myIp: '127.0.0.1', bind: '127.0.0.1', port: ports.nova, transportUrl, state: novaState, authUrl,
+      glanceUrl: `http://127.0.0.1:${ports.glance}`, placementUrl: `http://127.0.0.1:${ports.placement}`,
+      novnc: { bind: '127.0.0.1', port: ports.novnc, baseUrl: `http://127.0.0.1:${ports.novnc}/vnc_auto.html` },
+    })), accounts.nova);
+    const novaDbConf = writeConfig(join(etcOf.nova, 'nova-db.conf'), iniText(novaDbIni(dbUrl)), accounts.nova);
 
     // Schemas and keys, as their accounts (a root-owned lock or log file would lock the service out).
-    const kc = ['--config-file', keystoneConf];
     const nc = ['--config-file', novaConf, '--config-file', novaDbConf];
     const catalogUrl = `${authUrl}/`;
-    const step = (name: string, as: Account | undefined, file: string, args: readonly string[], env: Record<string, string> = {}) =>
-      timed(name, () => runLogged(as, file, args, setupLog, env));
+    const step: SetupStep = (name, as, file, args, env = {}) => timed(name, () => runLogged(as, file, args, setupLog, env));
     await all([
       rabbitStarted,
-      timed('keystone', () => all([
-        (async () => {
-          await step('keystone db_sync', accounts.keystone, 'keystone-manage', [...kc, 'db_sync']);
-          await step('keystone bootstrap', accounts.keystone, 'keystone-manage', [...kc, 'bootstrap',
-            '--bootstrap-username', 'admin', '--bootstrap-project-name', 'admin', '--bootstrap-role-name', 'admin',
-            '--bootstrap-service-name', 'keystone', '--bootstrap-region-id', REGION,
-            '--bootstrap-admin-url', catalogUrl, '--bootstrap-public-url', catalogUrl, '--bootstrap-internal-url', catalogUrl,
-          ], { OS_BOOTSTRAP_PASSWORD: adminPassword });
-        })(),
-        // Root creates the repositories 0700 for keystone.
-        step('keystone fernet_setup', undefined, 'keystone-manage', [...kc, 'fernet_setup', '--keystone-user', 'keystone', '--keystone-group', 'keystone']),
-        step('keystone credential_setup', undefined, 'keystone-manage', [...kc, 'credential_setup', '--keystone-user', 'keystone', '--keystone-group', 'keystone']),
-      ])),
+      timed('keystone', () => setUpKeystone(step, { conf: keystoneConf, keystone: accounts.keystone, adminPassword, catalogUrl })),
       step('glance db_sync', accounts.glance, 'glance-manage', ['--config-file', glanceConf, 'db_sync']),
       step('placement db sync', accounts.placement, 'placement-manage', ['--config-file', placementConf, 'db', 'sync']),
-      timed('nova', async () => {
-        await step('nova api_db sync', accounts.nova, 'nova-manage', [...nc, 'api_db', 'sync']);
-        // cell0's URL is [database] connection with _cell0 appended: nova_cell0.
-        await step('nova map_cell0', accounts.nova, 'nova-manage', [...nc, 'cell_v2', 'map_cell0']);
-        // db sync also syncs cell0 once it is mapped.
-        await all([
-          step('nova create_cell', accounts.nova, 'nova-manage', [...nc, 'cell_v2', 'create_cell', '--name', 'cell1', '--verbose']),
-          step('nova db sync', accounts.nova, 'nova-manage', [...nc, 'db', 'sync']),
-        ]);
-      }),
+      timed('nova', () => setUpNova(step, { confs: [novaConf, novaDbConf], nova: accounts.nova })),
     ]);
     timings.total = seconds(performance.now() - started);
     console.log(`openstack cloud in ${dir} set up in ${timings.total} s (${Object.entries(timings).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v}`).join(', ')})`);
@@ -503,7 +319,7 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
     const rpc = { transport_url: transportUrl, host };
     const params: OpenStackParams = {
       keystone: {
-        binary: UWSGI, uwsgi_ini: keystoneIni, http_socket: `127.0.0.1:${ports.keystone}`, config: keystoneConf, user: 'keystone',
+        binary: UWSGI, uwsgi_ini: keystoneUwsgi, http_socket: `127.0.0.1:${ports.keystone}`, config: keystoneConf, user: 'keystone',
         pid: join(runs.keystone, 'keystone.pid'), log: join(logs.keystone, 'keystone.log'), url: authUrl, ...credentials('admin', adminPassword, 'admin'),
       },
       glanceApi: {
@@ -515,6 +331,11 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       novaConductor: { ...novaService('nova-conductor'), ...rpc },
       novaCompute: { ...novaService('nova-compute'), config: novaConf, ...rpc },
       novaNovncproxy: { ...novaService('nova-novncproxy'), url: `http://127.0.0.1:${ports.novnc}/vnc_auto.html` },
+      placementApi: {
+        binary: UWSGI, uwsgi_ini: placementIni, http_socket: `127.0.0.1:${ports.placement}`, config: placementConf, user: 'placement',
+        pid: join(runs.placement, 'placement-api.pid'), log: join(logs.placement, 'placement-api.log'), url: `http://127.0.0.1:${ports.placement}/`,
+        ...credentials('placement', SERVICE_PASSWORD, 'service'),
+      },
     };
 
     const passwords: Record<'admin' | ServiceUser, string> = { admin: adminPassword, glance: SERVICE_PASSWORD, nova: SERVICE_PASSWORD, placement: SERVICE_PASSWORD };
@@ -541,60 +362,21 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       async registerCatalog() {
         if (catalogued) return;
         const t = performance.now();
-        const token = await issueToken(authUrl, 'admin', adminPassword, 'admin');
-        const call = async (method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> => {
-          const r = await fetch(`${authUrl}${path}`, {
-            method,
-            headers: { 'x-auth-token': token, 'content-type': 'application/json', accept: 'application/json' },
-            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-            signal: AbortSignal.timeout(30_000),
-          });
-          const text = await r.text();
-          if (r.status >= 300) throw new Error(`keystone: ${method} ${path} answered HTTP ${r.status}: ${tail(text, 300)}`);
-          return text === '' ? undefined : (JSON.parse(text) as unknown);
-        };
-        const [project, roles] = await Promise.all([
-          call('POST', '/projects', { project: { name: 'service', domain_id: 'default', description: 'tsha test service users' } }),
-          call('GET', '/roles?name=admin'),
-        ]);
-        const projectId = idIn(project, 'project', 'POST /projects');
-        const roleId = (roles as { roles?: { id?: unknown }[] } | undefined)?.roles?.[0]?.id;
-        if (typeof roleId !== 'string') throw new Error('keystone has no role admin: did bootstrap run?');
-        const users: readonly ServiceUser[] = ['glance', 'nova', 'placement'];
-        const services = [
+        await registerCatalog(authUrl, await issueToken(authUrl, 'admin', adminPassword, 'admin'), [
           { name: 'glance', type: 'image', url: `http://127.0.0.1:${ports.glance}` },
           { name: 'nova', type: 'compute', url: `http://127.0.0.1:${ports.nova}/v2.1` },
           { name: 'placement', type: 'placement', url: `http://127.0.0.1:${ports.placement}` },
-        ];
-        await all([
-          ...users.map(async (name) => {
-            const user = await call('POST', '/users', { user: { name, password: SERVICE_PASSWORD, domain_id: 'default', default_project_id: projectId } });
-            await call('PUT', `/projects/${projectId}/users/${idIn(user, 'user', 'POST /users')}/roles/${roleId}`);
-          }),
-          ...services.map(async ({ name, type, url }) => {
-            const service = await call('POST', '/services', { service: { name, type, enabled: true } });
-            const serviceId = idIn(service, 'service', 'POST /services');
-            await all(['public', 'internal', 'admin'].map((iface) => call('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, url, region_id: REGION } })));
-          }),
         ]);
         catalogued = true;
         timings.catalog = seconds(performance.now() - t);
       },
 
       async startPlacement() {
-        // A second uwsgi could not bind the port; once is enough.
         if (placementStarted) return;
-        placementStarted = true;
         const t = performance.now();
-        const out = openSync(join(logs.placement, 'placement.out'), 'a');
-        const child = spawn(UWSGI, ['--ini', placementIni], { detached: true, stdio: ['ignore', out, out], env: { PATH, LANG: 'C.UTF-8' }, cwd: dir });
-        closeSync(out);
-        let spawnError: string | undefined;
-        child.on('error', (e) => (spawnError = e.message));
-        child.unref();
-        if (child.pid !== undefined) writeFileSync(join(runs.placement, 'placement.pid'), `${child.pid}\n`);
-        await waitUntil(`placement on 127.0.0.1:${ports.placement}`, 60_000, () => answers200(`http://127.0.0.1:${ports.placement}/`), () =>
-          spawnError ?? (child.exitCode !== null || child.signalCode !== null ? `uwsgi exited: ${tailOf(join(logs.placement, 'uwsgi.log'))}` : undefined));
+        const r = await runAgent('placement-api', 'start', pacemakerEnv(params.placementApi, { OCF_RESOURCE_TYPE: 'placement-api', OCF_RESOURCE_INSTANCE: 'placement-api', OCF_RESKEY_CRM_meta_timeout: '120000' }));
+        if (r.exitCode !== 0) throw new Error(`the placement-api agent did not start placement (${r.exitCode}): ${tail(r.stderr)}`);
+        placementStarted = true;
         timings.placement = seconds(performance.now() - t);
       },
 

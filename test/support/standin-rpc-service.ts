@@ -6,7 +6,7 @@ import { ROOT } from './paths.ts';
 /**
  * A stand-in for an OpenStack RPC service that no packaged release has any more (nova-consoleauth,
  * nova-cert, …): from the agent's side it behaves like the service — started as
- * `<binary> --config-file <conf>`, it reads transport_url and host from [DEFAULT] and consumes its own
+ * `<binary> --config-file <conf>`, it reads transport_url and host (else the host name) from [DEFAULT] and consumes its own
  * queue `<topic>.<host>`, bound to the `nova` topic exchange as oslo.messaging binds it, and answers
  * oslo_rpc_server_ping with "pong" when [DEFAULT] rpc_ping_enabled is true. SIGUSR1 cancels the consumer
  * (a service that no longer takes calls); SIGUSR2 keeps the consumer but stops answering (a wedged
@@ -28,7 +28,8 @@ const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
 (async () => {
   const connection = await amqp.connect(get('transport_url').replace(/^rabbit:/, 'amqp:'));
   const channel = await connection.createChannel();
-  const queue = topic + '.' + get('host');
+  // No host in the config: the machine's name, as oslo.config's default.
+  const queue = topic + '.' + (get('host') || require('node:os').hostname());
   const ping = /^(true|1|yes)$/i.test(get('rpc_ping_enabled') || '');
   let answering = true;
   await channel.assertExchange('nova', 'topic', { durable: false });

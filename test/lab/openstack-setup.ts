@@ -1,0 +1,185 @@
+/**
+ * The seed's OpenStack control plane in the lab, on top of the MySQL master/slave set and its VIP:
+ * RabbitMQ, the Keystone group (VIP + keystone under uwsgi), the Glance group (VIP, objectstore, api,
+ * registry), nova-api and nova-network cloned, consoleauth + cert + scheduler grouped, all ordered after
+ * Keystone as in the seed; placement (which the seed predates and the scheduler needs) cloned. Configs, keys and images live on the shared disk; logs and RabbitMQ's data
+ * in each node's /srv/node. Services no packaged release has any more run as stand-ins
+ * (test/support/standin-rpc-service.ts).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findAccount, type Account } from '../../shared/process/users.ts';
+import {
+  glanceIni, iniText, keystoneAuthtoken, keystoneIni, makeDir, novaDbIni, novaIni, setUpKeystone, setUpNova, uwsgiApp, uwsgiText, writeConfig,
+  type SetupStep,
+} from '../support/openstack-config.ts';
+import { UWSGI } from '../support/openstack.ts';
+import { writeHttpStandIn, writeStandIn } from '../support/standin-rpc-service.ts';
+import type { Lab } from './lab.ts';
+
+export const OS_DB_PASSWORD = 'os-db-secret';
+export const ADMIN_PASSWORD = 'admin-secret';
+const DATABASES = ['keystone', 'glance', 'placement', 'nova_api', 'nova', 'nova_cell0'];
+
+/** The VIPs of the control plane, beside the database's (lab.vip). */
+export function controlPlaneVips(lab: Lab): { rabbit: string; keystone: string; glance: string; nova: string } {
+  return { rabbit: `${lab.subnet}.101`, keystone: `${lab.subnet}.102`, glance: `${lab.subnet}.103`, nova: `${lab.subnet}.104` };
+}
+
+/** The SQL that prepareReplicas runs on the initial datadir: the services' account and databases. */
+export function openstackSql(): string[] {
+  return [
+    `CREATE USER 'os'@'%' IDENTIFIED BY '${OS_DB_PASSWORD}'`,
+    ...DATABASES.flatMap((name) => [`CREATE DATABASE ${name} CHARACTER SET utf8`, `GRANT ALL PRIVILEGES ON ${name}.* TO 'os'@'%'`]),
+  ];
+}
+
+function account(name: string): Account {
+  const found = findAccount(name);
+  if (!found) throw new Error(`account ${name} missing: install Debian's OpenStack packages`);
+  return found;
+}
+
+export interface ControlPlane {
+  /**
+   * The crm configuration above the database, in two steps: RabbitMQ and the Keystone group, then —
+   * once the service users exist — everything that authenticates against Keystone.
+   */
+  readonly crm: { readonly keystone: string; readonly services: string };
+  /** Base URLs through the VIPs, for the client. */
+  readonly urls: { readonly keystone: string; readonly glance: string; readonly nova: string };
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+/**
+ * Writes the configs, creates the schemas and keys from `primary` (the node holding the database VIP),
+ * and returns the crm text that runs the services.
+ */
+export async function prepareControlPlane(lab: Lab, primary: string): Promise<ControlPlane> {
+  const accounts = { keystone: account('keystone'), glance: account('glance'), nova: account('nova'), placement: account('placement'), rabbitmq: account('rabbitmq') };
+  const vips = controlPlaneVips(lab);
+  const dir = makeDir(join(lab.sharedDir, 'openstack'));
+  const etc = makeDir(join(dir, 'etc'));
+  const bin = makeDir(join(dir, 'bin'));
+  const keystoneState = makeDir(join(dir, 'keystone'), accounts.keystone);
+  const glanceState = makeDir(join(dir, 'glance'), accounts.glance);
+  for (const sub of ['images', 'staging', 'cache', 'locks']) makeDir(join(glanceState, sub), accounts.glance);
+  const novaState = makeDir(join(dir, 'nova'), accounts.nova);
+  for (const sub of ['instances', 'locks']) makeDir(join(novaState, sub), accounts.nova);
+  // Each node's own logs and broker data, seen inside the node as /srv/node/...
+  for (const node of lab.names) {
+    const own = join(lab.nodeDir(node), 'srv-node');
+    for (const a of ['keystone', 'glance', 'nova', 'placement'] as const) makeDir(join(own, 'log', a), accounts[a]);
+    makeDir(join(own, 'rabbitmq'), accounts.rabbitmq);
+  }
+  const log = (a: string, file: string) => join('/srv/node/log', a, file);
+
+  const authUrl = `http://${vips.keystone}:5000/v3`;
+  const transportUrl = `rabbit://guest:guest@${vips.rabbit}:5672/`;
+  const dbUrl = (name: string) => `mysql+pymysql://os:${OS_DB_PASSWORD}@${lab.vip}:3306/${name}?charset=utf8`;
+
+  const keystoneConf = writeConfig(join(etc, 'keystone.conf'), iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })), accounts.keystone);
+  const keystoneUwsgi = writeConfig(join(etc, 'keystone-uwsgi.ini'), uwsgiText(
+    uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, log('keystone', 'uwsgi.log')),
+  ), accounts.keystone);
+  const glanceConf = writeConfig(join(etc, 'glance-api.conf'), iniText(glanceIni({ bind: '0.0.0.0', port: 9292, dbUrl: dbUrl('glance'), authUrl, state: glanceState })), accounts.glance);
+  // No [DEFAULT] host: each node's nova services use the node's name, as on real controllers.
+  const novaConf = writeConfig(join(etc, 'nova.conf'), iniText(novaIni({
+    myIp: vips.nova, bind: '0.0.0.0', port: 8774, transportUrl, state: novaState, authUrl, glanceUrl: `http://${vips.glance}:9292`,
+    // nova-scheduler asks placement for its version when it starts: the node's own placement-api.
+    placementUrl: 'http://127.0.0.1:8778',
+  })), accounts.nova);
+  const novaDbConf = writeConfig(join(etc, 'nova-db.conf'), iniText(novaDbIni(dbUrl)), accounts.nova);
+  const placementConf = writeConfig(join(etc, 'placement.conf'), iniText({
+    api: { auth_strategy: 'keystone' }, placement_database: { connection: dbUrl('placement') }, keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
+  }), accounts.placement);
+  const placementUwsgi = writeConfig(join(etc, 'placement-uwsgi.ini'), uwsgiText(
+    uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etc}`, dir, log('placement', 'uwsgi.log')),
+  ), accounts.placement);
+  // The stand-ins' configs: the grouped legacy services share one host name wherever they run;
+  // nova-network, cloned, consumes network.<node>.
+  const legacyConf = writeConfig(join(etc, 'nova-legacy.conf'), iniText({ DEFAULT: { transport_url: transportUrl, host: 'controller', rpc_ping_enabled: true } }), accounts.nova);
+  const networkConf = writeConfig(join(etc, 'nova-network.conf'), iniText({ DEFAULT: { transport_url: transportUrl, rpc_ping_enabled: true } }), accounts.nova);
+  const registryConf = writeConfig(join(etc, 'glance-registry.conf'), iniText({ DEFAULT: { bind_port: 9191 } }), accounts.glance);
+  const objectstoreConf = writeConfig(join(etc, 'nova-objectstore.conf'), iniText({ DEFAULT: { bind_port: 3333 } }), accounts.nova);
+  const rabbitConf = join(dir, 'rabbitmq.conf');
+  writeFileSync(rabbitConf, 'loopback_users = none\n');
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  const standIn = {
+    consoleauth: writeStandIn(bin, 'nova-consoleauth'), cert: writeStandIn(bin, 'nova-cert'), network: writeStandIn(bin, 'nova-network'),
+    registry: writeHttpStandIn(bin, 'glance-registry'), objectstore: writeHttpStandIn(bin, 'nova-objectstore'),
+  };
+
+  // Schemas and keys, run on the node that holds the database VIP, as the services' accounts.
+  const timings: Record<string, number> = {};
+  const step: SetupStep = async (name, as, file, args, env = {}) => {
+    const t = Date.now();
+    const argv = as ? ['setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', file, ...args] : [file, ...args];
+    try {
+      return await lab.mustExec(primary, argv, 300_000, { HOME: as?.home ?? '/root', ...env });
+    } finally {
+      timings[name] = (Date.now() - t) / 1000;
+    }
+  };
+  const t0 = Date.now();
+  await Promise.all([
+    setUpKeystone(step, { conf: keystoneConf, keystone: accounts.keystone, adminPassword: ADMIN_PASSWORD, catalogUrl: `${authUrl}/` }),
+    step('glance db_sync', accounts.glance, 'glance-manage', ['--config-file', glanceConf, 'db_sync']),
+    step('placement db sync', accounts.placement, 'placement-manage', ['--config-file', placementConf, 'db', 'sync']),
+    setUpNova(step, { confs: [novaConf, novaDbConf], nova: accounts.nova }),
+  ]);
+  timings.total = (Date.now() - t0) / 1000;
+
+  const ip = (id: string, address: string) => `primitive ${id} ocf:heartbeat:IPaddr2 params ip=${address} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`;
+  // Python services import for seconds, more when several start at once on two cores.
+  const ops = 'op start timeout=120s op stop timeout=60s op monitor interval=10s timeout=30s';
+  const deep = 'op monitor interval=31s timeout=30s OCF_CHECK_LEVEL=10';
+  const keystoneCrm = [
+    ip('vip_rabbit', vips.rabbit),
+    `primitive rabbit ocf:tsha:rabbitmq params config_file=${rabbitConf} enabled_plugins_file=${join(dir, 'enabled_plugins')} ` +
+      'mnesia_base=/srv/node/rabbitmq/mnesia log_base=/srv/node/rabbitmq/log op start timeout=120s op stop timeout=120s op monitor interval=10s timeout=30s',
+    'group g_rabbit vip_rabbit rabbit',
+    ip('vip_keystone', vips.keystone),
+    `primitive keystone ocf:tsha:keystone params binary=${UWSGI} uwsgi_ini=${keystoneUwsgi} http_socket=0.0.0.0:5000 config=${keystoneConf} ` +
+      `url=http://127.0.0.1:5000/v3 os_username=admin os_password=${ADMIN_PASSWORD} os_project_name=admin log=${log('keystone', 'keystone-ocf.log')} ${ops} ${deep}`,
+    'group g_keystone vip_keystone keystone',
+    'order db_before_keystone Mandatory: vip g_keystone',
+    '',
+  ].join('\n');
+  const servicesCrm = [
+    ip('vip_glance', vips.glance),
+    `primitive nova_objectstore ocf:tsha:nova-objectstore params binary=${standIn.objectstore} config=${objectstoreConf} url=http://127.0.0.1:3333/ log=${log('nova', 'objectstore.log')} ${ops}`,
+    // No os_* parameters: depth 10 logs in with glance's own [keystone_authtoken] account.
+    `primitive glance_api ocf:tsha:glance-api params config=${glanceConf} url=http://127.0.0.1:9292/healthcheck log=${log('glance', 'glance-api.log')} ${ops} ${deep}`,
+    `primitive glance_registry ocf:tsha:glance-registry params binary=${standIn.registry} config=${registryConf} url=http://127.0.0.1:9191/ log=${log('glance', 'registry.log')} ${ops}`,
+    'group g_glance vip_glance nova_objectstore glance_api glance_registry',
+    `primitive nova_api ocf:tsha:nova-api params config="${novaConf} ${novaDbConf}" url=http://127.0.0.1:8774/ log=${log('nova', 'nova-api.log')} ${ops} ${deep}`,
+    'clone cl_nova_api nova_api meta interleave=true',
+    // Placement (nova-scheduler needs it; the seed predates it), cloned like nova-api.
+    `primitive placement ocf:tsha:placement-api params binary=${UWSGI} uwsgi_ini=${placementUwsgi} http_socket=0.0.0.0:8778 config=${placementConf} ` +
+      `url=http://127.0.0.1:8778/ log=${log('placement', 'placement-ocf.log')} ${ops} ${deep}`,
+    'clone cl_placement placement meta interleave=true',
+    ip('vip_nova', vips.nova),
+    'colocation vip_nova_with_api inf: vip_nova cl_nova_api',
+    `primitive nova_network ocf:tsha:nova-network params binary=${standIn.network} config=${networkConf} log=${log('nova', 'network.log')} ${ops} ${deep}`,
+    'clone cl_nova_network nova_network meta interleave=true',
+    `primitive nova_consoleauth ocf:tsha:nova-consoleauth params binary=${standIn.consoleauth} config=${legacyConf} log=${log('nova', 'consoleauth.log')} ${ops}`,
+    `primitive nova_cert ocf:tsha:nova-cert params binary=${standIn.cert} config=${legacyConf} log=${log('nova', 'cert.log')} ${ops}`,
+    `primitive nova_scheduler ocf:tsha:nova-scheduler params config="${novaConf} ${novaDbConf}" log=${log('nova', 'nova-scheduler.log')} ${ops} ${deep}`,
+    'group g_nova nova_consoleauth nova_cert nova_scheduler',
+    // The seed's order: the database, then Keystone, then everything that authenticates against it.
+    'order keystone_before_glance Mandatory: g_keystone g_glance',
+    'order keystone_before_nova Mandatory: g_keystone g_nova',
+    'order keystone_before_nova_api Mandatory: g_keystone cl_nova_api',
+    'order keystone_before_placement Mandatory: g_keystone cl_placement',
+    'order placement_before_nova Mandatory: cl_placement g_nova',
+    'order rabbit_before_nova Mandatory: g_rabbit g_nova',
+    'order rabbit_before_nova_network Mandatory: g_rabbit cl_nova_network',
+    '',
+  ].join('\n');
+  return {
+    crm: { keystone: keystoneCrm, services: servicesCrm },
+    urls: { keystone: authUrl, glance: `http://${vips.glance}:9292`, nova: `http://${vips.nova}:8774` },
+    timings,
+  };
+}
