@@ -9,6 +9,10 @@ export interface ServerDialect {
   readonly binlogStatus: 'SHOW BINARY LOG STATUS' | 'SHOW MASTER STATUS';
   /** super_read_only exists on MySQL ≥ 5.7.8 only. */
   readonly hasSuperReadOnly: boolean;
+  /** MySQL ≥ 8.0.23: CHANGE REPLICATION SOURCE TO with SOURCE_* options (CHANGE MASTER is gone in 8.4). */
+  readonly changeSource: 'CHANGE REPLICATION SOURCE TO' | 'CHANGE MASTER TO';
+  /** MySQL ≥ 8.0.26 names semi-sync source/replica (plugins semisync_source/_replica); MariaDB and older MySQL master/slave. */
+  readonly semiSync: 'source' | 'master';
 }
 
 function atLeast(v: readonly [number, number, number], major: number, minor: number, patch = 0): boolean {
@@ -29,6 +33,8 @@ export function parseServerVersion(text: string): ServerDialect {
       replicaKeyword: atLeast(version, 10, 5) ? 'REPLICA' : 'SLAVE',
       binlogStatus: 'SHOW MASTER STATUS',
       hasSuperReadOnly: false,
+      changeSource: 'CHANGE MASTER TO',
+      semiSync: 'master',
     };
   }
   return {
@@ -38,5 +44,7 @@ export function parseServerVersion(text: string): ServerDialect {
     replicaKeyword: atLeast(version, 8, 0, 22) ? 'REPLICA' : 'SLAVE',
     binlogStatus: atLeast(version, 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS',
     hasSuperReadOnly: atLeast(version, 5, 7, 8),
+    changeSource: atLeast(version, 8, 0, 23) ? 'CHANGE REPLICATION SOURCE TO' : 'CHANGE MASTER TO',
+    semiSync: atLeast(version, 8, 0, 26) ? 'source' : 'master',
   };
 }

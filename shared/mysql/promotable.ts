@@ -13,7 +13,7 @@ import {
   setPromotionScore, setReadable,
 } from '../cluster/attributes.ts';
 import { assess, mayFollow, mayPromote, replicationError, SCORE, type ForkPoint } from '../replication/decide.ts';
-import { compareGtid, formatGtid, parseGtid, type GtidPosition } from '../replication/gtid.ts';
+import { comparePositions, formatPosition, parsePosition, reachablePosition, type Flavor } from '../replication/gtid.ts';
 import { readNotifyEnv } from '../replication/notify-env.ts';
 import { runCommand } from '../process/command.ts';
 import { connect, type SqlSession } from './client.ts';
@@ -24,8 +24,8 @@ import { missingPrivileges } from './privileges.ts';
 import { serverStatus } from './status.ts';
 import type { MysqlParameters } from './parameters.ts';
 import {
-  applyReceived, becomeReadOnly, enableSemiSync, follow, forgetSource, readInstanceState, resumeApplying, setReadOnly, stopApplying,
-  stopReceivingInBackground, type Source,
+  applyReceived, becomeReadOnly, enableSemiSync, follow, forgetSource, readInstanceState, replicationOf, resumeApplying, setReadOnly,
+  stopApplying, stopReceivingInBackground, type Replication, type Source,
 } from './replication.ts';
 
 type Ctx = ActionContext<MysqlParameters>;
@@ -106,16 +106,17 @@ async function withAdmin<T>(ctx: Ctx, fn: (s: SqlSession) => Promise<T>): Promis
   }
 }
 
-/** What this instance will have once its relay log is applied: applied and received, per domain. */
-function reachable(applied: GtidPosition, received: GtidPosition): GtidPosition {
-  return compareGtid(received, applied) === 'ahead' ? received : applied;
+/** A local session as replication_user, with the server's replication statements. */
+async function withReplication<T>(ctx: Ctx, fn: (r: Replication) => Promise<T>): Promise<T> {
+  return withAdmin(ctx, async (s) => fn(await replicationOf(s)));
 }
 
-async function forkPoint(ctx: Ctx): Promise<ForkPoint | undefined> {
+/** The current primary's fork point (cluster property "<position>;<source>"), read in this server's flavour. */
+async function forkPoint(ctx: Ctx, flavor: Flavor): Promise<ForkPoint | undefined> {
   const value = await clusterProperty(forkProperty(ctx), ctx.deadline);
   if (!value) return undefined;
-  const [position, serverId] = value.split(';');
-  return { position: parseGtid(position ?? ''), serverId: Number(serverId) };
+  const [position, source] = value.split(';');
+  return { position: parsePosition(position ?? '', flavor), source: flavor === 'mysql' ? source ?? '' : Number(source) };
 }
 
 /** Depth-0 part of a promotable monitor, after the server was found serving: role, health, score. */
@@ -124,10 +125,10 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
     await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
     throw new GenericError(readFileSync(errantFile(ctx), 'utf8').trim());
   }
-  const state = await withAdmin(ctx, async (s) => {
-    const st = await readInstanceState(s);
+  const state = await withReplication(ctx, async (r) => {
+    const st = await readInstanceState(r);
     // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
-    if (!st.readOnly && st.replica.configured) await forgetSource(s);
+    if (!st.readOnly && st.replica.configured) await forgetSource(r);
     return st;
   });
   const health = assess(state, ctx.params.max_slave_lag);
@@ -137,7 +138,7 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
   switch (health.kind) {
     case 'primary':
       await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, ctx.probe);
-      return { code: OCF.RUNNING_PROMOTED, note: `primary at ${formatGtid(state.position) || 'an empty position'}` };
+      return { code: OCF.RUNNING_PROMOTED, note: `primary at ${formatPosition(state.position) || 'an empty position'}` };
     case 'broken':
       // Never promotable: the score goes before the failure is reported.
       await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
@@ -148,15 +149,15 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
         throw new GenericError(`replica lag ${state.replica.secondsBehind ?? 'unknown'} exceeds max_slave_lag ${ctx.params.max_slave_lag} s (evict_outdated_slaves)`);
       }
       await setPromotionScore(ctx.env.instance, health.score, ctx.deadline, ctx.log, ctx.probe);
-      return { code: OCF.SUCCESS, note: `replica of ${state.replica.masterHost || 'no one yet'} at ${formatGtid(state.position) || 'an empty position'}, score ${health.score}` };
+      return { code: OCF.SUCCESS, note: `replica of ${state.replica.masterHost || 'no one yet'} at ${formatPosition(state.position) || 'an empty position'}, score ${health.score}` };
   }
 }
 
 /** start, promotable: the instance comes up read-only (a replica); notifications attach it. */
 export async function startAsReplica(ctx: Ctx): Promise<void> {
-  await withAdmin(ctx, async (s) => {
-    await setReadOnly(s, true);
-    if (ctx.params.semi_sync) await enableSemiSync(s);
+  await withReplication(ctx, async (r) => {
+    await setReadOnly(r, true);
+    if (ctx.params.semi_sync) await enableSemiSync(r);
   });
   forgetWrittenAttributes(ctx.env.instance);
   await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
@@ -164,8 +165,8 @@ export async function startAsReplica(ctx: Ctx): Promise<void> {
 }
 
 export async function promote(ctx: Ctx): Promise<Outcome> {
-  return withAdmin(ctx, async (s) => {
-    const state = await readInstanceState(s);
+  return withReplication(ctx, async (r) => {
+    const state = await readInstanceState(r);
     if (!state.readOnly) {
       ctx.log.info('promote: already the primary');
       return { code: OCF.SUCCESS, note: 'already primary' };
@@ -175,9 +176,9 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     const error = state.replica.configured ? replicationError(state.replica) : undefined;
     if (error) throw new GenericError(`refusing to promote a broken replica: ${error}`);
     const self = ctx.env.meta.get('on_node') ?? '';
-    const mine = reachable(state.position, state.gtidIoPos);
+    const mine = reachablePosition(state.position, state.received);
     const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
-    const others = [...published].filter(([node]) => node !== self).map(([node, pos]) => ({ node, position: parseGtid(pos) }));
+    const others = [...published].filter(([node]) => node !== self).map(([node, pos]) => ({ node, position: parsePosition(pos, r.dialect.flavor) }));
     // The most advanced replica wins: positions compared now, across every instance that published one.
     const verdict = mayPromote({ node: self, position: mine }, others);
     if (!verdict.promote) {
@@ -188,29 +189,29 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
       // Everything received is applied before the first write is accepted; then nothing more is applied.
       // Events this server wrote itself and got back are never re-applied: only a received position
       // ahead of what it has counts.
-      if (!state.replica.sqlRunning) await resumeApplying(s);
-      const order = compareGtid(state.gtidIoPos, state.position);
-      if (order === 'ahead' || order === 'diverged') await applyReceived(s, formatGtid(state.gtidIoPos), ctx.deadline);
-      await stopApplying(s);
+      if (!state.replica.sqlRunning) await resumeApplying(r);
+      const order = comparePositions(state.received, state.position);
+      if (order === 'ahead' || order === 'diverged') await applyReceived(r, formatPosition(state.received), ctx.deadline);
+      await stopApplying(r);
       // The IO thread stops in the background; the primary's monitor forgets the source afterwards.
       const stopper = await admin(ctx);
-      stopReceivingInBackground(stopper);
+      stopReceivingInBackground(stopper, r.sql);
       // Long enough for the statement to leave this process; the server finishes it on its own.
       await ctx.deadline.sleep(20);
       stopper.close();
     }
-    const after = await readInstanceState(s);
-    await setClusterProperty(forkProperty(ctx), `${formatGtid(after.position)};${after.serverId}`, ctx.deadline);
-    if (ctx.params.semi_sync) await enableSemiSync(s);
-    await setReadOnly(s, false);
+    const after = await readInstanceState(r);
+    await setClusterProperty(forkProperty(ctx), `${formatPosition(after.position)};${after.source}`, ctx.deadline);
+    if (ctx.params.semi_sync) await enableSemiSync(r);
+    await setReadOnly(r, false);
     rmSync(errantFile(ctx), { force: true });
     await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, true);
-    return { code: OCF.SUCCESS, note: `primary from ${formatGtid(after.position) || 'an empty position'}` };
+    return { code: OCF.SUCCESS, note: `primary from ${formatPosition(after.position) || 'an empty position'}` };
   });
 }
 
 export async function demote(ctx: Ctx): Promise<Outcome> {
-  await withAdmin(ctx, async (setter) => {
+  await withReplication(ctx, async (setter) => {
     await withAdmin(ctx, async (killer) => {
       // read_only, and client sessions ended — at once if an open transaction holds read_only back:
       // a long query cannot hold demotion past the deadline.
@@ -233,9 +234,9 @@ async function addressOf(ctx: Ctx, node: string): Promise<string> {
 /** Points this replica at `primary`, unless it holds transactions the primary never had. */
 async function attach(ctx: Ctx, primary: string): Promise<void> {
   const p = ctx.params;
-  const fork = await forkPoint(ctx);
-  await withAdmin(ctx, async (s) => {
-    const state = await readInstanceState(s);
+  await withReplication(ctx, async (r) => {
+    const fork = await forkPoint(ctx, r.dialect.flavor);
+    const state = await readInstanceState(r);
     const verdict = mayFollow(state.position, fork);
     if (!verdict.follow) {
       const reason = `errant transactions ${verdict.errant.join(', ')} exist only here, not on primary ${primary}: ` +
@@ -254,8 +255,8 @@ async function attach(ctx: Ctx, primary: string): Promise<void> {
         ? { ca: p.replication_master_ssl_ca, cert: p.replication_master_ssl_cert, key: p.replication_master_ssl_key }
         : undefined,
     };
-    await setReadOnly(s, true);
-    await follow(s, source);
+    await setReadOnly(r, true);
+    await follow(r, source);
     ctx.log.info(`replicating from ${primary} (${source.host}:${source.port})`);
   });
 }
@@ -268,8 +269,8 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
     switch (`${n.type}-${n.operation}`) {
       case 'pre-promote': {
         // Every replica publishes how far it is, for the promoting instance to compare.
-        const state = await withAdmin(ctx, readInstanceState);
-        await publishPrivate(gtidAttribute(ctx), formatGtid(reachable(state.position, state.gtidIoPos)), ctx.deadline);
+        const state = await withReplication(ctx, readInstanceState);
+        await publishPrivate(gtidAttribute(ctx), formatPosition(reachablePosition(state.position, state.received)), ctx.deadline);
         break;
       }
       case 'post-promote': {

@@ -1,12 +1,14 @@
 /**
- * Replication state and control over SQL (MariaDB GTID). Statement spellings follow the server's
- * dialect; MySQL's GTID sets (uuid:1-100) are not handled yet.
+ * Replication state and control over SQL, in the server's own statements (replication-sql.ts): MariaDB
+ * GTID positions, MySQL 8.0/8.4 GTID sets and REPLICA/SOURCE statements.
  */
 import type { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import type { InstanceState, ReplicaStatus } from '../replication/decide.ts';
-import { parseGtid, type GtidPosition } from '../replication/gtid.ts';
+import { parsePosition, type Position } from '../replication/gtid.ts';
 import type { SqlSession } from './client.ts';
+import { parseServerVersion, type ServerDialect } from './dialect.ts';
+import { replicationStatements, sqlString, type ReplicationStatements, type SourceSpec } from './replication-sql.ts';
 
 type Row = Record<string, unknown>;
 
@@ -38,20 +40,44 @@ export function replicaStatusOf(row: Row | undefined): ReplicaStatus {
   };
 }
 
-export async function readInstanceState(s: SqlSession): Promise<InstanceState & { gtidIoPos: GtidPosition; serverId: number }> {
-  const [vars] = await s.query<Row[]>('SELECT @@global.read_only AS ro, @@global.gtid_current_pos AS pos, @@global.server_id AS id');
-  const status = await s.query<Row[]>('SHOW SLAVE STATUS');
+/** A session with the server's dialect and its replication statements. */
+export interface Replication {
+  readonly session: SqlSession;
+  readonly dialect: ServerDialect;
+  readonly sql: ReplicationStatements;
+}
+
+export async function replicationOf(session: SqlSession): Promise<Replication> {
+  const [row] = await session.query<{ v: string }[]>('SELECT VERSION() AS v');
+  const dialect = parseServerVersion(String(row?.v ?? ''));
+  return { session, dialect, sql: replicationStatements(dialect) };
+}
+
+export interface ObservedState extends InstanceState {
+  /** What was received, maybe not applied yet: MariaDB's Gtid_IO_Pos, MySQL's Retrieved_Gtid_Set. */
+  readonly received: Position;
+  readonly serverId: number;
+  /** What names this server's own transactions: server_id (MariaDB), server_uuid (MySQL). */
+  readonly source: number | string;
+}
+
+export async function readInstanceState(r: Replication): Promise<ObservedState> {
+  const flavor = r.dialect.flavor;
+  const [vars] = await r.session.query<Row[]>(r.sql.state);
+  const status = await r.session.query<Row[]>(r.sql.replicaStatus);
+  const serverId = Number(vars?.id ?? 0);
   return {
     readOnly: Number(vars?.ro) === 1,
-    position: parseGtid(String(vars?.pos ?? '')),
-    serverId: Number(vars?.id ?? 0),
+    position: parsePosition(String(vars?.pos ?? ''), flavor),
+    serverId,
+    source: flavor === 'mysql' ? String(vars?.uuid ?? '') : serverId,
     replica: replicaStatusOf(status[0]),
-    gtidIoPos: parseGtid(text(status[0] ?? {}, 'Gtid_IO_Pos')),
+    received: parsePosition(text(status[0] ?? {}, r.sql.receivedColumn), flavor),
   };
 }
 
-export async function setReadOnly(s: SqlSession, on: boolean): Promise<void> {
-  await s.query(`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`);
+export async function setReadOnly(r: Replication, on: boolean): Promise<void> {
+  for (const statement of r.sql.readOnly(on)) await r.session.query(statement);
 }
 
 /**
@@ -75,32 +101,16 @@ export async function killClientSessions(s: SqlSession, spare: readonly number[]
   return killed;
 }
 
-export interface Source {
-  readonly host: string;
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly ssl: { readonly ca: string; readonly cert: string; readonly key: string } | undefined;
-}
-
-function sqlString(value: string): string {
-  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
-}
+export type Source = SourceSpec;
 
 /**
- * Replicates from `source` with GTID auto-positioning (current_pos: an old primary's own writes count,
- * errant ones having been refused before). The statement carries the password over the socket only;
- * it is never logged.
+ * Replicates from `source` with GTID auto-positioning. The statement carries the password over the
+ * session only; it is never logged.
  */
-export async function follow(s: SqlSession, source: Source): Promise<void> {
-  await s.query('STOP SLAVE');
-  const ssl = source.ssl
-    ? `, MASTER_SSL=1, MASTER_SSL_CA=${sqlString(source.ssl.ca)}, MASTER_SSL_CERT=${sqlString(source.ssl.cert)}, MASTER_SSL_KEY=${sqlString(source.ssl.key)}`
-    : '';
-  await s.query(`CHANGE MASTER TO MASTER_HOST=${sqlString(source.host)}, MASTER_PORT=${Number(source.port)}, ` +
-    `MASTER_USER=${sqlString(source.user)}, MASTER_PASSWORD=${sqlString(source.password)}, MASTER_USE_GTID=current_pos, ` +
-    `MASTER_CONNECT_RETRY=1${ssl}`);
-  await s.query('START SLAVE');
+export async function follow(r: Replication, source: Source): Promise<void> {
+  await r.session.query(r.sql.stopReplica);
+  await r.session.query(r.sql.changeSource(source));
+  await r.session.query(r.sql.startReplica);
 }
 
 /**
@@ -108,58 +118,67 @@ export async function follow(s: SqlSession, source: Source): Promise<void> {
  * for them, so if it has not finished within `patienceMs` the client sessions are ended, and once it is
  * in force every remaining client session is ended too. Returns how many sessions were ended.
  */
-export async function becomeReadOnly(setter: SqlSession, killer: SqlSession, patienceMs: number): Promise<number> {
-  const setting = setter.query('SET GLOBAL read_only = ON', 60_000).then(() => 'set' as const);
+export async function becomeReadOnly(setter: Replication, killer: SqlSession, patienceMs: number): Promise<number> {
+  // The first statement (super_read_only where the server has it) is the one that waits for writers.
+  const [first, ...rest] = setter.sql.readOnly(true);
+  const setting = setter.session.query(first!, 60_000).then(() => 'set' as const);
   // A rejection is awaited below; this branch only watches the clock.
   setting.catch(() => undefined);
-  const first = await Promise.race([setting, new Promise<'waiting'>((r) => setTimeout(() => r('waiting'), patienceMs).unref())]);
-  let ended = first === 'waiting' ? await killClientSessions(killer, [setter.threadId]) : 0;
+  const outcome = await Promise.race([setting, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), patienceMs).unref())]);
+  let ended = outcome === 'waiting' ? await killClientSessions(killer, [setter.session.threadId]) : 0;
   await setting;
-  ended += await killClientSessions(killer, [setter.threadId]);
+  for (const statement of rest) await setter.session.query(statement);
+  ended += await killClientSessions(killer, [setter.session.threadId]);
   return ended;
 }
 
-export async function resumeApplying(s: SqlSession): Promise<void> {
-  await s.query('START SLAVE SQL_THREAD');
+export async function resumeApplying(r: Replication): Promise<void> {
+  await r.session.query(r.sql.startApplier);
 }
 
 /** Stops applying: the SQL thread stops at once, whatever the IO thread is doing. */
-export async function stopApplying(s: SqlSession): Promise<void> {
-  await s.query('STOP SLAVE SQL_THREAD');
+export async function stopApplying(r: Replication): Promise<void> {
+  await r.session.query(r.sql.stopApplier);
 }
 
 /**
  * Stops the IO thread without waiting for it: one blocked on a dead primary takes MariaDB about 2 s to
  * stop, which would delay every failover. The statement completes on the server after this session ends.
  */
-export function stopReceivingInBackground(s: SqlSession): void {
-  s.send('STOP SLAVE IO_THREAD');
+export function stopReceivingInBackground(s: SqlSession, sql: ReplicationStatements): void {
+  s.send(sql.stopReceiver);
 }
 
 /** Forgets the source once both threads are stopped; false while the IO thread is still stopping. */
-export async function forgetSource(s: SqlSession): Promise<boolean> {
-  const [row] = await s.query<Record<string, unknown>[]>('SHOW SLAVE STATUS');
+export async function forgetSource(r: Replication): Promise<boolean> {
+  const [row] = await r.session.query<Row[]>(r.sql.replicaStatus);
   if (!row) return true;
-  if (row.Slave_IO_Running !== 'No' || row.Slave_SQL_Running !== 'No') return false;
-  await s.query('RESET SLAVE ALL');
+  const status = replicaStatusOf(row);
+  if (status.io !== 'No' || status.sqlRunning) return false;
+  await r.session.query(r.sql.resetReplica);
   return true;
 }
 
 /**
  * Applies everything already received (the relay log) before this instance opens for writes, bounded
- * by the deadline: MASTER_GTID_WAIT on the received position.
+ * by the deadline: MASTER_GTID_WAIT / WAIT_FOR_EXECUTED_GTID_SET on the received position.
  */
-export async function applyReceived(s: SqlSession, received: string, deadline: Deadline): Promise<void> {
+export async function applyReceived(r: Replication, received: string, deadline: Deadline): Promise<void> {
   if (received === '') return;
   const seconds = Math.max(1, Math.floor(deadline.remaining() / 1000) - 1);
-  const [row] = await s.query<{ r: number }[]>(`SELECT MASTER_GTID_WAIT(${sqlString(received)}, ${seconds}) AS r`, seconds * 1000 + 2000);
+  const [row] = await r.session.query<{ r: number }[]>(r.sql.waitApplied(received, seconds), seconds * 1000 + 2000);
   if (Number(row?.r) !== 0) throw new GenericError(`relay log not applied up to ${received} within ${seconds} s`);
 }
 
-/** Semi-synchronous replication both ways (every instance may become primary). */
-export async function enableSemiSync(s: SqlSession): Promise<void> {
-  await s.query('SET GLOBAL rpl_semi_sync_master_enabled = ON');
-  await s.query('SET GLOBAL rpl_semi_sync_slave_enabled = ON');
-  // A lone primary (its replica down) keeps accepting writes rather than waiting for an ack.
-  await s.query('SET GLOBAL rpl_semi_sync_master_wait_no_slave = OFF');
+/**
+ * Semi-synchronous replication both ways (every instance may become primary). MySQL loads it as
+ * plugins, installed here when missing; MariaDB has it built in.
+ */
+export async function enableSemiSync(r: Replication): Promise<void> {
+  if (r.sql.semiSyncPlugins.length > 0) {
+    const names = r.sql.semiSyncPlugins.map((p) => sqlString(p.name)).join(', ');
+    const present = new Set((await r.session.query<{ n: string }[]>(`SELECT PLUGIN_NAME AS n FROM information_schema.PLUGINS WHERE PLUGIN_NAME IN (${names})`)).map((row) => row.n));
+    for (const p of r.sql.semiSyncPlugins) if (!present.has(p.name)) await r.session.query(`INSTALL PLUGIN ${p.name} SONAME ${sqlString(p.soname)}`);
+  }
+  for (const statement of r.sql.semiSyncOn) await r.session.query(statement);
 }

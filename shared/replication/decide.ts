@@ -3,7 +3,7 @@
  * promotion score an instance publishes, whether it may be promoted, and whether a returning instance
  * may follow the primary. The I/O around them (SQL, crm_attribute, attrd) is thin and elsewhere.
  */
-import { beyond, compareGtid, formatGtid, type GtidPosition } from './gtid.ts';
+import { comparePositions, errantBeyond, formatPosition, type Position } from './gtid.ts';
 
 export interface ReplicaStatus {
   /** No replication configured on this instance. */
@@ -23,8 +23,8 @@ export interface ReplicaStatus {
 export interface InstanceState {
   readonly readOnly: boolean;
   readonly replica: ReplicaStatus;
-  /** gtid_current_pos: what this instance has applied or written. */
-  readonly position: GtidPosition;
+  /** What this instance has applied or written: MariaDB's gtid_current_pos, MySQL's gtid_executed. */
+  readonly position: Position;
 }
 
 /**
@@ -75,7 +75,7 @@ export function assess(state: InstanceState, maxLagSeconds: number): Health {
 
 export interface Candidate {
   readonly node: string;
-  readonly position: GtidPosition;
+  readonly position: Position;
 }
 
 export type PromotionVerdict = { readonly promote: true } | { readonly promote: false; readonly reason: string };
@@ -87,12 +87,12 @@ export type PromotionVerdict = { readonly promote: true } | { readonly promote: 
  */
 export function mayPromote(self: Candidate, others: readonly Candidate[]): PromotionVerdict {
   for (const other of others) {
-    const order = compareGtid(other.position, self.position);
+    const order = comparePositions(other.position, self.position);
     if (order === 'ahead') {
-      return { promote: false, reason: `${other.node} is ahead (${formatGtid(other.position)} > ${formatGtid(self.position)})` };
+      return { promote: false, reason: `${other.node} is ahead (${formatPosition(other.position)} > ${formatPosition(self.position)})` };
     }
     if (order === 'diverged') {
-      return { promote: false, reason: `${other.node} has transactions ${self.node} lacks (${formatGtid(other.position)} vs ${formatGtid(self.position)})` };
+      return { promote: false, reason: `${other.node} has transactions ${self.node} lacks (${formatPosition(other.position)} vs ${formatPosition(self.position)})` };
     }
   }
   return { promote: true };
@@ -100,10 +100,13 @@ export function mayPromote(self: Candidate, others: readonly Candidate[]): Promo
 
 export type FollowVerdict = { readonly follow: true } | { readonly follow: false; readonly errant: string[] };
 
-/** Where and by whom the current primary took over: its position then, and its server_id. */
+/**
+ * Where and by whom the current primary took over: its position then, and what names its own
+ * transactions — MariaDB's server_id, MySQL's server_uuid.
+ */
 export interface ForkPoint {
-  readonly position: GtidPosition;
-  readonly serverId: number;
+  readonly position: Position;
+  readonly source: number | string;
 }
 
 /**
@@ -112,8 +115,8 @@ export interface ForkPoint {
  * nowhere else, and replicating over them would silently keep a diverged copy. The operator decides.
  * Transactions beyond the fork point written by the primary itself are simply replicated ones.
  */
-export function mayFollow(local: GtidPosition, fork: ForkPoint | undefined): FollowVerdict {
+export function mayFollow(local: Position, fork: ForkPoint | undefined): FollowVerdict {
   if (fork === undefined) return { follow: true };
-  const errant = beyond(local, fork.position, fork.serverId);
+  const errant = errantBeyond(local, fork.position, fork.source);
   return errant.length === 0 ? { follow: true } : { follow: false, errant };
 }

@@ -59,7 +59,7 @@ async function templateDatadir(): Promise<string> {
  * A private instance layout on a free port, in a private directory: datadir (initialised unless
  * `empty`), config, and where socket, pid file and log go.
  */
-export async function instanceLayout(options: { empty?: boolean; config?: string } = {}): Promise<InstanceLayout> {
+export async function instanceLayout(options: { empty?: boolean; config?: string; extra?: readonly string[] } = {}): Promise<InstanceLayout> {
   const dir = mkdtempSync(join(tmpdir(), 'tsha-mysql-'));
   chmodSync(dir, 0o755);
   const { uid, gid } = mysqlAccount();
@@ -84,6 +84,7 @@ export async function instanceLayout(options: { empty?: boolean; config?: string
     'innodb_log_file_size = 8M',
     'performance_schema = OFF',
     'max_connections = 20',
+    ...(options.extra ?? []),
     '',
   ].join('\n'));
   const layout = {
@@ -143,8 +144,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startLocalServer(): Promise<RunningServer> {
-  const layout = await instanceLayout();
+/** `extra`: more [mysqld] settings (say, a server_id and binary logs for replication). */
+export async function startLocalServer(options: { extra?: readonly string[] } = {}): Promise<RunningServer> {
+  const layout = await instanceLayout(options);
   const { uid, gid } = mysqlAccount();
   const child = spawn(MARIADBD, [
     `--defaults-file=${layout.config}`, `--datadir=${layout.datadir}`, `--socket=${layout.socket}`,

@@ -5,47 +5,47 @@ describe('parseServerVersion', () => {
   it.each<[string, Omit<ServerDialect, 'text'>]>([
     [
       '5.5.5-10.11.19-MariaDB-0+deb12u1',
-      { flavor: 'mariadb', version: [10, 11, 19], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false },
+      { flavor: 'mariadb', version: [10, 11, 19], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '10.5.0-MariaDB',
-      { flavor: 'mariadb', version: [10, 5, 0], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false },
+      { flavor: 'mariadb', version: [10, 5, 0], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '10.4.3-MariaDB',
-      { flavor: 'mariadb', version: [10, 4, 3], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false },
+      { flavor: 'mariadb', version: [10, 4, 3], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '11.4.2-MariaDB-log',
-      { flavor: 'mariadb', version: [11, 4, 2], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false },
+      { flavor: 'mariadb', version: [11, 4, 2], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '8.4.2',
-      { flavor: 'mysql', version: [8, 4, 2], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW BINARY LOG STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [8, 4, 2], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW BINARY LOG STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE REPLICATION SOURCE TO', semiSync: 'source' },
     ],
     [
       '8.2.0',
-      { flavor: 'mysql', version: [8, 2, 0], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW BINARY LOG STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [8, 2, 0], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW BINARY LOG STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE REPLICATION SOURCE TO', semiSync: 'source' },
     ],
     [
       '8.0.22',
-      { flavor: 'mysql', version: [8, 0, 22], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [8, 0, 22], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '8.0.21',
-      { flavor: 'mysql', version: [8, 0, 21], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [8, 0, 21], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '5.7.44',
-      { flavor: 'mysql', version: [5, 7, 44], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [5, 7, 44], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '5.7.7',
-      { flavor: 'mysql', version: [5, 7, 7], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false },
+      { flavor: 'mysql', version: [5, 7, 7], replicaKeyword: 'SLAVE', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: false, changeSource: 'CHANGE MASTER TO', semiSync: 'master' },
     ],
     [
       '8.0.36-28-Percona XtraDB Cluster',
-      { flavor: 'mysql', version: [8, 0, 36], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true },
+      { flavor: 'mysql', version: [8, 0, 36], replicaKeyword: 'REPLICA', binlogStatus: 'SHOW MASTER STATUS', hasSuperReadOnly: true, changeSource: 'CHANGE REPLICATION SOURCE TO', semiSync: 'source' },
     ],
   ])('%s', (text, dialect) => {
     expect(parseServerVersion(text)).toEqual({ ...dialect, text });
@@ -67,6 +67,8 @@ describe('parseServerVersion', () => {
       replicaKeyword: 'SLAVE',
       binlogStatus: 'SHOW MASTER STATUS',
       hasSuperReadOnly: false,
+      changeSource: 'CHANGE MASTER TO',
+      semiSync: 'master',
     });
   });
 });

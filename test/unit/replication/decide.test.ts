@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   assess, mayFollow, mayPromote, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
 } from '../../../shared/replication/decide.ts';
-import { parseGtid } from '../../../shared/replication/gtid.ts';
+import { parsePosition } from '../../../shared/replication/gtid.ts';
+
+const parseGtid = (text: string) => parsePosition(text, 'mariadb');
 
 /** A healthy, current replica: both threads running, no error, 0 s behind. */
 const HEALTHY: ReplicaStatus = {
@@ -174,7 +176,7 @@ describe('mayPromote', () => {
 });
 
 describe('mayFollow', () => {
-  const fork = { position: parseGtid('0-1-100'), serverId: 2 };
+  const fork = { position: parseGtid('0-1-100'), source: 2 };
 
   it('an instance follows when no fork point is known', () => {
     expect(mayFollow(parseGtid('0-1-105'), undefined)).toEqual({ follow: true });
@@ -205,13 +207,13 @@ describe('mayFollow', () => {
   });
 
   it('with several domains, only those holding errant writes are listed', () => {
-    const multi = { position: parseGtid('0-1-100,1-1-40,2-3-9'), serverId: 2 };
+    const multi = { position: parseGtid('0-1-100,1-1-40,2-3-9'), source: 2 };
     expect(mayFollow(parseGtid('0-2-120,1-1-42,2-3-9'), multi)).toEqual({ follow: false, errant: ['1-1-41..42'] });
     expect(mayFollow(parseGtid('0-2-120,1-1-40,2-3-8'), multi)).toEqual({ follow: true });
   });
 
   it('with several domains, errant writes in each are all listed', () => {
-    const multi = { position: parseGtid('0-1-100,1-1-40'), serverId: 2 };
+    const multi = { position: parseGtid('0-1-100,1-1-40'), source: 2 };
     expect(mayFollow(parseGtid('0-1-101,1-1-45,5-1-3'), multi))
       .toEqual({ follow: false, errant: ['0-1-101..101', '1-1-41..45', '5-1-1..3'] });
   });
@@ -219,7 +221,7 @@ describe('mayFollow', () => {
 
 describe('a replica whose receiving was stopped on purpose', () => {
   it('scores as a last resort (IDLE), below one whose primary just became unreachable', () => {
-    const base = { readOnly: true, position: new Map(), replica: {
+    const base = { readOnly: true, position: parseGtid(''), replica: {
       configured: true, io: 'No' as const, sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
       secondsBehind: null, masterHost: 'n1' } };
     expect(assess(base, 3600)).toEqual({ kind: 'replica', score: SCORE.IDLE, lagging: true });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { beyond, compareGtid, formatGtid, parseGtid, type Order } from '../../../shared/replication/gtid.ts';
+import {
+  beyond,
+  comparePositions,
+  compareGtid,
+  errantBeyond,
+  formatGtid,
+  formatPosition,
+  parseGtid,
+  parsePosition,
+  type Order,
+} from '../../../shared/replication/gtid.ts';
 
 describe('parseGtid', () => {
   it('reads a single-domain position as domain, server and sequence', () => {
@@ -138,5 +148,100 @@ describe('beyond', () => {
     expect(beyond(parseGtid('0-1-9007199254740995'), parseGtid('0-1-9007199254740992'), 2)).toEqual([
       '0-1-9007199254740993..9007199254740995',
     ]);
+  });
+});
+
+const A = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
+const B = '2174b383-5441-11e8-b90a-c80aa9429562';
+const C = 'c0ffee00-0000-4000-8000-000000000001';
+
+describe('parsePosition and formatPosition', () => {
+  it('reads MariaDB text as a MariaDB position, as parseGtid does', () => {
+    const p = parsePosition('0-1-100,1-2-7', 'mariadb');
+    expect(p).toEqual({ kind: 'mariadb', gtid: parseGtid('0-1-100,1-2-7') });
+    expect(formatPosition(p)).toBe('0-1-100,1-2-7');
+  });
+
+  it('reads MySQL text as a GTID set', () => {
+    const p = parsePosition(`${A.toUpperCase()}:1-5:11-18,\n${B}:1-27`, 'mysql');
+    expect(p.kind).toBe('mysql');
+    expect(formatPosition(p)).toBe(`${B}:1-27,${A}:1-5:11-18`);
+  });
+
+  it.each<['mariadb' | 'mysql']>([['mariadb'], ['mysql']])('an empty %s position is written as the empty string', (flavor) => {
+    expect(formatPosition(parsePosition(null, flavor))).toBe('');
+  });
+
+  it("refuses the other flavour's text", () => {
+    expect(() => parsePosition(`${A}:1-5`, 'mariadb')).toThrow(TypeError);
+    expect(() => parsePosition('0-1-100', 'mysql')).toThrow(TypeError);
+  });
+});
+
+describe('comparePositions', () => {
+  it('compares MariaDB positions as compareGtid does', () => {
+    expect(comparePositions(parsePosition('0-1-101,1-2-5', 'mariadb'), parsePosition('0-1-100,1-2-6', 'mariadb'))).toBe('diverged');
+    expect(comparePositions(parsePosition('0-1-101', 'mariadb'), parsePosition('0-1-100', 'mariadb'))).toBe('ahead');
+  });
+
+  it('compares MySQL positions as sets, so a hole in the middle counts', () => {
+    expect(comparePositions(parsePosition(`${A}:1-10`, 'mysql'), parsePosition(`${A}:1-4:6-10`, 'mysql'))).toBe('ahead');
+    expect(comparePositions(parsePosition(`${A}:1-4:6-12`, 'mysql'), parsePosition(`${A}:1-10`, 'mysql'))).toBe('diverged');
+  });
+
+  it('positions of different flavours do not compare: a TypeError', () => {
+    expect(() => comparePositions(parsePosition('', 'mariadb'), parsePosition('', 'mysql'))).toThrow(TypeError);
+    expect(() => comparePositions(parsePosition('', 'mysql'), parsePosition('', 'mariadb'))).toThrow('cannot compare a mysql position with a mariadb one');
+  });
+});
+
+describe('errantBeyond', () => {
+  const mariadb = (text: string) => parsePosition(text, 'mariadb');
+  const mysql = (text: string) => parsePosition(text, 'mysql');
+
+  it('on MariaDB, says what beyond says, the except source being a server_id', () => {
+    const local = '0-2-120,1-1-9,2-3-50,3-1-4';
+    const fork = '0-1-100,1-1-7,2-3-50,3-1-6';
+    expect(errantBeyond(mariadb(local), mariadb(fork), 2)).toEqual(beyond(parseGtid(local), parseGtid(fork), 2));
+    expect(errantBeyond(mariadb(local), mariadb(fork), 2)).toEqual(['1-1-8..9']);
+    expect(errantBeyond(mariadb('0-2-105'), mariadb('0-1-100'))).toEqual(['0-2-101..105']);
+  });
+
+  it('on MySQL, lists the transactions the fork point lacks, one GTID set per source', () => {
+    expect(errantBeyond(mysql(`${A}:1-105,${B}:1-3`), mysql(`${A}:1-100`), C)).toEqual([`${B}:1-3`, `${A}:101-105`]);
+  });
+
+  it("on MySQL, does not count the new primary's own transactions, tagged or not, whatever the case of its uuid", () => {
+    const local = mysql(`${A}:1-100,${C}:1-50:batch:1-2`);
+    const fork = mysql(`${A}:1-100,${C}:1-40`);
+    expect(errantBeyond(local, fork, C.toUpperCase())).toEqual([]);
+  });
+
+  it('on MySQL, counts every source when there is no except source', () => {
+    expect(errantBeyond(mysql(`${A}:1-100,${C}:1-50`), mysql(`${A}:1-100,${C}:1-40`))).toEqual([`${C}:41-50`]);
+  });
+
+  it('on MySQL, lists nothing at or behind the fork point, nor for an empty local position', () => {
+    expect(errantBeyond(mysql(`${A}:1-100`), mysql(`${A}:1-100`), C)).toEqual([]);
+    expect(errantBeyond(mysql(`${A}:1-90`), mysql(`${A}:1-100,${B}:1-7`), C)).toEqual([]);
+    expect(errantBeyond(mysql(''), mysql(`${A}:1-100`), C)).toEqual([]);
+  });
+
+  it('on MySQL, finds a transaction the fork point lacks in the middle, which a last-GTID view would miss', () => {
+    expect(errantBeyond(mysql(`${A}:1-100`), mysql(`${A}:1-49:51-100`), C)).toEqual([`${A}:50`]);
+  });
+
+  it('on MySQL, writes errant tagged transactions with their tag, and several intervals in one string', () => {
+    const local = mysql(`${A}:1-100:110-112:ops:1-3`);
+    expect(errantBeyond(local, mysql(`${A}:1-95`), C)).toEqual([`${A}:96-100:110-112`, `${A}:ops:1-3`]);
+  });
+
+  it('an except source of the wrong kind for the flavour is a TypeError', () => {
+    expect(() => errantBeyond(mariadb('0-1-105'), mariadb('0-1-100'), C)).toThrow(TypeError);
+    expect(() => errantBeyond(mysql(`${A}:1-5`), mysql(''), 2)).toThrow(TypeError);
+  });
+
+  it('positions of different flavours are a TypeError', () => {
+    expect(() => errantBeyond(mariadb('0-1-105'), mysql(`${A}:1-5`))).toThrow(TypeError);
   });
 });

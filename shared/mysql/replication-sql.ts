@@ -1,0 +1,90 @@
+/**
+ * The replication statements in each server's words. MariaDB: GTID positions (gtid_current_pos,
+ * Gtid_IO_Pos, MASTER_USE_GTID, MASTER_GTID_WAIT). MySQL 8.0/8.4: GTID sets (gtid_executed,
+ * Retrieved_Gtid_Set, SOURCE_AUTO_POSITION, WAIT_FOR_EXECUTED_GTID_SET), the REPLICA/SOURCE statements
+ * 8.4 requires (the MASTER/SLAVE ones are removed), and super_read_only. Pure: text in, text out.
+ */
+import type { ServerDialect } from './dialect.ts';
+
+export interface SourceSpec {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly ssl: { readonly ca: string; readonly cert: string; readonly key: string } | undefined;
+}
+
+/** A SQL string literal; the value goes over the session only, never into a log. */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+export interface ReplicationStatements {
+  /** read_only, the executed position, server id (and MySQL's server_uuid, which names its own GTIDs). */
+  readonly state: string;
+  readonly replicaStatus: string;
+  /** The replica-status column holding what was received (maybe not yet applied). */
+  readonly receivedColumn: 'Gtid_IO_Pos' | 'Retrieved_Gtid_Set';
+  readonly stopReplica: string;
+  readonly startReplica: string;
+  readonly stopApplier: string;
+  readonly startApplier: string;
+  readonly stopReceiver: string;
+  readonly resetReplica: string;
+  readonly readOnly: (on: boolean) => readonly string[];
+  readonly changeSource: (source: SourceSpec) => string;
+  /** Waits until `position` is applied, at most `seconds`; the result column `r` is 0 when it was. */
+  readonly waitApplied: (position: string, seconds: number) => string;
+  /** Semi-sync plugins to install when missing (MySQL); MariaDB has it built in. */
+  readonly semiSyncPlugins: readonly { readonly name: string; readonly soname: string }[];
+  readonly semiSyncOn: readonly string[];
+}
+
+export function replicationStatements(d: ServerDialect): ReplicationStatements {
+  const mysql = d.flavor === 'mysql';
+  const r = d.replicaKeyword;
+  // Option names follow the statement: SOURCE_* with CHANGE REPLICATION SOURCE, MASTER_* with CHANGE MASTER.
+  const o = d.changeSource === 'CHANGE REPLICATION SOURCE TO' ? 'SOURCE' : 'MASTER';
+  const semi = d.semiSync === 'source' ? { source: 'source', replica: 'replica' } : { source: 'master', replica: 'slave' };
+  return {
+    state: mysql
+      ? 'SELECT @@global.read_only AS ro, @@global.gtid_executed AS pos, @@global.server_id AS id, @@global.server_uuid AS uuid'
+      : 'SELECT @@global.read_only AS ro, @@global.gtid_current_pos AS pos, @@global.server_id AS id',
+    replicaStatus: `SHOW ${r} STATUS`,
+    receivedColumn: mysql ? 'Retrieved_Gtid_Set' : 'Gtid_IO_Pos',
+    stopReplica: `STOP ${r}`,
+    startReplica: `START ${r}`,
+    stopApplier: `STOP ${r} SQL_THREAD`,
+    startApplier: `START ${r} SQL_THREAD`,
+    stopReceiver: `STOP ${r} IO_THREAD`,
+    resetReplica: `RESET ${r} ALL`,
+    // super_read_only keeps even SUPER/CONNECTION_ADMIN accounts from writing to a replica; it
+    // implies read_only on, and must go off first when the primary opens.
+    readOnly: (on) => d.hasSuperReadOnly
+      ? on ? ['SET GLOBAL super_read_only = ON'] : ['SET GLOBAL super_read_only = OFF', 'SET GLOBAL read_only = OFF']
+      : [`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`],
+    changeSource: (s) => {
+      const ssl = s.ssl
+        ? `, ${o}_SSL=1, ${o}_SSL_CA=${sqlString(s.ssl.ca)}, ${o}_SSL_CERT=${sqlString(s.ssl.cert)}, ${o}_SSL_KEY=${sqlString(s.ssl.key)}`
+        : '';
+      // MariaDB: current_pos counts an old primary's own writes (errant ones were refused before).
+      // MySQL: auto-positioning sends what gtid_executed lacks; without TLS, caching_sha2_password
+      // (8.0's default) needs the source's public key to send the password.
+      const positioning = mysql ? `${o}_AUTO_POSITION=1${s.ssl ? '' : `, GET_${o}_PUBLIC_KEY=1`}` : 'MASTER_USE_GTID=current_pos';
+      return `${d.changeSource} ${o}_HOST=${sqlString(s.host)}, ${o}_PORT=${Number(s.port)}, ${o}_USER=${sqlString(s.user)}, ` +
+        `${o}_PASSWORD=${sqlString(s.password)}, ${positioning}, ${o}_CONNECT_RETRY=1${ssl}`;
+    },
+    waitApplied: (position, seconds) => mysql
+      ? `SELECT WAIT_FOR_EXECUTED_GTID_SET(${sqlString(position)}, ${Math.floor(seconds)}) AS r`
+      : `SELECT MASTER_GTID_WAIT(${sqlString(position)}, ${Math.floor(seconds)}) AS r`,
+    semiSyncPlugins: mysql
+      ? [{ name: `rpl_semi_sync_${semi.source}`, soname: `semisync_${semi.source}.so` }, { name: `rpl_semi_sync_${semi.replica}`, soname: `semisync_${semi.replica}.so` }]
+      : [],
+    semiSyncOn: [
+      `SET GLOBAL rpl_semi_sync_${semi.source}_enabled = ON`,
+      `SET GLOBAL rpl_semi_sync_${semi.replica}_enabled = ON`,
+      // A lone primary (its replica down) keeps accepting writes rather than waiting for an ack.
+      `SET GLOBAL rpl_semi_sync_${semi.source}_wait_no_${semi.replica} = OFF`,
+    ],
+  };
+}
