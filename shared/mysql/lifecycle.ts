@@ -39,7 +39,9 @@ function serverArguments(p: MysqlValues, promotable: boolean): string[] {
     `--log-error=${p.log}`,
     `--user=${p.user}`,
     // A promotable instance always starts as a replica: read-only, replication started by the agent.
-    ...(promotable ? ['--read-only', '--skip-slave-start'] : []),
+    // MariaDB knows skip-slave-start, MySQL ≥ 8.0.26 skip-replica-start and super_read_only: loose-,
+    // so each server takes its own and ignores the others'.
+    ...(promotable ? ['--read-only', '--loose-skip-slave-start', '--loose-skip-replica-start', '--loose-super-read-only=ON'] : []),
     // MariaDB ≥ 10.6 recovering a crashed semi-sync primary as a replica truncates the binlog tail no
     // replica acknowledged, instead of keeping it as errant transactions (loose-: others ignore it).
     ...(promotable && p.semi_sync ? ['--loose-init-rpl-role=SLAVE'] : []),
