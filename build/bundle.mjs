@@ -23,10 +23,9 @@ const shims = {
 const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' };
 
 // The big libraries travel inside each agent as strings and are compiled only when an action uses them
-// (mysql2 when it speaks SQL, undici for an HTTP check, amqplib for a queue check): V8 scans a string
-// literal far faster than it pre-parses hundreds of KB of code, and meta-data, stop or a depth-0 check
-// of another kind never need them.
-const DEFERRED = ['mysql2', 'undici', 'amqplib'];
+// (mysql2 when it speaks SQL, amqplib for a queue check): V8 scans a string literal far faster than it
+// pre-parses hundreds of KB of code, and meta-data, stop or a check of another kind never need them.
+const DEFERRED = ['mysql2', 'amqplib'];
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
 const deferredText = {};
 for (const name of DEFERRED) {
