@@ -2,7 +2,8 @@
 # Installs tsha's OCF agents under $DESTDIR$OCF_ROOT/resource.d/tsha/, with a Node.js >= 22 runtime.
 #
 #   ./install.sh               build (npm ci + esbuild) if needed, install agents (and Node 22 if the system's is older)
-#   ./install.sh --demo [--keep]  the same, then a 2-node Pacemaker lab: MySQL + VIP, a crash, the failover
+#   ./install.sh --demo [--keep] [--ms | --openstack]  the same, then a 2-node Pacemaker lab: MySQL + VIP
+#                 (or the seed's master/slave set, or its whole OpenStack control plane), a crash, the failover
 #   ./install.sh --demo-agent  the same, then ocf:tsha:mysql driven by hand against a private MariaDB
 #   ./install.sh --runtime     only make sure the Node 22 runtime is there; print its path
 #   ./install.sh --uninstall   remove exactly what an earlier install wrote (its manifest says what)
@@ -78,6 +79,34 @@ apt_install() {
   return 0
 }
 
+# OpenStack Zed from Debian 12 (the real-service tests and the control-plane demo): every debconf
+# question answered "do not configure" so that postinst touches no database; nova-compute-ironic
+# satisfies nova-compute's hypervisor dependency without libvirt and qemu (the tests use the fake driver).
+apt_install_openstack() {
+  debconf-set-selections <<'SEED'
+keystone keystone/configure_db boolean false
+keystone keystone/create-admin-tenant boolean false
+keystone keystone/register-endpoint boolean false
+glance-common glance/configure_db boolean false
+glance-common glance/configure_rabbit boolean false
+glance-common glance/configure_ksat boolean false
+glance-api glance/configure_api-endpoint boolean false
+nova-common nova/configure_db boolean false
+nova-common nova/configure_rabbit boolean false
+nova-common nova/configure_ksat boolean false
+nova-common nova/configure_neutron boolean false
+nova-common nova/configure_placement boolean false
+nova-api novaapi/configure_db boolean false
+nova-api nova/configure_api-endpoint boolean false
+nova-consoleproxy nova-consoleproxy/daemon_type select novnc
+placement-common placement/configure_db boolean false
+placement-common placement/configure_ksat boolean false
+placement-api placement/configure_api-endpoint boolean false
+SEED
+  apt_install keystone glance-api placement-api nova-api nova-scheduler nova-conductor nova-compute nova-compute-ironic \
+    nova-consoleproxy uwsgi-core uwsgi-plugin-python3 python3-pymysql rabbitmq-server
+}
+
 # Builds build/out/<agent> unless it is newer than every source file.
 build() {
   local node=$1 bindir
@@ -132,6 +161,7 @@ main() {
     --demo)
       local node
       apt_install mariadb-server mariadb-client resource-agents pacemaker corosync crmsh pacemaker-cli-utils iproute2
+      case " $* " in *" --openstack "*) apt_install_openstack ;; esac
       node=$(ensure_runtime)
       build "$node"
       install_agents "$node"

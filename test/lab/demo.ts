@@ -1,15 +1,22 @@
 // The README's first command ends here: a 2-node Pacemaker cluster running ocf:tsha:mysql with a VIP,
 // rows written through the VIP, the active node crashed, the rows checked on the survivor.
-//   node test/lab/demo.ts [--keep] [--ms]
+//   node test/lab/demo.ts [--keep] [--ms | --openstack]
 // --ms: the seed's master/slave configuration (promotable clone, GTID + semi-sync replication, the
 // VIP on the master) instead of the active/passive group on a shared disk.
+// --openstack: the seed's whole control plane on top of the master/slave set (RabbitMQ, keystone,
+// placement, glance, nova), the node running Keystone crashed, and the time until a token, the image
+// list and the compute service list answer through the VIPs again.
 import { acknowledged, crashUnderClient, recoverySeconds } from './client.ts';
-import { Lab, runningOn, sleep } from './lab.ts';
+import { Lab, runningOn, waitFor } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD, openstackSql, prepareControlPlane } from './openstack-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from './replication-setup.ts';
 
 const keep = process.argv.includes('--keep');
-const ms = process.argv.includes('--ms');
+const openstack = process.argv.includes('--openstack');
+const ms = openstack || process.argv.includes('--ms');
 const lab = new Lab({ nodes: 2, stonith: true });
 const say = (text: string) => console.log(`\n== ${text}`);
 
@@ -18,13 +25,55 @@ async function show(node: string): Promise<void> {
   console.log(r.stdout.trim());
 }
 
+/** The seed's OpenStack control plane: up, checked through its VIPs, the Keystone node crashed, checked again. */
+async function demoOpenstack(): Promise<string> {
+  const promoted = (s: Parameters<typeof runningOn>[0]) => runningOn(s, 'db', 'Promoted');
+  const s = await lab.waitUntil('the database promoted with its VIP', 120_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+  say('creating the OpenStack schemas and keys through the database VIP');
+  const plane = await prepareControlPlane(lab, promoted(s)[0]!);
+  const client = (mode: 'catalog' | 'check') => lab.client([process.execPath, join(fileURLToPath(new URL('.', import.meta.url)), 'control-plane-client.ts'), mode], 60_000, {
+    KEYSTONE_URL: plane.urls.keystone, GLANCE_URL: plane.urls.glance, NOVA_URL: plane.urls.nova, ADMIN_PASSWORD,
+  });
+  say('RabbitMQ and the Keystone group, then the catalog, then glance, placement and nova');
+  console.log(plane.crm.keystone.trim());
+  await lab.loadCrm(plane.crm.keystone);
+  await lab.waitUntil('keystone', 240_000, (s) => runningOn(s, 'keystone').length === 1);
+  await waitFor('the catalog registered through the Keystone VIP', 60_000, async () => ((await client('catalog')).code === 0 ? true : undefined), 2000);
+  console.log(plane.crm.services.trim());
+  await lab.loadCrm(plane.crm.services);
+  const services = ['rabbit', 'keystone', 'glance_api', 'glance_registry', 'nova_objectstore', 'nova_scheduler', 'nova_cert', 'nova_consoleauth', 'nova_api', 'nova_network', 'placement'];
+  const up = await lab.waitUntil('the whole control plane', 300_000, (s) => services.every((id) => runningOn(s, id).length > 0));
+  const check = async () => {
+    const r = await client('check');
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  };
+  await waitFor('the services to answer through their VIPs', 120_000, check, 1000);
+  const victim = runningOn(up, 'keystone')[0]!;
+  const survivor = lab.names.find((n) => n !== victim)!;
+  say(`crm_mon on ${victim}`);
+  await show(victim);
+  say(`through the VIPs: ${await check()}`);
+  say(`crashing ${victim}, the node running Keystone`);
+  const crashedAt = Date.now();
+  await lab.crash(victim);
+  const answer = await waitFor(`the control plane back on ${survivor}`, 300_000, async () => {
+    const r = await check();
+    return r?.includes(`nova-scheduler@${survivor}`) ? r : undefined;
+  }, 500);
+  const recovered = (Date.now() - crashedAt) / 1000;
+  say(`crm_mon on ${survivor}`);
+  await show(survivor);
+  say(`through the VIPs: ${answer}`);
+  return `control plane recovered on ${survivor}: a token, the image list and the compute service list answer through the VIPs ${recovered.toFixed(1)} s after the crash`;
+}
+
 async function demo(): Promise<string> {
   say(`booting a 2-node Pacemaker + Corosync cluster in network namespaces (${lab.subnet}.0/24, VIP ${lab.vip})`);
   const t = Date.now();
   await lab.up();
   console.log(`cluster formed in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   if (ms) {
-    await prepareReplicas(lab);
+    await prepareReplicas(lab, openstack ? openstackSql() : []);
     for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
   } else {
     await prepareSharedMysql(lab);
@@ -35,6 +84,7 @@ async function demo(): Promise<string> {
   say('loading the configuration (crm configure load update)');
   console.log(crm.trim());
   await lab.loadCrm(crm);
+  if (openstack) return demoOpenstack();
   const s = await lab.waitUntil('MySQL and the VIP to start', 90_000, (s) => runningOn(s, 'vip').length === 1 && dbOn(s).length === 1 && dbOn(s)[0] === runningOn(s, 'vip')[0]);
   const active = runningOn(s, 'vip')[0]!;
   const survivor = lab.names.find((n) => n !== active)!;
