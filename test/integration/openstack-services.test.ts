@@ -122,6 +122,10 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
     it('a wedged keystone (SIGSTOP) fails monitor within the deadline', async () => {
       await wedged('keystone', p());
     });
+
+    it('kill -9 of the uwsgi master and workers: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
+      await killNine('keystone', p());
+    });
   });
 
   describe('ocf:tsha:glance-api', () => {
@@ -177,6 +181,17 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       for (const w of tree(pidOf(p())).slice(1)) expect(uidOf(w)).not.toBe(0);
       await mustRun('placement-api', 'monitor', p(), recurring);
       await mustRun('placement-api', 'monitor', p(), deep);
+    });
+
+    it('wrong credentials fail depth 10 with a clear reason; depth 0 still passes', async () => {
+      const r = await run('placement-api', 'monitor', { ...p(), os_password: 'wrong' }, deep);
+      expect(r.exitCode).toBe(OCF.ERR_GENERIC);
+      expect(r.exitReason).toMatch(/Keystone refused the credentials of user placement/);
+      await mustRun('placement-api', 'monitor', { ...p(), os_password: 'wrong' }, recurring);
+    });
+
+    it('a wedged placement (SIGSTOP) fails monitor within the deadline', async () => {
+      await wedged('placement-api', p());
     });
 
     it('kill -9 of the uwsgi tree: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
@@ -282,6 +297,10 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       await mustRun('nova-api', 'stop', { ...p(), config: '/nonexistent/nova.conf', os_password: '', os_username: '', os_auth_url: 'not a url' });
       expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
       await mustRun('nova-api', 'start', p());
+    });
+
+    it('a wedged nova-api (SIGSTOP of the parent and its worker) fails monitor within the deadline', async () => {
+      await wedged('nova-api', p());
     });
 
     it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
