@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
-import { inspectPidFile } from '../process/pid-file.ts';
+import { locateDaemon } from '../process/pid-file.ts';
 import { isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { describeEndpoint, readGreeting, type Greeting } from './greeting.ts';
 import { endpointOf, isServerProcess } from './instance.ts';
@@ -21,33 +21,19 @@ export type ServerStatus =
  * `stopped`; a server that is there but not serving is an error, never "stopped".
  */
 export async function serverStatus(params: MysqlValues, deadline: Deadline): Promise<ServerStatus> {
-  const state = inspectPidFile(params.pid, (p) => isServerProcess(p, params.binary));
+  const found = locateDaemon(params.pid, (p) => isServerProcess(p, params.binary), 'a MySQL server');
   const endpoint = endpointOf(params);
-  switch (state.kind) {
-    case 'unreadable':
-      throw new GenericError(state.detail);
-    case 'absent':
-    case 'stale':
-    case 'foreign': {
-      // The pid file says stopped; a server answering on our socket says otherwise.
-      if (existsSync(params.socket)) {
-        const g = await readGreeting(endpoint, deadline.budget(1000, 'socket check'));
-        if (g.kind === 'handshake' || g.kind === 'error') {
-          throw new GenericError(`a MySQL server answers on ${describeEndpoint(endpoint)} but pid file ${params.pid} ${
-            state.kind === 'absent' ? 'is missing' : `names pid ${state.pid}, which is not it`}`);
-        }
+  if (found.kind === 'stopped') {
+    // The pid file says stopped; a server answering on our socket says otherwise.
+    if (existsSync(params.socket)) {
+      const g = await readGreeting(endpoint, deadline.budget(1000, 'socket check'));
+      if (g.kind === 'handshake' || g.kind === 'error') {
+        throw new GenericError(`a MySQL server answers on ${describeEndpoint(endpoint)}, but ${found.detail}`);
       }
-      const detail = state.kind === 'absent'
-        ? `no pid file ${params.pid}`
-        : state.kind === 'stale'
-          ? `pid file ${params.pid} names pid ${state.pid}, which is gone`
-          : `pid file ${params.pid} names pid ${state.pid} (${state.process.argv[0] ?? '?'}), which is not a MySQL server`;
-      return { kind: 'stopped', detail, crashed: state.kind === 'stale' };
     }
-    case 'running':
-      break;
+    return { kind: 'stopped', detail: found.detail, crashed: found.crashed };
   }
-  const server = state.process;
+  const server = found.process;
   if (isFrozen(server)) {
     throw new GenericError(`mysqld (pid ${server.pid}) is stopped (process state ${server.state}) and serves nothing`);
   }

@@ -12,7 +12,7 @@ import { ConfigurationError, GenericError, InstalledError, OcfError } from '../o
 import { OCF } from '../ocf/exit-codes.ts';
 import type { ParameterValues } from '../ocf/parameters.ts';
 import { splitWords } from '../ocf/words.ts';
-import { inspectPidFile } from '../process/pid-file.ts';
+import { locateDaemon, type DaemonPresence } from '../process/pid-file.ts';
 import { allProcesses, descendants, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { terminate } from '../process/terminate.ts';
@@ -48,18 +48,7 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
     return !underUwsgi(v) || p.argv.includes(v.uwsgi_ini);
   }
 
-  type Found = { readonly kind: 'stopped'; readonly crashed: boolean; readonly detail: string } | { readonly kind: 'running'; readonly process: ProcessInfo };
-
-  function find(ctx: Ctx): Found {
-    const state = inspectPidFile(pidFile(ctx), (p) => isService(p, ctx.params));
-    if (state.kind === 'unreadable') throw new GenericError(state.detail);
-    if (state.kind === 'running') return { kind: 'running', process: state.process };
-    return {
-      kind: 'stopped',
-      crashed: state.kind === 'stale',
-      detail: state.kind === 'absent' ? `no pid file ${pidFile(ctx)}` : `pid file ${pidFile(ctx)} names pid ${state.pid}, which is not ${basename(binaryOf(ctx.params))}`,
-    };
-  }
+  const find = (ctx: Ctx): DaemonPresence => locateDaemon(pidFile(ctx), (p) => isService(p, ctx.params), basename(binaryOf(ctx.params)));
 
   const checkContext = (ctx: Ctx): CheckContext => ({ deadline: ctx.deadline, log: ctx.log, service: spec.name });
 

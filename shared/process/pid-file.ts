@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { GenericError } from '../ocf/errors.ts';
 import { isLive, readProcess, type ProcessInfo } from './proc.ts';
 
 export type PidFileState =
@@ -35,4 +36,29 @@ export function inspectPidFile(path: string, matches: (p: ProcessInfo) => boolea
   const process = readProcess(pid);
   if (!isLive(process)) return { kind: 'stale', pid };
   return matches(process) ? { kind: 'running', pid, process } : { kind: 'foreign', pid, process };
+}
+
+export type DaemonPresence =
+  /** `crashed`: the file outlived its daemon, which a clean shutdown never leaves behind. */
+  | { readonly kind: 'stopped'; readonly detail: string; readonly crashed: boolean; readonly file: 'absent' | 'stale' | 'foreign' }
+  | { readonly kind: 'running'; readonly process: ProcessInfo };
+
+/**
+ * Where a daemon is, by its identity-checked pid file, in the words an exit reason uses. An unreadable
+ * pid file is an error, never "stopped". Whether a running daemon serves is the caller's to check.
+ */
+export function locateDaemon(path: string, matches: (p: ProcessInfo) => boolean, name: string): DaemonPresence {
+  const state = inspectPidFile(path, matches);
+  switch (state.kind) {
+    case 'unreadable':
+      throw new GenericError(state.detail);
+    case 'absent':
+      return { kind: 'stopped', file: 'absent', crashed: false, detail: `no pid file ${path}` };
+    case 'stale':
+      return { kind: 'stopped', file: 'stale', crashed: true, detail: `pid file ${path} names pid ${state.pid}, which is gone` };
+    case 'foreign':
+      return { kind: 'stopped', file: 'foreign', crashed: false, detail: `pid file ${path} names pid ${state.pid} (${state.process.argv[0] ?? '?'}), which is not ${name}` };
+    case 'running':
+      return { kind: 'running', process: state.process };
+  }
 }

@@ -10,7 +10,7 @@ import { ConfigurationError, GenericError, InstalledError, PermissionError } fro
 import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { startDaemon } from '../process/start-daemon.ts';
-import { inspectPidFile } from '../process/pid-file.ts';
+import { locateDaemon } from '../process/pid-file.ts';
 import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
@@ -55,27 +55,21 @@ type Status =
 
 async function status(ctx: Ctx): Promise<Status> {
   const p = ctx.params;
-  const state = inspectPidFile(p.pid_file, (proc) => isBroker(proc, p));
-  if (state.kind === 'unreadable') throw new GenericError(state.detail);
-  if (state.kind !== 'running') {
-    return {
-      kind: 'stopped',
-      crashed: state.kind === 'stale',
-      detail: state.kind === 'absent' ? `no pid file ${p.pid_file}` : `pid file ${p.pid_file} names pid ${state.pid}, which is not node ${p.nodename}`,
-    };
-  }
-  if (isFrozen(state.process)) throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) is stopped (process state ${state.process.state})`);
+  const found = locateDaemon(p.pid_file, (proc) => isBroker(proc, p), `node ${p.nodename}`);
+  if (found.kind === 'stopped') return found;
+  const broker = found.process;
+  if (isFrozen(broker)) throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) is stopped (process state ${broker.state})`);
   const host = monitorHost(p);
   const g = await readAmqpGreeting(host, p.node_port, ctx.deadline.budget(GREETING_CAP_MS, 'AMQP greeting'));
   switch (g.kind) {
     case 'start':
-      return { kind: 'serving', process: state.process };
+      return { kind: 'serving', process: broker };
     case 'refused':
-      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
+      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
     case 'timeout':
-      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`);
+      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`);
     case 'garbled':
-      throw new GenericError(`broker ${p.nodename} (pid ${state.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
+      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
   }
 }
 
