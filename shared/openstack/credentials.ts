@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigurationError, InstalledError } from '../ocf/errors.ts';
-import { iniValue } from './ini.ts';
+import { readConfig } from './ini.ts';
 import { mappingAt, parseYamlMapping, type YamlMapping } from './yaml-mapping.ts';
 
 export interface Credentials {
@@ -177,13 +177,9 @@ export function fromOpenrc(path: string): { fields: Fields; tls: CredentialTls; 
 /** The service's own keystonemiddleware account, from the last config file that has one. */
 export function fromServiceConfig(configFiles: readonly string[]): { fields: Fields; source: string } | undefined {
   for (const file of [...configFiles].reverse()) {
-    let get: (k: string) => string | undefined;
-    try {
-      get = (k) => iniValue(file, 'keystone_authtoken', k);
-      if (!get('username') || !get('password')) continue;
-    } catch {
-      continue;
-    }
+    const conf = readConfig([file]);
+    const get = (k: string) => conf('keystone_authtoken', k);
+    if (!get('username') || !get('password')) continue;
     return {
       fields: {
         authUrl: get('auth_url') ?? get('www_authenticate_uri'), username: get('username'), password: get('password'),

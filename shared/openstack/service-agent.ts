@@ -19,7 +19,7 @@ import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
 import { authenticatedCheck, consumerCheck, endpointCheck, tlsOptions, type CheckContext, type Problem } from './checks.ts';
 import { resolveCredentials } from './credentials.ts';
-import { configValue } from './ini.ts';
+import { readConfig } from './ini.ts';
 import { launchCommand } from './launch.ts';
 import { serviceParameters, type ServiceParameterTable } from './service-parameters.ts';
 import type { ServiceSpec } from './service-spec.ts';
@@ -57,12 +57,12 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
     const v = ctx.params;
     const check = spec.check;
     if (check.kind === 'rpc') {
-      const files = configFiles(v);
+      const conf = readConfig(configFiles(v));
       return consumerCheck(checkContext(ctx), check, {
-        transportUrl: v.transport_url || configValue(files, 'DEFAULT', 'transport_url'),
-        host: v.host || configValue(files, 'DEFAULT', 'host') || hostname(),
-        exchange: configValue(files, 'DEFAULT', 'control_exchange') || check.exchange,
-        pingEnabled: /^(true|yes|on|1)$/i.test(configValue(files, 'DEFAULT', 'rpc_ping_enabled') ?? ''),
+        transportUrl: v.transport_url || conf('DEFAULT', 'transport_url'),
+        host: v.host || conf('DEFAULT', 'host') || hostname(),
+        exchange: conf('DEFAULT', 'control_exchange') || check.exchange,
+        pingEnabled: /^(true|yes|on|1)$/i.test(conf('DEFAULT', 'rpc_ping_enabled') ?? ''),
         depth,
         configName: v.config,
       });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configValue, iniValue } from '../../../shared/openstack/ini.ts';
+import { configValue, iniValue, parseIni, readConfig } from '../../../shared/openstack/ini.ts';
 import { parseTransportUrl } from '../../../shared/openstack/transport-url.ts';
 import { useTempDirs } from '../helpers.ts';
 
@@ -22,6 +22,25 @@ describe('oslo.config values', () => {
     const files = [join(dir, 'a.conf'), join(dir, 'b.conf'), join(dir, 'missing.conf')];
     expect(configValue(files, 'DEFAULT', 'host')).toBe('b');
     expect(configValue(files, 'DEFAULT', 'transport_url')).toBe('rabbit://x');
+  });
+});
+
+describe('oslo.config files read once', () => {
+  const tempDir = useTempDirs();
+
+  it('within a file the first setting of a key counts, and a section may come back', () => {
+    const ini = parseIni('[DEFAULT]\nhost = a\nhost = b\n[x]\nk = 1\n[DEFAULT]\nport = 5\n');
+    expect(ini.get('DEFAULT')?.get('host')).toBe('a');
+    expect(ini.get('DEFAULT')?.get('port')).toBe('5');
+  });
+
+  it('one lookup answers every key from files read when it was made', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.conf'), '[DEFAULT]\nhost = a\n');
+    const conf = readConfig([join(dir, 'a.conf')]);
+    writeFileSync(join(dir, 'a.conf'), '[DEFAULT]\nhost = changed\n');
+    expect(conf('DEFAULT', 'host')).toBe('a');
+    expect(conf('DEFAULT', 'missing')).toBeUndefined();
   });
 });
 
