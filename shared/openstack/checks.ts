@@ -3,14 +3,14 @@
  * its job is GENERIC (1), never NOT_RUNNING; DEGRADED (190) when it serves but a dependency it cannot
  * fix by restarting (RabbitMQ, Keystone for another service) is down.
  */
-import { readFileSync } from 'node:fs';
 import type { Deadline } from '../ocf/deadline.ts';
-import { ConfigurationError, InstalledError } from '../ocf/errors.ts';
+import { ConfigurationError } from '../ocf/errors.ts';
 import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
 import type { Logger } from '../ocf/log.ts';
 import { openAmqp } from './amqp-session.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
+import { readInputFile } from './input-file.ts';
 import { HttpTransportError, httpRequest, type TlsOptions } from './http-client.ts';
 import { issueToken, TokenError, validateToken } from './keystone.ts';
 import { PingError, rpcPing } from './rpc-ping.ts';
@@ -26,23 +26,15 @@ export interface CheckContext {
   readonly service: string;
 }
 
-function readPem(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InstalledError(`${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
-}
-
 /** TLS options from the parameters, filled in from a clouds.yaml entry or credentials file. */
 export function tlsOptions(p: { ca_file: string; client_cert: string; client_key: string; insecure: boolean }, fromCredentials: CredentialTls = {}): TlsOptions {
   const ca = p.ca_file || fromCredentials.caFile;
   const cert = p.client_cert || fromCredentials.certFile;
   const key = p.client_key || fromCredentials.keyFile;
   return {
-    ...(ca ? { ca: readPem(ca, 'CA file') } : {}),
-    ...(cert ? { cert: readPem(cert, 'client certificate') } : {}),
-    ...(key ? { key: readPem(key, 'client key') } : {}),
+    ...(ca ? { ca: readInputFile(ca, 'CA file') } : {}),
+    ...(cert ? { cert: readInputFile(cert, 'client certificate') } : {}),
+    ...(key ? { key: readInputFile(key, 'client key') } : {}),
     insecure: p.insecure || fromCredentials.insecure === true,
   };
 }
@@ -65,17 +57,17 @@ export async function endpointCheck(c: CheckContext, url: string, tls: TlsOption
  * authenticated GET of the service's own API.
  */
 export async function authenticatedCheck(c: CheckContext, check: HttpCheck, url: string, credentials: Credentials, tls: TlsOptions): Promise<Problem> {
-  const isKeystone = check.authenticated?.kind === 'token';
+  const auth = check.authenticated;
   let issued;
   try {
     issued = await issueToken(credentials, { timeoutMs: c.deadline.budget(10_000, 'Keystone token request'), tls });
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     // Keystone failing is keystone's own failure, but only a dependency's for every other service.
-    if (error.kind === 'unavailable' && !isKeystone) return { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` };
+    if (error.kind === 'unavailable' && auth?.kind !== 'token') return { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` };
     return { code: OCF.ERR_GENERIC, reason: error.message };
   }
-  if (check.authenticated?.kind === 'token') {
+  if (auth?.kind === 'token') {
     try {
       await validateToken(credentials.authUrl, issued, { timeoutMs: c.deadline.budget(5000, 'Keystone token validation'), tls });
       return undefined;
@@ -84,8 +76,8 @@ export async function authenticatedCheck(c: CheckContext, check: HttpCheck, url:
       throw error;
     }
   }
-  if (check.authenticated?.kind !== 'get') return undefined;
-  const target = new URL(check.authenticated.path, new URL('.', url)).toString();
+  if (auth?.kind !== 'get') return undefined;
+  const target = new URL(auth.path, new URL('.', url)).toString();
   let response;
   try {
     response = await httpRequest(target, { headers: { 'x-auth-token': issued.token, accept: 'application/json' }, timeoutMs: c.deadline.budget(10_000, `GET ${target}`), tls, maxBody: 2048 });

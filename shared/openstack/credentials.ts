@@ -4,10 +4,11 @@
  * old agents' names, which override single fields), or — when none is given — the service's own
  * [keystone_authtoken] section, the account it already uses to validate tokens.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigurationError, InstalledError } from '../ocf/errors.ts';
 import { readConfig } from './ini.ts';
+import { readInputFile } from './input-file.ts';
 import { mappingAt, parseYamlMapping, type YamlMapping } from './yaml-mapping.ts';
 
 export interface Credentials {
@@ -69,12 +70,7 @@ export function versionedAuthUrl(url: string): string {
 export const CLOUDS_YAML_PLACES = ['/etc/openstack/clouds.yaml', '/root/.config/openstack/clouds.yaml'];
 
 function readYaml(path: string, what: string): YamlMapping {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InstalledError(`${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
+  const text = readInputFile(path, what);
   try {
     return parseYamlMapping(text);
   } catch (error) {
@@ -138,25 +134,18 @@ export function parseOpenrc(text: string, path: string): Record<string, string> 
     if (line === '' || line.startsWith('#')) return;
     const m = /^(?:export\s+)?(OS_[A-Z0-9_]+)=(.*)$/.exec(line);
     if (!m) return;
-    let value = m[2]!.trim();
-    if (/^'.*'$/.test(value)) value = value.slice(1, -1);
-    else if (/^".*"$/.test(value)) {
-      value = value.slice(1, -1);
-      if (/[$`]/.test(value)) throw new ConfigurationError(`${path} line ${i + 1}: ${m[1]} needs shell expansion; the agent reads literal values only`);
-    } else if (/[$`]/.test(value)) throw new ConfigurationError(`${path} line ${i + 1}: ${m[1]} needs shell expansion; the agent reads literal values only`);
+    const quoted = m[2]!.trim();
+    // Single quotes are literal in a shell; in double quotes or bare, $ and ` would expand.
+    const literal = /^'.*'$/.test(quoted);
+    const value = literal || /^".*"$/.test(quoted) ? quoted.slice(1, -1) : quoted;
+    if (!literal && /[$`]/.test(value)) throw new ConfigurationError(`${path} line ${i + 1}: ${m[1]} needs shell expansion; the agent reads literal values only`);
     out[m[1]!] = value;
   });
   return out;
 }
 
 export function fromOpenrc(path: string): { fields: Fields; tls: CredentialTls; source: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InstalledError(`os_credentials_file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
-  }
-  const v = parseOpenrc(text, path);
+  const v = parseOpenrc(readInputFile(path, 'os_credentials_file'), path);
   return {
     fields: {
       authUrl: v.OS_AUTH_URL, username: v.OS_USERNAME, password: v.OS_PASSWORD,

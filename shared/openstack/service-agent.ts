@@ -22,7 +22,7 @@ import { resolveCredentials } from './credentials.ts';
 import { readConfig } from './ini.ts';
 import { launchCommand } from './launch.ts';
 import { serviceParameters, type ServiceParameterTable } from './service-parameters.ts';
-import type { ServiceSpec } from './service-spec.ts';
+import type { HttpCheck, ServiceSpec } from './service-spec.ts';
 import { parseTransportUrl } from './transport-url.ts';
 
 export type { ServiceSpec } from './service-spec.ts';
@@ -52,6 +52,16 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
 
   const checkContext = (ctx: Ctx): CheckContext => ({ deadline: ctx.deadline, log: ctx.log, service: spec.name });
 
+  /**
+   * The depth-10 login of an API service, or undefined when nothing provides one; keystone falls back
+   * to its own endpoint for the auth URL.
+   */
+  function monitorCredentials(v: Values, check: HttpCheck): ReturnType<typeof resolveCredentials> {
+    return resolveCredentials(v, configFiles(v), check.authenticated?.kind === 'token' ? urlOf(v) : undefined);
+  }
+  const noCredentials = (v: Values) => new ConfigurationError(
+    `monitor depth 10 logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`);
+
   /** The checks of one depth, after the process itself was found alive and not frozen. */
   async function serviceCheck(ctx: Ctx, depth: number): Promise<Problem> {
     const v = ctx.params;
@@ -68,13 +78,11 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
       });
     }
     const url = urlOf(v);
-    const resolved = depth >= 10 && check.authenticated ? resolveCredentials(v, configFiles(v), check.authenticated.kind === 'token' ? url : undefined) : undefined;
+    const resolved = depth >= 10 && check.authenticated ? monitorCredentials(v, check) : undefined;
     const tls = tlsOptions(v, resolved?.tls);
     const problem = await endpointCheck(checkContext(ctx), url, tls);
     if (problem || depth < 10 || !check.authenticated) return problem;
-    if (!resolved) {
-      throw new ConfigurationError(`monitor depth ${depth} logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`);
-    }
+    if (!resolved) throw noCredentials(v);
     return authenticatedCheck(checkContext(ctx), check, url, resolved.credentials, tls);
   }
 
@@ -170,10 +178,9 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
     if (spec.check.kind === 'http' && spec.check.authenticated && ctx.depth >= 10) {
       // validate-all at depth 10 proves the depth-10 monitor can log in: credentials found and readable.
       try {
-        if (!resolveCredentials(v, configFiles(v), spec.check.authenticated.kind === 'token' ? urlOf(v) : undefined)) {
-          throw new ConfigurationError('no credentials for the depth-10 check: give os_cloud, os_credentials_file or os_username/os_password');
-        }
-        tlsOptions(v);
+        const resolved = monitorCredentials(v, spec.check);
+        if (!resolved) throw noCredentials(v);
+        tlsOptions(v, resolved.tls);
       } catch (error) {
         if (error instanceof OcfError) throw error;
         throw new ConfigurationError((error as Error).message, { cause: error });
