@@ -1,13 +1,6 @@
-/** An oslo.messaging transport_url (rabbit://user:pass@host:port/vhost), first host only. */
-export interface AmqpTarget {
-  readonly hostname: string;
-  readonly port: number;
-  readonly username: string;
-  readonly password: string;
-  readonly vhost: string;
-  readonly tls: boolean;
-}
+import type { AmqpTarget } from '../rabbitmq/amqp-session.ts';
 
+/** An oslo.messaging transport_url (rabbit://user:pass@host:port/vhost), first host only. */
 export function parseTransportUrl(url: string): AmqpTarget {
   const m = /^(rabbit|amqp)s?:\/\//.exec(url);
   if (!m) throw new TypeError('transport_url must start with rabbit:// (or amqp://)');

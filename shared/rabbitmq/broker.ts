@@ -9,6 +9,7 @@ import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, InstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
+import { openAmqp } from './amqp-session.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { locateDaemon } from '../process/pid-file.ts';
 import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
@@ -76,12 +77,10 @@ async function status(ctx: Ctx): Promise<Status> {
 /** Depth 10: log in, open a channel, send a message through a private queue and get it back. */
 async function roundTrip(ctx: Ctx): Promise<void> {
   const p = ctx.params;
-  const amqp = await import('amqplib');
   const timeout = ctx.deadline.budget(10_000, 'AMQP round trip');
   let connection;
   try {
-    // noDelay: the handshake is a ping-pong of small frames; with Nagle each waits out a delayed ACK (~40 ms).
-    connection = await amqp.connect({ protocol: 'amqp', hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, heartbeat: 0 }, { timeout, noDelay: true });
+    connection = await openAmqp({ hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, tls: false }, timeout);
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     const token = `tsha-${process.pid}-${Date.now()}`;

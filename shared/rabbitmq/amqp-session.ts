@@ -1,9 +1,17 @@
 /**
- * One AMQP connection for a check, opened within the deadline from an oslo.messaging transport_url.
- * Heartbeats off: the connection lives for one check only.
+ * One AMQP connection for a check (the broker's round trip, an OpenStack service's queue), opened
+ * within the deadline. Heartbeats off: the connection lives for one check only.
  */
 import type { ChannelModel } from 'amqplib';
-import type { AmqpTarget } from './transport-url.ts';
+
+export interface AmqpTarget {
+  readonly hostname: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  readonly vhost: string;
+  readonly tls: boolean;
+}
 
 export async function openAmqp(target: AmqpTarget, timeoutMs: number): Promise<ChannelModel> {
   const amqp = await import('amqplib');
