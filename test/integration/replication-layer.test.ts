@@ -7,6 +7,7 @@ import {
 import { Deadline } from '../../shared/ocf/deadline.ts';
 import { mayFollow } from '../../shared/replication/decide.ts';
 import { comparePositions, formatPosition } from '../../shared/replication/gtid.ts';
+import { waitFor } from '../lab/lab.ts';
 import { containerPairs, type ServerPair } from '../support/containers.ts';
 import { startLocalServer, type RunningServer } from '../support/mariadb.ts';
 
@@ -38,22 +39,12 @@ function open(server: RunningServer, deadline = new Deadline(30_000)): Promise<S
   return connect(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }, { user: 'root', password: server.rootPassword }, deadline);
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe.each(pairs.map((p) => [p.label, p] as const))('the replication layer on %s', (_label, pair) => {
   let source: Replication;
   let replica: Replication;
   const sessions: SqlSession[] = [];
   const attach = () => follow(replica, { host: pair.replicationHost, port: pair.replicationPort, ...REPL, ssl: undefined });
-  const caughtUp = () => waitFor('the replica to apply everything', async () => {
+  const caughtUp = () => waitFor('the replica to apply everything', 20_000, async () => {
     const [a, b] = [await readInstanceState(source), await readInstanceState(replica)];
     return comparePositions(b.position, a.position) === 'equal' ? b : undefined;
   });
@@ -85,7 +76,7 @@ describe.each(pairs.map((p) => [p.label, p] as const))('the replication layer on
   it('what a stopped applier received is applied before promotion: applyReceived waits for the received position', async () => {
     await stopApplying(replica);
     await source.session.query('INSERT INTO demo.rows VALUES (4), (5)');
-    const behind = await waitFor('the replica to receive without applying', async () => {
+    const behind = await waitFor('the replica to receive without applying', 20_000, async () => {
       const st = await readInstanceState(replica);
       return comparePositions(st.received, st.position) === 'ahead' ? st : undefined;
     });
