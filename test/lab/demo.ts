@@ -9,9 +9,7 @@
 import { acknowledged, crashUnderClient, recoverySeconds } from './client.ts';
 import { Lab, runningOn, waitFor } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ADMIN_PASSWORD, openstackSql, prepareControlPlane } from './openstack-setup.ts';
+import { controlPlaneClient, openstackSql, prepareControlPlane, startControlPlane } from './openstack-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from './replication-setup.ts';
 
 const keep = process.argv.includes('--keep');
@@ -31,18 +29,9 @@ async function demoOpenstack(): Promise<string> {
   const s = await lab.waitUntil('the database promoted with its VIP', 120_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
   say('creating the OpenStack schemas and keys through the database VIP');
   const plane = await prepareControlPlane(lab, promoted(s)[0]!);
-  const client = (mode: 'catalog' | 'check') => lab.client([process.execPath, join(fileURLToPath(new URL('.', import.meta.url)), 'control-plane-client.ts'), mode], 60_000, {
-    KEYSTONE_URL: plane.urls.keystone, GLANCE_URL: plane.urls.glance, NOVA_URL: plane.urls.nova, ADMIN_PASSWORD,
-  });
+  const client = controlPlaneClient(lab, plane);
   say('RabbitMQ and the Keystone group, then the catalog, then glance, placement and nova');
-  console.log(plane.crm.keystone.trim());
-  await lab.loadCrm(plane.crm.keystone);
-  await lab.waitUntil('keystone', 240_000, (s) => runningOn(s, 'keystone').length === 1);
-  await waitFor('the catalog registered through the Keystone VIP', 60_000, async () => ((await client('catalog')).code === 0 ? true : undefined), 2000);
-  console.log(plane.crm.services.trim());
-  await lab.loadCrm(plane.crm.services);
-  const services = ['rabbit', 'keystone', 'glance_api', 'glance_registry', 'nova_objectstore', 'nova_scheduler', 'nova_cert', 'nova_consoleauth', 'nova_api', 'nova_network', 'placement'];
-  const up = await lab.waitUntil('the whole control plane', 300_000, (s) => services.every((id) => runningOn(s, id).length > 0));
+  const up = await startControlPlane(lab, plane, (crm) => console.log(crm.trim()));
   const check = async () => {
     const r = await client('check');
     return r.code === 0 ? r.stdout.trim() : undefined;

@@ -7,7 +7,8 @@
  * (test/support/standin-rpc-service.ts).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findAccount, type Account } from '../../shared/process/users.ts';
 import {
   glanceIni, iniText, keystoneAuthtoken, keystoneIni, makeDir, novaDbIni, novaIni, setUpKeystone, setUpNova, uwsgiApp, uwsgiText, writeConfig,
@@ -15,7 +16,7 @@ import {
 } from '../support/openstack-config.ts';
 import { UWSGI } from '../support/openstack.ts';
 import { writeHttpStandIn, writeStandIn } from '../support/standin-rpc-service.ts';
-import type { Lab } from './lab.ts';
+import { runningOn, waitFor, type ClusterStatus, type CommandResult, type Lab } from './lab.ts';
 
 export const OS_DB_PASSWORD = 'os-db-secret';
 export const ADMIN_PASSWORD = 'admin-secret';
@@ -182,4 +183,39 @@ export async function prepareControlPlane(lab: Lab, primary: string): Promise<Co
     urls: { keystone: authUrl, glance: `http://${vips.glance}:9292`, nova: `http://${vips.nova}:8774` },
     timings,
   };
+}
+
+/** The control plane's resources above the database, by kind (clones run on every node). */
+export const CONTROL_PLANE = {
+  services: ['rabbit', 'keystone', 'nova_objectstore', 'glance_api', 'glance_registry', 'nova_consoleauth', 'nova_cert', 'nova_scheduler'],
+  vips: ['vip_rabbit', 'vip_keystone', 'vip_glance', 'vip_nova'],
+  cloned: ['nova_api', 'nova_network', 'placement'],
+} as const;
+
+/** Every control-plane resource runs somewhere (on `node`, when given). */
+export function controlPlaneRunning(s: ClusterStatus, node?: string): boolean {
+  return [...CONTROL_PLANE.services, ...CONTROL_PLANE.vips, ...CONTROL_PLANE.cloned].every((id) => (node ? runningOn(s, id).includes(node) : runningOn(s, id).length > 0));
+}
+
+/** control-plane-client.ts in the lab's client namespace, addresses and password in its environment. */
+export function controlPlaneClient(lab: Lab, plane: ControlPlane): (mode: 'catalog' | 'check') => Promise<CommandResult> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'control-plane-client.ts');
+  return (mode) => lab.client([process.execPath, script, mode], 60_000, {
+    KEYSTONE_URL: plane.urls.keystone, GLANCE_URL: plane.urls.glance, NOVA_URL: plane.urls.nova, ADMIN_PASSWORD,
+  });
+}
+
+/**
+ * Runs the control plane in the order its accounts need: RabbitMQ and Keystone, then the catalog
+ * (service users) through the Keystone VIP, then everything that authenticates against it.
+ */
+export async function startControlPlane(lab: Lab, plane: ControlPlane, show: (crm: string) => void = () => undefined): Promise<ClusterStatus> {
+  show(plane.crm.keystone);
+  await lab.loadCrm(plane.crm.keystone);
+  await lab.waitUntil('keystone running', 240_000, (s) => runningOn(s, 'keystone').length === 1);
+  const client = controlPlaneClient(lab, plane);
+  await waitFor('the catalog registered through the Keystone VIP', 60_000, async () => ((await client('catalog')).code === 0 ? true : undefined), 2000);
+  show(plane.crm.services);
+  await lab.loadCrm(plane.crm.services);
+  return lab.waitUntil('the whole control plane running', 300_000, (s) => controlPlaneRunning(s));
 }
