@@ -23,11 +23,6 @@ export function parseIni(text: string): IniSections {
   return sections;
 }
 
-/** One value from an oslo.config INI file ([section] key = value), or undefined. */
-export function iniValue(path: string, section: string, key: string): string | undefined {
-  return parseIni(readFileSync(path, 'utf8')).get(section)?.get(key);
-}
-
 /** Looks a value up as oslo.config does across several files: the last file that sets it wins. */
 export type ConfigLookup = (section: string, key: string) => string | undefined;
 

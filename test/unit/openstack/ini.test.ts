@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configValue, iniValue, parseIni, readConfig } from '../../../shared/openstack/ini.ts';
+import { configValue, parseIni, readConfig } from '../../../shared/openstack/ini.ts';
 import { parseTransportUrl } from '../../../shared/openstack/transport-url.ts';
 import { useTempDirs } from '../helpers.ts';
 
@@ -11,8 +11,8 @@ describe('oslo.config values', () => {
   it('reads a key of a section, ignoring comments and other sections', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.conf'), '# c\n[DEFAULT]\nhost = node1\n[other]\nhost = no\n');
-    expect(iniValue(join(dir, 'a.conf'), 'DEFAULT', 'host')).toBe('node1');
-    expect(iniValue(join(dir, 'a.conf'), 'DEFAULT', 'missing')).toBeUndefined();
+    expect(configValue([join(dir, 'a.conf')], 'DEFAULT', 'host')).toBe('node1');
+    expect(configValue([join(dir, 'a.conf')], 'DEFAULT', 'missing')).toBeUndefined();
   });
 
   it('across several files the last one that sets a key wins; an unreadable file sets nothing', () => {
