@@ -29,7 +29,7 @@ export async function monitor(ctx: ActionContext<MysqlParameters>): Promise<Outc
   let running = `running (pid ${status.process.pid}, ${status.version})`;
   let code: typeof OCF.SUCCESS | typeof OCF.RUNNING_PROMOTED = OCF.SUCCESS;
   if (isPromotable(ctx.env)) {
-    const role = await monitorRole(ctx);
+    const role = await monitorRole(ctx, status.version);
     if (typeof role !== 'number' && role.note) running += `; ${role.note}`;
     code = (typeof role === 'number' ? role : role.code) === OCF.RUNNING_PROMOTED ? OCF.RUNNING_PROMOTED : OCF.SUCCESS;
   }

@@ -107,8 +107,8 @@ async function withAdmin<T>(ctx: Ctx, fn: (s: SqlSession) => Promise<T>): Promis
 }
 
 /** A local session as replication_user, with the server's replication statements. */
-async function withReplication<T>(ctx: Ctx, fn: (r: Replication) => Promise<T>): Promise<T> {
-  return withAdmin(ctx, async (s) => fn(await replicationOf(s)));
+async function withReplication<T>(ctx: Ctx, fn: (r: Replication) => Promise<T>, version?: string): Promise<T> {
+  return withAdmin(ctx, async (s) => fn(await replicationOf(s, version)));
 }
 
 /** The current primary's fork point (cluster property "<position>;<source>"), read in this server's flavour. */
@@ -119,8 +119,11 @@ async function forkPoint(ctx: Ctx, flavor: Flavor): Promise<ForkPoint | undefine
   return { position: parsePosition(position ?? '', flavor), source: flavor === 'mysql' ? source ?? '' : Number(source) };
 }
 
-/** Depth-0 part of a promotable monitor, after the server was found serving: role, health, score. */
-export async function monitorRole(ctx: Ctx): Promise<Outcome> {
+/**
+ * Depth-0 part of a promotable monitor, after the server was found serving: role, health, score.
+ * `version` is the server's, from the greeting the monitor already read.
+ */
+export async function monitorRole(ctx: Ctx, version: string): Promise<Outcome> {
   if (existsSync(errantFile(ctx))) {
     await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
     throw new GenericError(readFileSync(errantFile(ctx), 'utf8').trim());
@@ -130,7 +133,7 @@ export async function monitorRole(ctx: Ctx): Promise<Outcome> {
     // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
     if (!st.readOnly && st.replica.configured) await forgetSource(r);
     return st;
-  });
+  }, version);
   const health = assess(state, ctx.params.max_slave_lag);
   // Readable: the primary, and replicas that replicate within max_slave_lag.
   const readable = health.kind === 'primary' || (health.kind === 'replica' && !health.lagging);

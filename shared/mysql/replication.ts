@@ -47,9 +47,10 @@ export interface Replication {
   readonly sql: ReplicationStatements;
 }
 
-export async function replicationOf(session: SqlSession): Promise<Replication> {
-  const [row] = await session.query<{ v: string }[]>('SELECT VERSION() AS v');
-  const dialect = parseServerVersion(String(row?.v ?? ''));
+/** `version`: the server's version when already known (a monitor has it from the greeting), else asked. */
+export async function replicationOf(session: SqlSession, version?: string): Promise<Replication> {
+  const text = version ?? String((await session.query<{ v: string }[]>('SELECT VERSION() AS v'))[0]?.v ?? '');
+  const dialect = parseServerVersion(text);
   return { session, dialect, sql: replicationStatements(dialect) };
 }
 
