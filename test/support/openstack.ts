@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { allProcesses, isLive, type ProcessInfo } from '../../shared/process/proc.ts';
 import { findAccount, type Account } from '../../shared/process/users.ts';
+import { waitFor } from '../lab/lab.ts';
 import { freePort, sql, startLocalServer, type RunningServer } from './mariadb.ts';
 import { brokerLayout, type BrokerLayout } from './rabbitmq.ts';
 import {
@@ -100,8 +101,6 @@ function tail(text: string, chars = 1500): string {
   return text.length > chars ? `…${text.slice(-chars)}` : text;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 async function distinctPorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
@@ -163,17 +162,6 @@ function killCloud(dir: string): number[] {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   return [...new Set(killed)];
-}
-
-async function waitUntil(what: string, timeoutMs: number, ready: () => Promise<boolean>, failed: () => string | undefined = () => undefined): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const why = failed();
-    if (why) throw new Error(`${what}: ${why}`);
-    if (await ready().catch(() => false)) return;
-    if (Date.now() > until) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
 }
 
 /** One short-lived AMQP channel to the private broker (guest, from 127.0.0.1). */
@@ -383,8 +371,8 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       async discoverHosts() {
         const t = performance.now();
         // discover_hosts maps compute nodes, which nova-compute records a moment after it consumes its queue.
-        await waitUntil(`nova-compute on ${host} to record its compute node`, 60_000, async () =>
-          Number(await sql(socket, `SELECT COUNT(*) FROM nova.compute_nodes WHERE host = '${host}' AND deleted = 0`)) > 0);
+        await waitFor(`nova-compute on ${host} to record its compute node`, 60_000, async () =>
+          (Number(await sql(socket, `SELECT COUNT(*) FROM nova.compute_nodes WHERE host = '${host}' AND deleted = 0`).catch(() => '0')) > 0 ? true : undefined), 200);
         await runLogged(accounts.nova, 'nova-manage', [...nc, 'cell_v2', 'discover_hosts', '--verbose'], setupLog);
         const mapped = await sql(socket, `SELECT COUNT(*) FROM nova_api.host_mappings WHERE host = '${host}'`);
         if (mapped !== '1') throw new Error(`discover_hosts did not map ${host} (${mapped} mappings): see ${setupLog}`);
