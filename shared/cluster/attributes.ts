@@ -102,9 +102,20 @@ export async function publishPrivate(name: string, value: string, deadline: Dead
   return r.exitCode === 0;
 }
 
-/** Every node's value of a private attrd attribute. */
+/** Deletes this node's value of a private attrd attribute. */
+export async function forgetPrivate(name: string, deadline: Deadline): Promise<boolean> {
+  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--delete'], deadline);
+  return r.exitCode === 0;
+}
+
+/**
+ * Every node's value of a private attrd attribute (empty values are no value). attrd_updater takes the
+ * node from the agent's OCF_RESKEY_CRM_meta_on_node even with --all, and then answers for this node
+ * only: a promotion would compare itself with no one. That variable stays out of its environment.
+ */
 export async function queryPrivateAll(name: string, deadline: Deadline): Promise<Map<string, string>> {
-  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--query', '--all'], deadline);
+  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--query', '--all'], deadline, 10_000,
+    ['OCF_RESKEY_CRM_meta_on_node', 'OCF_RESKEY_CRM_meta_on_node_uuid']);
   const values = new Map<string, string>();
   if (r.exitCode !== 0) return values;
   // name="db-gtid" host="n1" value="0-1-100"

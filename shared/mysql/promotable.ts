@@ -9,12 +9,12 @@ import type { OcfEnvironment } from '../ocf/environment.ts';
 import { ConfigurationError, GenericError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import {
-  baseName, clusterProperty, forgetWrittenAttributes, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
+  baseName, clusterProperty, forgetPrivate, forgetWrittenAttributes, nodeAttribute, publishPrivate, queryPrivateAll, setClusterProperty,
   setPromotionScore, setReadable,
 } from '../cluster/attributes.ts';
-import { assess, mayFollow, mayPromote, replicationError, SCORE, type ForkPoint } from '../replication/decide.ts';
-import { comparePositions, formatPosition, parsePosition, reachablePosition, type Flavor } from '../replication/gtid.ts';
-import { readNotifyEnv } from '../replication/notify-env.ts';
+import { assess, mayFollow, mayPromote, ownTransactionsToFetch, replicationError, roleVerdict, SCORE, type ForkPoint } from '../replication/decide.ts';
+import { comparePositions, formatPosition, parsePosition, reachablePosition, type Flavor, type Position } from '../replication/gtid.ts';
+import { readNotifyEnv, runningAfterTransition } from '../replication/notify-env.ts';
 import { runCommand } from '../process/command.ts';
 import { connect, type SqlSession } from './client.ts';
 import { readGreeting } from './greeting.ts';
@@ -25,7 +25,7 @@ import { serverStatus } from './status.ts';
 import type { MysqlParameters } from './parameters.ts';
 import {
   applyReceived, becomeReadOnly, enableSemiSync, follow, forgetSource, readInstanceState, replicationOf, resumeApplying, setReadOnly,
-  stopApplying, stopReceivingInBackground, type Replication, type Source,
+  stopApplying, stopReceivingInBackground, writeAsItself, type Replication, type Source,
 } from './replication.ts';
 
 type Ctx = ActionContext<MysqlParameters>;
@@ -36,6 +36,8 @@ export function isPromotable(env: OcfEnvironment): boolean {
 
 const rsc = (ctx: Ctx) => baseName(ctx.env.instance);
 const gtidAttribute = (ctx: Ctx) => `${rsc(ctx)}-gtid`;
+/** On the promoting node: the instances its promotion compares positions across (mayPromote). */
+const partitionAttribute = (ctx: Ctx) => `${rsc(ctx)}-partition`;
 const forkProperty = (ctx: Ctx) => `${rsc(ctx)}-fork`;
 const errantFile = (ctx: Ctx) => join(process.env.HA_RSCTMP || '/run/resource-agents', `tsha-${rsc(ctx)}.errant`);
 
@@ -134,26 +136,22 @@ export async function monitorRole(ctx: Ctx, version: string): Promise<Outcome> {
     if (!st.readOnly && st.replica.configured) await forgetSource(r);
     return st;
   }, version);
-  const health = assess(state, ctx.params.max_slave_lag);
-  // Readable: the primary, and replicas that replicate within max_slave_lag.
-  const readable = health.kind === 'primary' || (health.kind === 'replica' && !health.lagging);
-  await setReadable(ctx.env.instance, ctx.params.reader_attribute, readable, ctx.deadline, ctx.log, ctx.probe);
-  switch (health.kind) {
-    case 'primary':
-      await setPromotionScore(ctx.env.instance, SCORE.PRIMARY, ctx.deadline, ctx.log, ctx.probe);
-      return { code: OCF.RUNNING_PROMOTED, note: `primary at ${formatPosition(state.position) || 'an empty position'}` };
-    case 'broken':
-      // Never promotable: the score goes before the failure is reported.
-      await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
-      throw new GenericError(health.reason);
-    case 'replica':
-      if (health.lagging && ctx.params.evict_outdated_slaves && state.replica.configured) {
-        await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
-        throw new GenericError(`replica lag ${state.replica.secondsBehind ?? 'unknown'} exceeds max_slave_lag ${ctx.params.max_slave_lag} s (evict_outdated_slaves)`);
-      }
-      await setPromotionScore(ctx.env.instance, health.score, ctx.deadline, ctx.log, ctx.probe);
-      return { code: OCF.SUCCESS, note: `replica of ${state.replica.masterHost || 'no one yet'} at ${formatPosition(state.position) || 'an empty position'}, score ${health.score}` };
+  const verdict = roleVerdict(assess(state, ctx.params.max_slave_lag), {
+    evictOutdated: ctx.params.evict_outdated_slaves, replicating: state.replica.configured,
+    lag: state.replica.secondsBehind, maxLag: ctx.params.max_slave_lag,
+  });
+  if (verdict.kind === 'failed') {
+    // Never promotable, never read from: both go before the failure is reported.
+    await setPromotionScore(ctx.env.instance, undefined, ctx.deadline, ctx.log);
+    await setReadable(ctx.env.instance, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, ctx.probe);
+    throw new GenericError(verdict.reason);
   }
+  await setReadable(ctx.env.instance, ctx.params.reader_attribute, verdict.readable, ctx.deadline, ctx.log, ctx.probe);
+  await setPromotionScore(ctx.env.instance, verdict.score, ctx.deadline, ctx.log, ctx.probe);
+  const at = formatPosition(state.position) || 'an empty position';
+  return verdict.kind === 'primary'
+    ? { code: OCF.RUNNING_PROMOTED, note: `primary at ${at}` }
+    : { code: OCF.SUCCESS, note: `replica of ${state.replica.masterHost || 'no one yet'} at ${at}, score ${verdict.score}` };
 }
 
 /** start, promotable: the instance comes up read-only (a replica); notifications attach it. */
@@ -180,10 +178,9 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     if (error) throw new GenericError(`refusing to promote a broken replica: ${error}`);
     const self = ctx.env.meta.get('on_node') ?? '';
     const mine = reachablePosition(state.position, state.received);
-    const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
-    const others = [...published].filter(([node]) => node !== self).map(([node, pos]) => ({ node, position: parsePosition(pos, r.dialect.flavor) }));
-    // The most advanced replica wins: positions compared now, across every instance that published one.
-    const verdict = mayPromote({ node: self, position: mine }, others);
+    const [partition, published] = await promotionPartition(ctx, r.dialect.flavor);
+    // The most advanced instance of this partition wins: positions compared now (decide.ts).
+    const verdict = mayPromote({ node: self, position: mine }, partition, published);
     if (!verdict.promote) {
       await setPromotionScore(ctx.env.instance, SCORE.IDLE, ctx.deadline, ctx.log, true);
       throw new GenericError(`refusing to promote: ${verdict.reason}`);
@@ -203,6 +200,8 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
       await ctx.deadline.sleep(20);
       stopper.close();
     }
+    // Written from here on under its own server_id, which names its transactions (server-id.ts).
+    await writeAsItself(r, state);
     const after = await readInstanceState(r);
     await setClusterProperty(forkProperty(ctx), `${formatPosition(after.position)};${after.source}`, ctx.deadline);
     if (ctx.params.semi_sync) await enableSemiSync(r);
@@ -212,6 +211,26 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     return { code: OCF.SUCCESS, note: `primary from ${formatPosition(after.position) || 'an empty position'}` };
   });
 }
+
+/**
+ * The partition recorded at this transition's pre-promote (this node alone when none was: a promotion
+ * outside a notified transition, by hand) and the positions its members published then.
+ */
+async function promotionPartition(ctx: Ctx, flavor: Flavor): Promise<[string[], Map<string, Position>]> {
+  const self = ctx.env.meta.get('on_node') ?? '';
+  const recorded = (await queryPrivateAll(partitionAttribute(ctx), ctx.deadline)).get(self);
+  const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
+  const positions = new Map<string, Position>();
+  for (const [node, text] of published) if (text.startsWith(POSITION)) positions.set(node, parsePosition(text.slice(POSITION.length), flavor));
+  return [recorded ? recorded.split(' ').filter(Boolean) : [self], positions];
+}
+
+/**
+ * A published position is "position:<text>" (an empty instance's text is empty, and attrd drops empty
+ * values); "unknown" is what an instance publishes when it cannot read its server: a member with no position.
+ */
+const POSITION = 'position:';
+const UNKNOWN = 'unknown';
 
 export async function demote(ctx: Ctx): Promise<Outcome> {
   await withReplication(ctx, async (setter) => {
@@ -258,6 +277,8 @@ async function attach(ctx: Ctx, primary: string): Promise<void> {
         ? { ca: p.replication_master_ssl_ca, cert: p.replication_master_ssl_cert, key: p.replication_master_ssl_key }
         : undefined,
     };
+    const own = ownTransactionsToFetch(state.position, fork, state.source);
+    if (own.length > 0) ctx.log.info(`${own.join(', ')} written here were lost here (crash recovery) and are on ${primary}: replicated back`);
     await setReadOnly(r, true);
     await follow(r, source);
     ctx.log.info(`replicating from ${primary} (${source.host}:${source.port})`);
@@ -271,12 +292,22 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
   try {
     switch (`${n.type}-${n.operation}`) {
       case 'pre-promote': {
-        // Every replica publishes how far it is, for the promoting instance to compare.
-        const state = await withReplication(ctx, readInstanceState);
-        await publishPrivate(gtidAttribute(ctx), formatPosition(reachablePosition(state.position, state.received)), ctx.deadline);
+        // Every instance publishes how far it is, for the promoting instance to compare; the promoting
+        // one also records who was asked, so that only this partition's positions count (decide.ts).
+        if (n.promote.includes(self)) await publishPrivate(partitionAttribute(ctx), runningAfterTransition(n).join(' '), ctx.deadline);
+        const position = await withReplication(ctx, readInstanceState)
+          .then((state) => POSITION + formatPosition(reachablePosition(state.position, state.received)))
+          .catch((error: unknown) => {
+            ctx.log.warn(`pre-promote: cannot read this instance's position (${(error as Error).message}): published as unknown`);
+            return UNKNOWN;
+          });
+        await publishPrivate(gtidAttribute(ctx), position, ctx.deadline);
         break;
       }
       case 'post-promote': {
+        // Positions and the partition served this promotion only; none is left for the next one to misread.
+        await forgetPrivate(gtidAttribute(ctx), ctx.deadline);
+        if (n.promote.includes(self)) await forgetPrivate(partitionAttribute(ctx), ctx.deadline);
         const primary = n.promote[0];
         if (primary && primary !== self) await attach(ctx, primary);
         break;

@@ -1,6 +1,6 @@
 /**
- * The replication statements in each server's words. MariaDB: GTID positions (gtid_current_pos,
- * Gtid_IO_Pos, MASTER_USE_GTID, MASTER_GTID_WAIT). MySQL 8.0/8.4: GTID sets (gtid_executed,
+ * The replication statements in each server's words. MariaDB: GTID positions (gtid_binlog_pos and
+ * gtid_slave_pos, Gtid_IO_Pos, MASTER_USE_GTID=slave_pos, MASTER_GTID_WAIT). MySQL 8.0/8.4: GTID sets (gtid_executed,
  * Retrieved_Gtid_Set, SOURCE_AUTO_POSITION, WAIT_FOR_EXECUTED_GTID_SET), the REPLICA/SOURCE statements
  * 8.4 requires (the MASTER/SLAVE ones are removed), and super_read_only. Pure: text in, text out.
  */
@@ -20,8 +20,18 @@ export function sqlString(value: string): string {
 }
 
 export interface ReplicationStatements {
-  /** read_only, the executed position, server id (and MySQL's server_uuid, which names its own GTIDs). */
+  /**
+   * read_only, the server id, and what the server holds: MySQL's gtid_executed (`pos`) and server_uuid,
+   * which names its own GTIDs; MariaDB's gtid_binlog_pos (`binlog`) and gtid_slave_pos (`slave`).
+   */
   readonly state: string;
+  /** Sets the server_id the server runs under (server-id.ts: a replica's differs from its configured one). */
+  readonly setServerId: (id: number) => string;
+  /**
+   * Before a replica starts from `position` (what it holds): MariaDB replicates from gtid_slave_pos,
+   * which is set to it; MySQL's auto-positioning reads gtid_executed itself.
+   */
+  readonly startFrom: (position: string) => readonly string[];
   readonly replicaStatus: string;
   /** The replica-status column holding what was received (maybe not yet applied). */
   readonly receivedColumn: 'Gtid_IO_Pos' | 'Retrieved_Gtid_Set';
@@ -49,7 +59,9 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
   return {
     state: mysql
       ? 'SELECT @@global.read_only AS ro, @@global.gtid_executed AS pos, @@global.server_id AS id, @@global.server_uuid AS uuid'
-      : 'SELECT @@global.read_only AS ro, @@global.gtid_current_pos AS pos, @@global.server_id AS id',
+      : 'SELECT @@global.read_only AS ro, @@global.gtid_binlog_pos AS binlog, @@global.gtid_slave_pos AS slave, @@global.server_id AS id',
+    setServerId: (id) => `SET GLOBAL server_id = ${Math.trunc(Number(id))}`,
+    startFrom: (position) => (mysql ? [] : [`SET GLOBAL gtid_slave_pos = ${sqlString(position)}`]),
     replicaStatus: `SHOW ${r} STATUS`,
     receivedColumn: mysql ? 'Retrieved_Gtid_Set' : 'Gtid_IO_Pos',
     stopReplica: `STOP ${r}`,
@@ -67,10 +79,11 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
       const ssl = s.ssl
         ? `, ${o}_SSL=1, ${o}_SSL_CA=${sqlString(s.ssl.ca)}, ${o}_SSL_CERT=${sqlString(s.ssl.cert)}, ${o}_SSL_KEY=${sqlString(s.ssl.key)}`
         : '';
-      // MariaDB: current_pos counts an old primary's own writes (errant ones were refused before).
+      // MariaDB: slave_pos, set by startFrom to everything the instance holds, its own writes included
+      // (errant ones were refused before); current_pos would depend on the server_id it runs under.
       // MySQL: auto-positioning sends what gtid_executed lacks; without TLS, caching_sha2_password
       // (8.0's default) needs the source's public key to send the password.
-      const positioning = mysql ? `${o}_AUTO_POSITION=1${s.ssl ? '' : `, GET_${o}_PUBLIC_KEY=1`}` : 'MASTER_USE_GTID=current_pos';
+      const positioning = mysql ? `${o}_AUTO_POSITION=1${s.ssl ? '' : `, GET_${o}_PUBLIC_KEY=1`}` : 'MASTER_USE_GTID=slave_pos';
       return `${d.changeSource} ${o}_HOST=${sqlString(s.host)}, ${o}_PORT=${Number(s.port)}, ${o}_USER=${sqlString(s.user)}, ` +
         `${o}_PASSWORD=${sqlString(s.password)}, ${positioning}, ${o}_CONNECT_RETRY=1${ssl}`;
     },
@@ -85,6 +98,9 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
       `SET GLOBAL rpl_semi_sync_${semi.replica}_enabled = ON`,
       // A lone primary (its replica down) keeps accepting writes rather than waiting for an ack.
       `SET GLOBAL rpl_semi_sync_${semi.source}_wait_no_${semi.replica} = OFF`,
+      // The commit waits for the replica's ack before the engine commits: no client sees a row that a
+      // crash could take away (AFTER_COMMIT would let other sessions read it first).
+      `SET GLOBAL rpl_semi_sync_${semi.source}_wait_point = AFTER_SYNC`,
     ],
   };
 }

@@ -5,7 +5,8 @@
 import type { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import type { InstanceState, ReplicaStatus } from '../replication/decide.ts';
-import { parsePosition, type Position } from '../replication/gtid.ts';
+import { formatPosition, furthestOf, parseGtid, parsePosition, type Position } from '../replication/gtid.ts';
+import { configurableServerId, configuredServerId, replicaServerId } from '../replication/server-id.ts';
 import type { SqlSession } from './client.ts';
 import { parseServerVersion, type ServerDialect } from './dialect.ts';
 import { replicationStatements, sqlString, type ReplicationStatements, type SourceSpec } from './replication-sql.ts';
@@ -57,7 +58,10 @@ export async function replicationOf(session: SqlSession, version?: string): Prom
 export interface ObservedState extends InstanceState {
   /** What was received, maybe not applied yet: MariaDB's Gtid_IO_Pos, MySQL's Retrieved_Gtid_Set. */
   readonly received: Position;
+  /** The configured server_id, whatever the server runs under now (server-id.ts). */
   readonly serverId: number;
+  /** The server_id it runs under now: the configured one, or its replica id while it replicates. */
+  readonly runningServerId: number;
   /** What names this server's own transactions: server_id (MariaDB), server_uuid (MySQL). */
   readonly source: number | string;
 }
@@ -66,10 +70,14 @@ export async function readInstanceState(r: Replication): Promise<ObservedState> 
   const flavor = r.dialect.flavor;
   const [vars] = await r.session.query<Row[]>(r.sql.state);
   const status = await r.session.query<Row[]>(r.sql.replicaStatus);
-  const serverId = Number(vars?.id ?? 0);
+  const runningServerId = Number(vars?.id ?? 0);
+  const serverId = configuredServerId(runningServerId);
   return {
     readOnly: Number(vars?.ro) === 1,
-    position: parsePosition(String(vars?.pos ?? ''), flavor),
+    position: flavor === 'mysql'
+      ? parsePosition(String(vars?.pos ?? ''), flavor)
+      : { kind: 'mariadb', gtid: furthestOf(parseGtid(String(vars?.binlog ?? '')), parseGtid(String(vars?.slave ?? ''))) },
+    runningServerId,
     serverId,
     source: flavor === 'mysql' ? String(vars?.uuid ?? '') : serverId,
     replica: replicaStatusOf(status[0]),
@@ -105,13 +113,25 @@ export async function killClientSessions(s: SqlSession, spare: readonly number[]
 export type Source = SourceSpec;
 
 /**
- * Replicates from `source` with GTID auto-positioning. The statement carries the password over the
- * session only; it is never logged.
+ * Replicates from `source` by GTID, from everything this instance holds — its own writes too, under its
+ * replica server_id so that none of them is dropped as "ours" (server-id.ts). The statement carries the
+ * password over the session only; it is never logged.
  */
 export async function follow(r: Replication, source: Source): Promise<void> {
   await r.session.query(r.sql.stopReplica);
+  const state = await readInstanceState(r);
+  if (!configurableServerId(state.serverId)) {
+    throw new GenericError(`server_id ${state.serverId} cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`);
+  }
+  for (const statement of r.sql.startFrom(formatPosition(state.position))) await r.session.query(statement);
+  await r.session.query(r.sql.setServerId(replicaServerId(state.serverId)));
   await r.session.query(r.sql.changeSource(source));
   await r.session.query(r.sql.startReplica);
+}
+
+/** Back to the configured server_id, before this instance writes as the primary. */
+export async function writeAsItself(r: Replication, state: ObservedState): Promise<void> {
+  if (state.runningServerId !== state.serverId) await r.session.query(r.sql.setServerId(state.serverId));
 }
 
 /**

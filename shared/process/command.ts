@@ -10,15 +10,19 @@ export interface CommandResult {
 
 /**
  * Runs a program (argv, no shell) bounded by the action's deadline and its own cap. Its exit code is
- * returned, not thrown: for crm_attribute and attrd_updater the codes carry meaning.
+ * returned, not thrown: for crm_attribute and attrd_updater the codes carry meaning. The agent's own
+ * environment goes along (Pacemaker's tools read OCF_RESOURCE_INSTANCE and the node from it), less the
+ * variables named in `unset`.
  */
-export function runCommand(file: string, args: readonly string[], deadline: Deadline, capMs = 10_000): Promise<CommandResult> {
+export function runCommand(file: string, args: readonly string[], deadline: Deadline, capMs = 10_000, unset: readonly string[] = []): Promise<CommandResult> {
   const timeout = deadline.budget(capMs, `${file} ${args[0] ?? ''}`);
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+  for (const name of unset) delete env[name];
   return new Promise((resolve) => {
     childProcess().execFile(file, args, {
       timeout,
       killSignal: 'SIGKILL',
-      env: { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+      env,
       maxBuffer: 1 << 20,
     }, (error, stdout, stderr) => {
       const e = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;

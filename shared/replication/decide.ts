@@ -6,7 +6,7 @@
 import { comparePositions, errantBeyond, formatPosition, type Position } from './gtid.ts';
 
 export interface ReplicaStatus {
-  /** No replication configured on this instance. */
+  /** A source is configured (SHOW REPLICA STATUS has a row with a host): false on a fresh instance or a primary. */
   readonly configured: boolean;
   /** Slave_IO_Running: Yes, Connecting, No. */
   readonly io: 'Yes' | 'Connecting' | 'No';
@@ -23,7 +23,7 @@ export interface ReplicaStatus {
 export interface InstanceState {
   readonly readOnly: boolean;
   readonly replica: ReplicaStatus;
-  /** What this instance has applied or written: MariaDB's gtid_current_pos, MySQL's gtid_executed. */
+  /** What this instance has applied or written: MariaDB's furthest binlog/slave position, MySQL's gtid_executed. */
   readonly position: Position;
 }
 
@@ -81,21 +81,58 @@ export interface Candidate {
 export type PromotionVerdict = { readonly promote: true } | { readonly promote: false; readonly reason: string };
 
 /**
- * At promote, as PAF does at pre-promote: every available replica published its position; this
- * instance may take over only if none of them has more. Equal positions are fine: any of them will do,
- * and Pacemaker already picked this one.
+ * At promote, as PAF does: every instance that took part in this transition's pre-promote notification
+ * (`partition`, recorded by the promoting node then) published its position; this instance may take over
+ * only if none of them has more. Equal positions are fine: any of them will do, and Pacemaker already
+ * picked this one.
+ *
+ * Only the partition counts. Positions are private node attributes; one published at an earlier
+ * promotion by an instance that has since crashed, been fenced, re-cloned or truncated by crash recovery
+ * says nothing about what exists now, and would either block every promotion (a dead node "ahead"
+ * forever) or let a stale figure stand for a live one. An instance outside the partition is not running
+ * here: Pacemaker stopped or fenced it, so what it holds is out of reach anyway — the failover trade-off
+ * of any primary/replica database. A member of the partition without a position (its notification could
+ * not read its server) is unknown, and unknown is never "behind": promotion waits for the next attempt.
  */
-export function mayPromote(self: Candidate, others: readonly Candidate[]): PromotionVerdict {
-  for (const other of others) {
-    const order = comparePositions(other.position, self.position);
+export function mayPromote(self: Candidate, partition: readonly string[], published: ReadonlyMap<string, Position>): PromotionVerdict {
+  for (const node of partition) {
+    if (node === self.node) continue;
+    const position = published.get(node);
+    if (position === undefined) return { promote: false, reason: `${node} published no position for this promotion: its data is unknown` };
+    const order = comparePositions(position, self.position);
     if (order === 'ahead') {
-      return { promote: false, reason: `${other.node} is ahead (${formatPosition(other.position)} > ${formatPosition(self.position)})` };
+      return { promote: false, reason: `${node} is ahead (${formatPosition(position)} > ${formatPosition(self.position)})` };
     }
     if (order === 'diverged') {
-      return { promote: false, reason: `${other.node} has transactions ${self.node} lacks (${formatPosition(other.position)} vs ${formatPosition(self.position)})` };
+      return { promote: false, reason: `${node} has transactions ${self.node} lacks (${formatPosition(position)} vs ${formatPosition(self.position)})` };
     }
   }
   return { promote: true };
+}
+
+/** What a promotable monitor reports and publishes for an instance, from its health. */
+export type RoleVerdict =
+  | { readonly kind: 'primary'; readonly score: number; readonly readable: true }
+  | { readonly kind: 'replica'; readonly score: number; readonly readable: boolean }
+  /** A failure: the score goes (never promoted) and it serves no reads. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export function roleVerdict(health: Health, o: { readonly evictOutdated: boolean; readonly replicating: boolean; readonly lag: number | null; readonly maxLag: number }): RoleVerdict {
+  switch (health.kind) {
+    case 'primary':
+      return { kind: 'primary', score: SCORE.PRIMARY, readable: true };
+    case 'broken':
+      return { kind: 'failed', reason: health.reason };
+    case 'replica':
+      // evict_outdated_slaves (Percona's meaning): a replica too far behind is failed and restarted
+      // rather than kept as a last resort. One that is not replicating yet is waiting, not outdated.
+      if (health.lagging && o.evictOutdated && o.replicating) {
+        return { kind: 'failed', reason: `replica lag ${o.lag ?? 'unknown'} exceeds max_slave_lag ${o.maxLag} s (evict_outdated_slaves)` };
+      }
+      // Readable (reader VIPs follow it) only when it replicates within max_slave_lag: reads from a copy
+      // of unknown currency are not offered.
+      return { kind: 'replica', score: health.score, readable: !health.lagging };
+  }
 }
 
 export type FollowVerdict = { readonly follow: true } | { readonly follow: false; readonly errant: string[] };
@@ -119,4 +156,22 @@ export function mayFollow(local: Position, fork: ForkPoint | undefined): FollowV
   if (fork === undefined) return { follow: true };
   const errant = errantBeyond(local, fork.position, fork.source);
   return errant.length === 0 ? { follow: true } : { follow: false, errant };
+}
+
+/**
+ * What an instance coming back lacks of its own writes, that the primary has: MariaDB's crash recovery
+ * of a semi-sync primary (init-rpl-role=SLAVE) truncates what its engine had not committed, and a
+ * replica may have received and applied it already. The last GTID of a fork point's domain names its
+ * writer; when that is `self` and `local` is behind it, the range in between was written here and lost
+ * here. It comes back by replication because a replica runs under its replica server_id (server-id.ts);
+ * this only names it for the log. MySQL keeps such a tail at recovery (it is then errant, or acked).
+ */
+export function ownTransactionsToFetch(local: Position, fork: ForkPoint | undefined, self: number | string): string[] {
+  if (fork === undefined || local.kind !== 'mariadb' || fork.position.kind !== 'mariadb') return [];
+  const lacking: string[] = [];
+  for (const [domain, g] of fork.position.gtid) {
+    const have = local.gtid.get(domain)?.seq ?? 0n;
+    if (g.server === self && g.seq > have) lacking.push(`${domain}-${g.server}-${have + 1n}..${g.seq}`);
+  }
+  return lacking;
 }

@@ -21,6 +21,22 @@ export function formatGtid(p: GtidPosition): string {
   return [...p.entries()].sort(([a], [b]) => a - b).map(([d, g]) => `${d}-${g.server}-${g.seq}`).join(',');
 }
 
+/**
+ * Per domain, the GTID with the higher sequence number of the two: what a MariaDB server holds is the
+ * furthest of its binary log (gtid_binlog_pos: its own writes, and with log_slave_updates everything it
+ * applied) and what it applied as a replica (gtid_slave_pos). gtid_current_pos would choose between the
+ * two by whether the last GTID carries the server's own server_id, which a replica does not run under
+ * (server-id.ts): the choice is made here, by sequence number, which gtid_strict_mode keeps ordered.
+ */
+export function furthestOf(a: GtidPosition, b: GtidPosition): GtidPosition {
+  const merged = new Map(a);
+  for (const [domain, g] of b) {
+    const mine = merged.get(domain);
+    if (mine === undefined || g.seq > mine.seq) merged.set(domain, g);
+  }
+  return merged;
+}
+
 export type Order = 'equal' | 'ahead' | 'behind' | 'diverged';
 
 /** How `a` relates to `b`: ahead when it has everything b has and more, diverged when each has something the other lacks. */
@@ -52,7 +68,7 @@ export function beyond(local: GtidPosition, forkPoint: GtidPosition, except?: nu
 
 /**
  * Either flavour's position, so that the agent's decisions need not know which server they run on.
- * MariaDB: gtid_current_pos, one last GTID per domain. MySQL: gtid_executed, a set naming every
+ * MariaDB: one last GTID per domain (furthestOf binlog and slave positions). MySQL: gtid_executed, a set naming every
  * transaction (see gtid-set.ts). The two never meet: a cluster runs one flavour.
  */
 export type Flavor = 'mariadb' | 'mysql';

@@ -36,3 +36,11 @@ export function readNotifyEnv(meta: ReadonlyMap<string, string>): NotifyEnv {
     active: unames(meta, 'active'),
   };
 }
+
+/**
+ * The instances that run once this transition's stops and starts are done: those that receive its
+ * pre-promote notification, and so the partition a promotion compares positions across.
+ */
+export function runningAfterTransition(n: NotifyEnv): string[] {
+  return [...new Set([...n.active, ...n.start])].filter((node) => !n.stop.includes(node)).sort();
+}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkConsistency, describeReport, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { controlPlaneClient, controlPlaneRunning, openstackSql, prepareControlPlane, startControlPlane, type ControlPlane } from '../lab/openstack-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from '../lab/replication-setup.ts';
@@ -52,5 +53,8 @@ describe('the seed\'s OpenStack control plane on 2 nodes (real Pacemaker, MariaD
     console.log(`[lab] control plane recovery after a crash of ${victim}: everything running on ${survivor} after ${((placedAt - crashedAt) / 1000).toFixed(1)} s; ` +
       `token + images + compute services answer through the VIPs after ${((answeredAt - crashedAt) / 1000).toFixed(1)} s`);
     expect(after.online).not.toContain(victim);
+    const report = await checkConsistency(lab, survivor, { table: 'keystone.project' });
+    console.log(`[lab] control plane database after the crash: ${describeReport(report)}`);
+    expect(unsafe(report)).toEqual([]);
   });
 });

@@ -1,19 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, crashUnderClient, recoverySeconds, startClient } from '../lab/client.ts';
+import { checkConsistency, describeReport, lostWrites, sqlOn, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { masterSlaveCrm, prepareReplicas, REPLICATION_PASSWORD, setMasterAddresses } from '../lab/replication-setup.ts';
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
 
-/** One SQL statement on a node's own server, through its socket (test inspection only). */
-async function sqlOn(lab: Lab, node: string, statement: string): Promise<string> {
-  return (await lab.mustExec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', statement])).trim();
+/**
+ * After anything crashed, moved or restarted: every other running instance holds exactly the primary's
+ * rows (or is held out with a reason), and every acknowledged id is on the primary.
+ */
+async function expectConsistent(lab: Lab, primary: string, acked: readonly number[] = [], o: { heldOut?: number } = {}): Promise<void> {
+  const report = await checkConsistency(lab, primary);
+  console.log(`[lab] consistency: ${describeReport(report)}`);
+  expect(unsafe(report)).toEqual([]);
+  expect(lostWrites(report, acked)).toEqual([]);
+  expect(report.instances.filter((i) => i.kind === 'held-out').length).toBe(o.heldOut ?? 0);
 }
 
 describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, provider changed), 2 nodes, semi-sync, fencing', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
   let primary: string;
+  let acknowledgedInCrash: number[] = [];
   const replicaOf = (node: string) => lab.names.find((n) => n !== node)!;
 
   beforeAll(async () => {
@@ -48,6 +57,7 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const s = await lab.status(survivor);
     primary = survivor;
     const acked = acknowledged(writer);
+    acknowledgedInCrash = acked;
     // The writer's ids are 1, 2, 3, … and it moves on only after an acknowledgement: every id up to the
     // last acknowledged one must be on the new primary.
     const last = Math.max(0, ...acked);
@@ -66,6 +76,7 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const status = await lab.waitUntilSql(returning, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/);
     expect(status).toContain(`Master_Host: ${lab.address(primary)}`);
     expect(await sqlOn(lab, returning, 'SELECT @@read_only')).toBe('1');
+    await expectConsistent(lab, primary, acknowledgedInCrash);
   });
 
   it('a switchover (crm resource move of the promoted role) loses no write and leaves the old primary replicating', async () => {
@@ -80,6 +91,7 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const status = await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/);
     expect(status).toContain(`Master_Host: ${lab.address(next)}`);
     await lab.mustExec(next, ['crm_resource', '--resource', 'ms_db', '--clear']);
+    await expectConsistent(lab, next, acknowledgedInCrash);
   });
 
   it('a long-running transaction on the primary does not hold up a switchover: its session is ended once read_only is set', async () => {
@@ -99,6 +111,8 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     // The uncommitted row went with the ended session.
     expect(await sqlOn(lab, next, 'SELECT COUNT(*) FROM demo.rows WHERE id = 800000001')).toBe('0');
     await lab.mustExec(next, ['crm_resource', '--resource', 'ms_db', '--clear']);
+    await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    await expectConsistent(lab, next, acknowledgedInCrash);
   });
 
   it('broken replication (the source refuses the password) is reported by the replica\'s monitor, and the replica loses its promotion score', async () => {
@@ -117,6 +131,7 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     }
     await lab.waitUntil('the replica back', 90_000, (s) => unpromoted(s)[0] === replica && s.failures.length === 0);
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    await expectConsistent(lab, primary, acknowledgedInCrash);
   });
 
   it('a replica whose primary purged the binary logs it still needs reports the error, and is not promotable', async () => {
@@ -130,6 +145,8 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const s = await lab.waitUntil('a monitor failure on the replica for the purged binlog', 60_000,
       (s) => s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1236/.test(f.reason)));
     expect(promoted(s)).toEqual([primary]);
+    // The replica that cannot catch up is held out, never counted as a copy.
+    await expectConsistent(lab, primary, acknowledgedInCrash, { heldOut: 1 });
   });
 });
 
@@ -166,6 +183,7 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
     await lab.waitUntilSql(old, 'SELECT COUNT(*) AS errant_rows FROM demo.rows WHERE id > 900000000', /errant_rows\s+2\b/, 60_000);
     expect(await sqlOn(lab, replica, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('0');
     expect(promoted(s)).toEqual([replica]);
+    await expectConsistent(lab, replica, [], { heldOut: 1 });
   });
 });
 
@@ -203,6 +221,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     await lab.waitUntilSql(lagging, `SELECT COUNT(*) AS n FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`, new RegExp(`\\b${acked.length}\\b`), 60_000);
     const status = await lab.waitUntilSql(lagging, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
     expect(status).toContain(`Master_Host: ${lab.address(current)}`);
+    await expectConsistent(lab, current, acked);
   });
 
   it('a switchover by putting the primary in standby promotes another replica and loses no row', async () => {
@@ -214,6 +233,9 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
       (s) => promoted(s).length === 1 && promoted(s)[0] !== old && runningOn(s, 'vip')[0] === promoted(s)[0]);
     expect(await sqlOn(lab, promoted(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
     await lab.standby(old, false);
+    await lab.waitUntil('the node out of standby replicating again', 90_000, (s) => unpromoted(s).includes(old));
+    await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    await expectConsistent(lab, promoted(after)[0]!);
   });
 
   it('a switchover by crm resource move to a named replica, under writes, loses no acknowledged write and re-points both other instances', async () => {
@@ -240,5 +262,6 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
       expect(status).toContain(`Master_Host: ${lab.address(target)}`);
     }
     await lab.mustExec(target, ['crm_resource', '--resource', 'ms_db', '--clear']);
+    await expectConsistent(lab, target, acked);
   });
 });

@@ -8,15 +8,18 @@ const mysql80old = replicationStatements(parseServerVersion('8.0.21'));
 const source = { host: 'db1', port: 3306, user: 'repl', password: "it's", ssl: undefined };
 
 describe('replication statements per server', () => {
-  it('MariaDB replicates with GTID current_pos and waits with MASTER_GTID_WAIT', () => {
+  it('MariaDB replicates by GTID from slave_pos, set to all the instance holds, and waits with MASTER_GTID_WAIT', () => {
     expect(mariadb.changeSource(source)).toBe(
-      "CHANGE MASTER TO MASTER_HOST='db1', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='it\\'s', MASTER_USE_GTID=current_pos, MASTER_CONNECT_RETRY=1");
+      "CHANGE MASTER TO MASTER_HOST='db1', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='it\\'s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+    expect(mariadb.startFrom('0-2-459')).toEqual(["SET GLOBAL gtid_slave_pos = '0-2-459'"]);
     expect(mariadb.waitApplied('0-1-100', 9)).toBe("SELECT MASTER_GTID_WAIT('0-1-100', 9) AS r");
-    expect(mariadb.state).toContain('@@global.gtid_current_pos');
+    expect(mariadb.state).toContain('@@global.gtid_binlog_pos AS binlog');
+    expect(mariadb.state).toContain('@@global.gtid_slave_pos AS slave');
     expect(mariadb.receivedColumn).toBe('Gtid_IO_Pos');
     expect(mariadb.readOnly(true)).toEqual(['SET GLOBAL read_only = ON']);
     expect(mariadb.semiSyncPlugins).toEqual([]);
     expect(mariadb.semiSyncOn[0]).toBe('SET GLOBAL rpl_semi_sync_master_enabled = ON');
+    expect(mariadb.semiSyncOn).toContain('SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC');
   });
 
   it('MySQL 8.4 speaks only REPLICA/SOURCE: CHANGE REPLICATION SOURCE with auto-positioning and the public key', () => {
@@ -39,7 +42,10 @@ describe('replication statements per server', () => {
     expect(mysql84.semiSyncPlugins).toEqual([
       { name: 'rpl_semi_sync_source', soname: 'semisync_source.so' }, { name: 'rpl_semi_sync_replica', soname: 'semisync_replica.so' }]);
     expect(mysql84.semiSyncOn).toEqual([
-      'SET GLOBAL rpl_semi_sync_source_enabled = ON', 'SET GLOBAL rpl_semi_sync_replica_enabled = ON', 'SET GLOBAL rpl_semi_sync_source_wait_no_replica = OFF']);
+      'SET GLOBAL rpl_semi_sync_source_enabled = ON', 'SET GLOBAL rpl_semi_sync_replica_enabled = ON', 'SET GLOBAL rpl_semi_sync_source_wait_no_replica = OFF',
+      'SET GLOBAL rpl_semi_sync_source_wait_point = AFTER_SYNC']);
+    expect(mysql84.startFrom('uuid:1-5')).toEqual([]);
+    expect(mysql84.setServerId(2147483650)).toBe('SET GLOBAL server_id = 2147483650');
   });
 
   it('MySQL before 8.0.22/8.0.23 keeps the MASTER/SLAVE spellings', () => {

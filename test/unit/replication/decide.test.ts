@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  assess, mayFollow, mayPromote, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
+  assess, mayFollow, mayPromote, ownTransactionsToFetch, roleVerdict, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
 } from '../../../shared/replication/decide.ts';
-import { parsePosition } from '../../../shared/replication/gtid.ts';
+import { parsePosition, type Position } from '../../../shared/replication/gtid.ts';
 
 const parseGtid = (text: string) => parsePosition(text, 'mariadb');
 
@@ -128,21 +128,27 @@ function at(node: string, gtid: string): Candidate {
   return { node, position: parseGtid(gtid) };
 }
 
+/** mayPromote with every other candidate in the partition (the usual case), or an explicit partition. */
+function promote(self: Candidate, others: readonly Candidate[], partition?: readonly string[]) {
+  const published = new Map<string, Position>(others.map((c) => [c.node, c.position]));
+  return mayPromote(self, partition ?? [self.node, ...others.map((c) => c.node)], published);
+}
+
 describe('mayPromote', () => {
   it('a lone replica may be promoted', () => {
-    expect(mayPromote(at('n1', '0-1-100'), [])).toEqual({ promote: true });
+    expect(promote(at('n1', '0-1-100'), [])).toEqual({ promote: true });
   });
 
   it('a replica may be promoted when the others are behind', () => {
-    expect(mayPromote(at('n1', '0-1-100'), [at('n2', '0-1-99'), at('n3', '')])).toEqual({ promote: true });
+    expect(promote(at('n1', '0-1-100'), [at('n2', '0-1-99'), at('n3', '')])).toEqual({ promote: true });
   });
 
   it('a replica may be promoted when the others are equal: any of them will do', () => {
-    expect(mayPromote(at('n1', '0-1-100,1-2-7'), [at('n2', '0-1-100,1-2-7'), at('n3', '0-1-100,1-2-7')])).toEqual({ promote: true });
+    expect(promote(at('n1', '0-1-100,1-2-7'), [at('n2', '0-1-100,1-2-7'), at('n3', '0-1-100,1-2-7')])).toEqual({ promote: true });
   });
 
   it('the most advanced replica wins: promotion is refused when another replica is ahead', () => {
-    const verdict = mayPromote(at('n1', '0-1-100'), [at('n2', '0-1-105')]);
+    const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]);
     expect(verdict.promote).toBe(false);
     expect(verdict).toHaveProperty('reason', expect.stringContaining('n2'));
     expect(verdict).toHaveProperty('reason', expect.stringContaining('0-1-105'));
@@ -150,19 +156,19 @@ describe('mayPromote', () => {
   });
 
   it('promotion is refused when another replica is ahead in a domain this one lacks', () => {
-    const verdict = mayPromote(at('n1', '0-1-100'), [at('n2', '0-1-100,1-2-1')]);
+    const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-100,1-2-1')]);
     expect(verdict).toEqual({ promote: false, reason: expect.stringContaining('n2') });
   });
 
   it('promotion is refused when another replica has diverged: each has transactions the other lacks', () => {
-    const verdict = mayPromote(at('n1', '0-1-101,1-2-5'), [at('n2', '0-1-100,1-2-6')]);
+    const verdict = promote(at('n1', '0-1-101,1-2-5'), [at('n2', '0-1-100,1-2-6')]);
     expect(verdict.promote).toBe(false);
     expect(verdict).toHaveProperty('reason', expect.stringContaining('n2'));
     expect(verdict).toHaveProperty('reason', expect.stringContaining('n1'));
   });
 
   it('one replica ahead among several behind is enough to refuse, and it is the one named', () => {
-    const verdict = mayPromote(at('n1', '0-1-100'), [at('n2', '0-1-90'), at('n3', '0-1-101'), at('n4', '0-1-50')]);
+    const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-90'), at('n3', '0-1-101'), at('n4', '0-1-50')]);
     expect(verdict.promote).toBe(false);
     expect(verdict).toHaveProperty('reason', expect.stringContaining('n3'));
     expect(verdict).toHaveProperty('reason', expect.not.stringContaining('n2'));
@@ -170,8 +176,79 @@ describe('mayPromote', () => {
   });
 
   it('compares 64-bit sequences exactly', () => {
-    expect(mayPromote(at('n1', '0-1-9007199254740992'), [at('n2', '0-1-9007199254740993')]).promote).toBe(false);
-    expect(mayPromote(at('n1', '0-1-9007199254740993'), [at('n2', '0-1-9007199254740992')]).promote).toBe(true);
+    expect(promote(at('n1', '0-1-9007199254740992'), [at('n2', '0-1-9007199254740993')]).promote).toBe(false);
+    expect(promote(at('n1', '0-1-9007199254740993'), [at('n2', '0-1-9007199254740992')]).promote).toBe(true);
+  });
+
+  it('a stale position of an instance outside the partition (crashed, fenced since it published) is not counted', () => {
+    // n3 published 0-1-500 at an earlier promotion, then crashed and lost its tail: it is not in this partition.
+    expect(promote(at('n1', '0-1-100'), [at('n2', '0-1-90'), at('n3', '0-1-500')], ['n1', 'n2'])).toEqual({ promote: true });
+  });
+
+  it('a member of the partition without a position is unknown, never behind: promotion is refused naming it', () => {
+    const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-90')], ['n1', 'n2', 'n3']);
+    expect(verdict).toEqual({ promote: false, reason: expect.stringContaining('n3 published no position') });
+  });
+
+  it('the promoting instance\'s own published position is not compared with itself', () => {
+    expect(promote(at('n1', '0-1-100'), [at('n1', '0-1-90')], ['n1'])).toEqual({ promote: true });
+  });
+});
+
+describe('roleVerdict', () => {
+  const o = { evictOutdated: false, replicating: true, lag: 0, maxLag: 30 };
+
+  it('a primary scores PRIMARY and serves reads', () => {
+    expect(roleVerdict({ kind: 'primary' }, o)).toEqual({ kind: 'primary', score: SCORE.PRIMARY, readable: true });
+  });
+
+  it('a broken replica is a failure with its reason', () => {
+    expect(roleVerdict({ kind: 'broken', reason: 'replication SQL error 1062' }, o)).toEqual({ kind: 'failed', reason: 'replication SQL error 1062' });
+  });
+
+  it('a current replica keeps its score and serves reads', () => {
+    expect(roleVerdict({ kind: 'replica', score: SCORE.CURRENT, lagging: false }, o)).toEqual({ kind: 'replica', score: SCORE.CURRENT, readable: true });
+  });
+
+  it('a lagging replica stays promotable as a last resort but serves no reads', () => {
+    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, lag: 90 }))
+      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, readable: false });
+  });
+
+  it('with evict_outdated_slaves a lagging replica is failed, naming its lag and the limit', () => {
+    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, evictOutdated: true, lag: 90 }))
+      .toEqual({ kind: 'failed', reason: 'replica lag 90 exceeds max_slave_lag 30 s (evict_outdated_slaves)' });
+  });
+
+  it('with evict_outdated_slaves an instance not replicating yet is waiting, not outdated', () => {
+    expect(roleVerdict({ kind: 'replica', score: SCORE.IDLE, lagging: true }, { ...o, evictOutdated: true, replicating: false, lag: null }).kind).toBe('replica');
+  });
+});
+
+describe('ownTransactionsToFetch (a returning primary whose crash recovery truncated what a replica had)', () => {
+  it('names its own transactions beyond its position that the new primary took over with', () => {
+    // n2 (server 2) wrote 0-2-460, crashed before its engine committed it; n1 had received it and was promoted at 0-2-460.
+    expect(ownTransactionsToFetch(parseGtid('0-2-459'), { position: parseGtid('0-2-460'), source: 1 }, 2)).toEqual(['0-2-460..460']);
+  });
+
+  it('names a longer truncated tail as one range', () => {
+    expect(ownTransactionsToFetch(parseGtid('0-2-455'), { position: parseGtid('0-2-460'), source: 1 }, 2)).toEqual(['0-2-456..460']);
+  });
+
+  it('nothing when the instance has everything up to the fork point', () => {
+    expect(ownTransactionsToFetch(parseGtid('0-2-460'), { position: parseGtid('0-2-460'), source: 1 }, 2)).toEqual([]);
+  });
+
+  it('nothing when what it lacks was written by another server: plain replication brings it', () => {
+    expect(ownTransactionsToFetch(parseGtid('0-3-400'), { position: parseGtid('0-3-460'), source: 1 }, 2)).toEqual([]);
+  });
+
+  it('nothing without a fork point', () => {
+    expect(ownTransactionsToFetch(parseGtid('0-2-1'), undefined, 2)).toEqual([]);
+  });
+
+  it('such an instance may follow: lacking transactions is not holding errant ones', () => {
+    expect(mayFollow(parseGtid('0-2-459'), { position: parseGtid('0-2-460'), source: 1 })).toEqual({ follow: true });
   });
 });
 

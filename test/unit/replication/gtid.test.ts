@@ -6,6 +6,7 @@ import {
   errantBeyond,
   formatGtid,
   formatPosition,
+  furthestOf,
   parseGtid,
   parsePosition,
   type Order,
@@ -243,5 +244,24 @@ describe('errantBeyond', () => {
 
   it('positions of different flavours are a TypeError', () => {
     expect(() => errantBeyond(mariadb('0-1-105'), mysql(`${A}:1-5`))).toThrow(TypeError);
+  });
+});
+
+describe('furthestOf (what a MariaDB server holds: its binlog and slave positions)', () => {
+  it('takes, per domain, the GTID with the higher sequence number', () => {
+    expect(formatGtid(furthestOf(parseGtid('0-1-100,1-3-5'), parseGtid('0-2-120,1-3-4')))).toBe('0-2-120,1-3-5');
+  });
+
+  it('keeps a domain only one of them has', () => {
+    expect(formatGtid(furthestOf(parseGtid('0-1-100'), parseGtid('2-2-7')))).toBe('0-1-100,2-2-7');
+    expect(formatGtid(furthestOf(parseGtid(''), parseGtid('0-2-7')))).toBe('0-2-7');
+  });
+
+  it('a primary with log_slave_updates: the binary log has everything, the slave position less', () => {
+    expect(formatGtid(furthestOf(parseGtid('0-2-460'), parseGtid('0-1-300')))).toBe('0-2-460');
+  });
+
+  it('an old primary whose crash recovery truncated its binlog holds only what is left', () => {
+    expect(formatGtid(furthestOf(parseGtid('0-2-459'), parseGtid('0-1-300')))).toBe('0-2-459');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readNotifyEnv } from '../../../shared/replication/notify-env.ts';
+import { readNotifyEnv, runningAfterTransition } from '../../../shared/replication/notify-env.ts';
 
 /** Meta keys as in OCF_RESKEY_CRM_meta_<key>. */
 function meta(entries: Record<string, string>): ReadonlyMap<string, string> {
@@ -94,5 +94,21 @@ describe('readNotifyEnv', () => {
     expect(env.active).toEqual([]);
     expect(env.promote).toEqual([]);
     expect(env.demote).toEqual([]);
+  });
+});
+
+describe('runningAfterTransition (the partition a promotion compares)', () => {
+  const base = readNotifyEnv(meta({ notify_type: 'pre', notify_operation: 'promote' }));
+
+  it('is the active instances', () => {
+    expect(runningAfterTransition({ ...base, active: ['n3', 'n1'], promote: ['n1'] })).toEqual(['n1', 'n3']);
+  });
+
+  it('includes instances started in this transition', () => {
+    expect(runningAfterTransition({ ...base, active: ['n1'], start: ['n2'] })).toEqual(['n1', 'n2']);
+  });
+
+  it('leaves out instances stopped in this transition (a crashed node\'s implied stop after fencing)', () => {
+    expect(runningAfterTransition({ ...base, active: ['n1', 'n2', 'n3'], stop: ['n2'] })).toEqual(['n1', 'n3']);
   });
 });

@@ -1,0 +1,127 @@
+/**
+ * The lab's data-safety check, run after every cluster test that crashes, fences, moves or restarts
+ * anything: every running instance holds exactly the primary's rows once replication has caught up, or
+ * is held out (its monitor failing with a reason); and every acknowledged write is on the primary.
+ * Counting rows on the new primary alone would have missed a replica that reports healthy replication
+ * while it lacks a row for good — the divergence this check exists for.
+ */
+import { waitFor, type ClusterStatus, type Lab } from './lab.ts';
+
+/** One SQL statement on a node's own server, through its socket, as root (test inspection only). */
+export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs = 60_000): Promise<string> {
+  return (await lab.mustExec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', statement], timeoutMs)).trim();
+}
+
+/** What a server holds, comparable across servers whatever server_id it runs under. */
+async function positionOf(lab: Lab, node: string): Promise<string | undefined> {
+  const r = await lab.exec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', 'SELECT @@global.gtid_binlog_pos'], 10_000);
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
+
+/** Every id of the table (its `id` column, as text), in order. */
+export async function idsOn(lab: Lab, node: string, table = 'demo.rows'): Promise<string[]> {
+  const out = await sqlOn(lab, node, `SELECT id FROM ${table} ORDER BY id`);
+  return out === '' ? [] : out.split('\n');
+}
+
+/** Per-table checksums of every user table (CHECKSUM TABLE), one line per table. */
+async function checksumsOn(lab: Lab, node: string): Promise<string> {
+  const tables = await sqlOn(lab, node, "SELECT CONCAT(table_schema, '.', table_name) FROM information_schema.tables " +
+    "WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') AND table_type = 'BASE TABLE' ORDER BY 1");
+  if (tables === '') return '';
+  return sqlOn(lab, node, `CHECKSUM TABLE ${tables.split('\n').join(', ')}`);
+}
+
+export type InstanceVerdict =
+  | { readonly node: string; readonly kind: 'consistent' }
+  /** Not replicating, not promotable, its monitor failing: the reason Pacemaker shows. */
+  | { readonly node: string; readonly kind: 'held-out'; readonly reason: string }
+  /** Caught up with the primary's position, yet not the primary's rows: what must never happen. */
+  | { readonly node: string; readonly kind: 'diverged'; readonly missing: string[]; readonly extra: string[]; readonly detail: string }
+  /** Running and not held out, but never reached the primary's position within the bound. */
+  | { readonly node: string; readonly kind: 'behind'; readonly position: string; readonly primaryPosition: string };
+
+export interface ConsistencyReport {
+  readonly primary: string;
+  readonly primaryIds: ReadonlySet<string>;
+  readonly instances: readonly InstanceVerdict[];
+}
+
+function heldOutReason(s: ClusterStatus, node: string, resource: string): string | undefined {
+  const failure = s.failures.find((f) => f.node === node && (f.id === resource || f.id.startsWith(`${resource}_`)) && f.reason !== '');
+  return failure?.reason;
+}
+
+function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
+  return a.filter((x) => !b.has(x));
+}
+
+/**
+ * Waits (bounded) until every other running instance reaches the primary's position — the writers must
+ * have stopped — then compares each one's rows (the id set of `table`, and CHECKSUM TABLE of every user
+ * table) with the primary's. An instance whose monitor fails with a reason is held out, not compared.
+ */
+export async function checkConsistency(lab: Lab, primary: string, o: { resource?: string; table?: string; catchUpMs?: number } = {}): Promise<ConsistencyReport> {
+  const resource = o.resource ?? 'db';
+  const table = o.table ?? 'demo.rows';
+  const primaryPosition = (await positionOf(lab, primary)) ?? '';
+  const primaryIds = await idsOn(lab, primary, table);
+  const primarySums = await checksumsOn(lab, primary);
+  const primarySet = new Set(primaryIds);
+  const instances: InstanceVerdict[] = [];
+  for (const node of lab.liveNodes().filter((n) => n !== primary)) {
+    let reached: string | undefined;
+    try {
+      reached = await waitFor(`${node} to reach the primary's position ${primaryPosition}`, o.catchUpMs ?? 60_000, async () => {
+        const p = await positionOf(lab, node);
+        if (p === primaryPosition) return p;
+        // A held-out instance never catches up: stop waiting as soon as Pacemaker says so.
+        const reason = heldOutReason(await lab.status(primary).catch(() => ({ failures: [] }) as unknown as ClusterStatus), node, resource);
+        return reason !== undefined ? `held-out:${reason}` : undefined;
+      }, 300);
+    } catch {
+      reached = undefined;
+    }
+    const s = await lab.status(primary);
+    const reason = heldOutReason(s, node, resource);
+    if (reached === undefined || reached.startsWith('held-out:')) {
+      if (reason !== undefined) instances.push({ node, kind: 'held-out', reason });
+      else instances.push({ node, kind: 'behind', position: (await positionOf(lab, node)) ?? 'no answer', primaryPosition });
+      continue;
+    }
+    const ids = await idsOn(lab, node, table);
+    const sums = await checksumsOn(lab, node);
+    const missing = difference(primaryIds, new Set(ids));
+    const extra = difference(ids, primarySet);
+    if (missing.length === 0 && extra.length === 0 && sums === primarySums) instances.push({ node, kind: 'consistent' });
+    else instances.push({ node, kind: 'diverged', missing, extra, detail: sums === primarySums ? 'id sets differ' : `checksums differ:\n${sums}\nprimary:\n${primarySums}` });
+  }
+  return { primary, primaryIds: primarySet, instances };
+}
+
+/** Acknowledged ids the primary does not hold. */
+export function lostWrites(report: ConsistencyReport, acknowledged: readonly number[]): number[] {
+  return acknowledged.filter((id) => !report.primaryIds.has(String(id)));
+}
+
+/** One line for the test log: each instance's verdict. */
+export function describeReport(report: ConsistencyReport): string {
+  const parts = report.instances.map((i) => {
+    switch (i.kind) {
+      case 'consistent':
+        return `${i.node} consistent`;
+      case 'held-out':
+        return `${i.node} held out (${i.reason})`;
+      case 'diverged':
+        return `${i.node} DIVERGED (missing ${i.missing.slice(0, 10).join(',')}${i.missing.length > 10 ? '…' : ''}; extra ${i.extra.slice(0, 10).join(',')}; ${i.detail})`;
+      case 'behind':
+        return `${i.node} BEHIND at ${i.position} (primary ${i.primaryPosition})`;
+    }
+  });
+  return `primary ${report.primary} with ${report.primaryIds.size} rows; ${parts.join('; ') || 'no other instance running'}`;
+}
+
+/** The verdicts a safe cluster never has. */
+export function unsafe(report: ConsistencyReport): InstanceVerdict[] {
+  return report.instances.filter((i) => i.kind === 'diverged' || i.kind === 'behind');
+}
