@@ -14,26 +14,36 @@ export function baseName(instance: string): string {
   return instance.replace(/:\d+$/, '');
 }
 
-function stateDir(): string {
-  return process.env.HA_RSCTMP || '/run/resource-agents';
+/** Whose attributes, and where this node remembers what it last wrote (an OcfEnvironment is one). */
+export interface AttributeScope {
+  readonly instance: string;
+  readonly stateDir: string;
 }
 
-function cacheFile(instance: string, key: string): string {
-  return join(stateDir(), `tsha-${baseName(instance)}.${key}`);
+/**
+ * The cache of written values: `tsha-<resource>.written.<key>` in the state directory. Only files with
+ * that prefix are the cache; forgetWrittenAttributes removes them and nothing else there.
+ */
+function cachePrefix(scope: AttributeScope): string {
+  return `tsha-${baseName(scope.instance)}.written.`;
 }
 
-function cached(instance: string, key: string): string | undefined {
+function cacheFile(scope: AttributeScope, key: string): string {
+  return join(scope.stateDir, `${cachePrefix(scope)}${key}`);
+}
+
+function cached(scope: AttributeScope, key: string): string | undefined {
   try {
-    return readFileSync(cacheFile(instance, key), 'utf8').trim();
+    return readFileSync(cacheFile(scope, key), 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
-function remember(instance: string, key: string, value: string): void {
+function remember(scope: AttributeScope, key: string, value: string): void {
   try {
-    mkdirSync(stateDir(), { recursive: true });
-    const file = cacheFile(instance, key);
+    mkdirSync(scope.stateDir, { recursive: true });
+    const file = cacheFile(scope, key);
     writeFileSync(`${file}.${process.pid}`, value);
     renameSync(`${file}.${process.pid}`, file);
   } catch {
@@ -47,20 +57,20 @@ function remember(instance: string, key: string, value: string): void {
  * shell) there is no CIB, and the action itself still stands.
  */
 async function writeIfChanged(
-  instance: string,
+  scope: AttributeScope,
   key: string,
   value: string,
   write: () => Promise<{ exitCode: number; stderr: string }>,
   log: Logger,
   force: boolean,
 ): Promise<void> {
-  if (!force && cached(instance, key) === value) return;
+  if (!force && cached(scope, key) === value) return;
   const r = await write();
   if (r.exitCode !== 0) {
     log.warn(`could not write ${key} = ${value}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
     return;
   }
-  remember(instance, key, value);
+  remember(scope, key, value);
 }
 
 /**
@@ -68,29 +78,29 @@ async function writeIfChanged(
  * node last wrote. `force` rewrites it anyway (probes restore it, as Stateful does).
  */
 export async function setPromotionScore(
-  instance: string,
+  scope: AttributeScope,
   score: number | undefined,
   deadline: Deadline,
   log: Logger,
   force = false,
 ): Promise<void> {
   const args = score === undefined ? ['--promotion', '--delete'] : ['--promotion', '--update', String(score)];
-  await writeIfChanged(instance, 'promotion-score', score === undefined ? 'deleted' : String(score),
+  await writeIfChanged(scope, 'promotion-score', score === undefined ? 'deleted' : String(score),
     () => runCommand('crm_attribute', args, deadline), log, force);
 }
 
 /** The transient node attribute (reader_attribute) reader VIPs follow: 1 where this instance may serve reads. */
-export async function setReadable(instance: string, name: string, readable: boolean, deadline: Deadline, log: Logger, force = false): Promise<void> {
+export async function setReadable(scope: AttributeScope, name: string, readable: boolean, deadline: Deadline, log: Logger, force = false): Promise<void> {
   const value = readable ? '1' : '0';
-  await writeIfChanged(instance, `reader-${name}`, value,
+  await writeIfChanged(scope, `reader-${name}`, value,
     () => runCommand('attrd_updater', ['--name', name, '--update', value, '--lifetime', 'reboot'], deadline), log, force);
 }
 
 /** Forgets what this node last wrote, so the next monitor writes every value again (after a stop or start). */
-export function forgetWrittenAttributes(instance: string): void {
-  const prefix = `tsha-${baseName(instance)}.`;
+export function forgetWrittenAttributes(scope: AttributeScope): void {
+  const prefix = cachePrefix(scope);
   try {
-    for (const f of readdirSync(stateDir())) if (f.startsWith(prefix) && !f.endsWith('.errant')) rmSync(join(stateDir(), f), { force: true });
+    for (const f of readdirSync(scope.stateDir)) if (f.startsWith(prefix)) rmSync(join(scope.stateDir, f), { force: true });
   } catch {
     // nothing cached
   }

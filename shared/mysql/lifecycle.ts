@@ -4,7 +4,7 @@ import type { ActionContext, Outcome } from '../ocf/agent.ts';
 import { GenericError, InstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
-import { childProcess } from '../process/lazy.ts';
+import { childProcess } from '../ocf/builtins.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { inspectPidFile } from '../process/pid-file.ts';
 import type { ProcessInfo } from '../process/proc.ts';
@@ -12,7 +12,8 @@ import { terminate } from '../process/terminate.ts';
 import { findAccount, findGroup, type Account } from '../process/users.ts';
 import { findInstanceServers, isSafeWrapper, isServerProcess, safeParent } from './instance.ts';
 import type { MysqlParameters, MysqlValues } from './parameters.ts';
-import { beforeStop, isPromotable, startAsReplica } from './promotable.ts';
+import { isPromotable } from './clone.ts';
+import { beforeStop, startAsReplica } from './promotable.ts';
 import { serverStatus } from './status.ts';
 
 const ERROR_LINE = /\[ERROR\]|error:/i;

@@ -4,7 +4,8 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { connect, quoteTable, SqlError } from './client.ts';
 import { endpointOf, testCredentials } from './instance.ts';
 import type { MysqlParameters } from './parameters.ts';
-import { isPromotable, monitorRole } from './promotable.ts';
+import { isPromotable } from './clone.ts';
+import { assessAndPublishRole } from './role-monitor.ts';
 import { serverStatus } from './status.ts';
 
 /** Cap on one SQL call at depth 10; the action deadline caps it further. */
@@ -29,9 +30,9 @@ export async function monitor(ctx: ActionContext<MysqlParameters>): Promise<Outc
   let running = `running (pid ${status.process.pid}, ${status.version})`;
   let code: typeof OCF.SUCCESS | typeof OCF.RUNNING_PROMOTED = OCF.SUCCESS;
   if (isPromotable(ctx.env)) {
-    const role = await monitorRole(ctx, status.version);
-    if (typeof role !== 'number' && role.note) running += `; ${role.note}`;
-    code = (typeof role === 'number' ? role : role.code) === OCF.RUNNING_PROMOTED ? OCF.RUNNING_PROMOTED : OCF.SUCCESS;
+    const role = await assessAndPublishRole(ctx, status.version);
+    running += `; ${role.note}`;
+    code = role.role === 'primary' ? OCF.RUNNING_PROMOTED : OCF.SUCCESS;
   }
   if (ctx.depth < 10) return { code, note: running };
 

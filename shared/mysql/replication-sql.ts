@@ -48,6 +48,8 @@ export interface ReplicationStatements {
   /** Semi-sync plugins to install when missing (MySQL); MariaDB has it built in. */
   readonly semiSyncPlugins: readonly { readonly name: string; readonly soname: string }[];
   readonly semiSyncOn: readonly string[];
+  /** The replica side of semi-sync alone, on or off. */
+  readonly semiSyncReplica: (on: boolean) => string;
 }
 
 export function replicationStatements(d: ServerDialect): ReplicationStatements {
@@ -102,5 +104,6 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
       // crash could take away (AFTER_COMMIT would let other sessions read it first).
       `SET GLOBAL rpl_semi_sync_${semi.source}_wait_point = AFTER_SYNC`,
     ],
+    semiSyncReplica: (on) => `SET GLOBAL rpl_semi_sync_${semi.replica}_enabled = ${on ? 'ON' : 'OFF'}`,
   };
 }

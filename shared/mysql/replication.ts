@@ -5,7 +5,8 @@
 import type { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import type { InstanceState, ReplicaStatus } from '../replication/decide.ts';
-import { formatPosition, furthestOf, parseGtid, parsePosition, type Position } from '../replication/gtid.ts';
+import { furthestOf, parseGtid } from '../replication/gtid.ts';
+import { formatPosition, parsePosition, type Position } from '../replication/position.ts';
 import { configurableServerId, configuredServerId, replicaServerId } from '../replication/server-id.ts';
 import type { SqlSession } from './client.ts';
 import { parseServerVersion, type ServerDialect } from './dialect.ts';
@@ -117,7 +118,11 @@ export type Source = SourceSpec;
  * replica server_id so that none of them is dropped as "ours" (server-id.ts). The statement carries the
  * password over the session only; it is never logged.
  */
-export async function follow(r: Replication, source: Source): Promise<void> {
+export async function follow(r: Replication, source: Source, o: { semiSync?: boolean } = {}): Promise<void> {
+  // A semi-sync replica's IO thread, when stopped, first connects to its source to end the dump thread
+  // there; with the source dead that connect waits out rpl_semi_sync_slave_kill_conn_timeout (2 s
+  // measured here) inside post-promote, which the VIP waits for. Off first, on again for the new source.
+  if (o.semiSync) await r.session.query(r.sql.semiSyncReplica(false));
   await r.session.query(r.sql.stopReplica);
   const state = await readInstanceState(r);
   if (!configurableServerId(state.serverId)) {
@@ -126,6 +131,7 @@ export async function follow(r: Replication, source: Source): Promise<void> {
   for (const statement of r.sql.startFrom(formatPosition(state.position))) await r.session.query(statement);
   await r.session.query(r.sql.setServerId(replicaServerId(state.serverId)));
   await r.session.query(r.sql.changeSource(source));
+  if (o.semiSync) await r.session.query(r.sql.semiSyncReplica(true));
   await r.session.query(r.sql.startReplica);
 }
 

@@ -6,7 +6,7 @@ import { splitWords } from '../ocf/words.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { findAccount, findGroup } from '../process/users.ts';
 import type { MysqlParameters } from './parameters.ts';
-import { validatePromotable } from './promotable.ts';
+import { validatePromotable } from './validate-promotable.ts';
 
 const TABLE = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$]+)?$/;
 

@@ -15,6 +15,8 @@ export interface OcfEnvironment {
   readonly intervalMs: number;
   readonly checkLevel: number | undefined;
   readonly exitReasonPrefix: string;
+  /** Where agents keep state between runs on this node (HA_RSCTMP, as ocf-shellfuncs; /run: gone at reboot). */
+  readonly stateDir: string;
   /** `OCF_RESKEY_<name>` values, names without the prefix, CRM_meta_* excluded. */
   readonly reskeys: ReadonlyMap<string, string>;
   /** `OCF_RESKEY_CRM_meta_<name>` values. */
@@ -49,10 +51,22 @@ export function readEnvironment(vars: NodeJS.ProcessEnv = process.env): OcfEnvir
     intervalMs: integerOf(meta.get('interval')) ?? 0,
     checkLevel: integerOf(vars.OCF_CHECK_LEVEL),
     exitReasonPrefix: vars.OCF_EXIT_REASON_PREFIX ?? 'ocf-exit-reason:',
+    stateDir: vars.HA_RSCTMP || '/run/resource-agents',
     reskeys,
     meta,
     vars,
   };
+}
+
+/**
+ * The environment a program the agent runs inherits: the agent's own (Pacemaker's tools read the
+ * resource and node from it), less the variables named. This module owns reading the process's
+ * environment; nothing else reads process.env.
+ */
+export function inheritedEnvironment(unset: readonly string[] = []): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of unset) delete env[name];
+  return env;
 }
 
 /** Does the caller understand OCF 1.1 meta-data (Pacemaker ≥ 2.1 says so)? */

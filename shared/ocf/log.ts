@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { childProcess } from '../process/lazy.ts';
+import { childProcess } from './builtins.ts';
 
 export type LogLevel = 'err' | 'warning' | 'info' | 'debug';
 

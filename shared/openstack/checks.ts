@@ -7,7 +7,7 @@ import type { Deadline } from '../ocf/deadline.ts';
 import { ConfigurationError } from '../ocf/errors.ts';
 import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
 import type { Logger } from '../ocf/log.ts';
-import { openAmqp } from '../rabbitmq/amqp-session.ts';
+import { openAmqp } from '../amqp/session.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
 import { readInputFile } from './input-file.ts';

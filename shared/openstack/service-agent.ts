@@ -38,7 +38,7 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
   const urlOf = (v: Values) => v.url || spec.derive?.(raw(v)).url || '';
   const configFiles = (v: Values) => splitWords(v.config);
   const underUwsgi = (v: Values) => spec.uwsgi !== undefined && v.uwsgi_ini !== '';
-  const pidFile = (ctx: Ctx) => ctx.params.pid || join(process.env.HA_RSCTMP || '/run/resource-agents', `${ctx.env.instance}.pid`);
+  const pidFile = (ctx: Ctx) => ctx.params.pid || join(ctx.env.stateDir, `${ctx.env.instance}.pid`);
   const logFile = (ctx: Ctx) => ctx.params.log || `/var/log/${ctx.params.user}/${spec.name}-ocf.log`;
 
   /** The service process: its command line names the binary (python3 /usr/bin/nova-conductor …), and under uwsgi, its ini. */

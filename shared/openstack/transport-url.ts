@@ -1,4 +1,4 @@
-import type { AmqpTarget } from '../rabbitmq/amqp-session.ts';
+import type { AmqpTarget } from '../amqp/session.ts';
 
 /** An oslo.messaging transport_url (rabbit://user:pass@host:port/vhost), first host only. */
 export function parseTransportUrl(url: string): AmqpTarget {

@@ -1,5 +1,6 @@
 import type { Deadline } from '../ocf/deadline.ts';
-import { childProcess } from './lazy.ts';
+import { childProcess } from '../ocf/builtins.ts';
+import { inheritedEnvironment } from '../ocf/environment.ts';
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -16,8 +17,7 @@ export interface CommandResult {
  */
 export function runCommand(file: string, args: readonly string[], deadline: Deadline, capMs = 10_000, unset: readonly string[] = []): Promise<CommandResult> {
   const timeout = deadline.budget(capMs, `${file} ${args[0] ?? ''}`);
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
-  for (const name of unset) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...inheritedEnvironment(unset), PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   return new Promise((resolve) => {
     childProcess().execFile(file, args, {
       timeout,

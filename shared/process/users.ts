@@ -1,4 +1,4 @@
-import { childProcess } from './lazy.ts';
+import { childProcess } from '../ocf/builtins.ts';
 import { readFileSync } from 'node:fs';
 
 export interface Account {

@@ -9,14 +9,14 @@ import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, InstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
-import { openAmqp } from './amqp-session.ts';
+import { openAmqp } from '../amqp/session.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { locateDaemon } from '../process/pid-file.ts';
 import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
 import { accessSync, constants } from 'node:fs';
-import { readAmqpGreeting } from './amqp-greeting.ts';
+import { readAmqpGreeting } from '../amqp/greeting.ts';
 import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
 
 type Ctx = ActionContext<RabbitmqParameters>;

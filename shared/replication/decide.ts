@@ -3,7 +3,7 @@
  * promotion score an instance publishes, whether it may be promoted, and whether a returning instance
  * may follow the primary. The I/O around them (SQL, crm_attribute, attrd) is thin and elsewhere.
  */
-import { comparePositions, errantBeyond, formatPosition, type Position } from './gtid.ts';
+import { comparePositions, errantBeyond, formatPosition, type Position } from './position.ts';
 
 export interface ReplicaStatus {
   /** A source is configured (SHOW REPLICA STATUS has a row with a host): false on a fresh instance or a primary. */
@@ -78,7 +78,10 @@ export interface Candidate {
   readonly position: Position;
 }
 
-export type PromotionVerdict = { readonly promote: true } | { readonly promote: false; readonly reason: string };
+export type PromotionVerdict =
+  | { readonly promote: true }
+  /** `ahead`: the member that has more, when one simply has more (not when diverged or unknown). */
+  | { readonly promote: false; readonly reason: string; readonly ahead?: Candidate };
 
 /**
  * At promote, as PAF does: every instance that took part in this transition's pre-promote notification
@@ -101,7 +104,7 @@ export function mayPromote(self: Candidate, partition: readonly string[], publis
     if (position === undefined) return { promote: false, reason: `${node} published no position for this promotion: its data is unknown` };
     const order = comparePositions(position, self.position);
     if (order === 'ahead') {
-      return { promote: false, reason: `${node} is ahead (${formatPosition(position)} > ${formatPosition(self.position)})` };
+      return { promote: false, reason: `${node} is ahead (${formatPosition(position)} > ${formatPosition(self.position)})`, ahead: { node, position } };
     }
     if (order === 'diverged') {
       return { promote: false, reason: `${node} has transactions ${self.node} lacks (${formatPosition(position)} vs ${formatPosition(self.position)})` };
@@ -116,6 +119,26 @@ export type RoleVerdict =
   | { readonly kind: 'replica'; readonly score: number; readonly readable: boolean }
   /** A failure: the score goes (never promoted) and it serves no reads. */
   | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * How a refused promotion gets what a member ahead of it has, then is decided again — instead of
+ * failing, which costs a restart of this instance and another transition (seconds), while Pacemaker,
+ * seeing equal scores on replicas that differ by a few transactions, simply picked this one.
+ * - `source`: this replica still receives from its source, which has it: in a switchover the source
+ *   is the old primary, just demoted, whose position is final. Waiting is enough.
+ * - `peer`: its source is gone (a failover) but the member ahead received more of the old primary's
+ *   transactions; they are in that member's binary log (log_slave_updates), so this instance
+ *   replicates them from it, bounded, and stops there.
+ * Never for a diverged member (it has transactions that are not the old primary's) nor for one whose
+ * position is unknown.
+ */
+export type CatchUp = { readonly from: 'source' | 'peer'; readonly target: Candidate };
+
+export function catchUpPlan(verdict: PromotionVerdict, replica: ReplicaStatus): CatchUp | undefined {
+  if (verdict.promote || verdict.ahead === undefined) return undefined;
+  const receiving = replica.configured && replica.io === 'Yes' && replica.sqlRunning && replicationError(replica) === undefined;
+  return { from: receiving ? 'source' : 'peer', target: verdict.ahead };
+}
 
 export function roleVerdict(health: Health, o: { readonly evictOutdated: boolean; readonly replicating: boolean; readonly lag: number | null; readonly maxLag: number }): RoleVerdict {
   switch (health.kind) {

@@ -4,7 +4,7 @@
  * Unlike a MariaDB position, a set names every transaction: a replica may miss one in the middle,
  * so relations between sets are set relations, not "the higher sequence wins".
  */
-import type { Order } from './gtid.ts';
+import type { Order } from './order.ts';
 
 /** First and last sequence number, both included. */
 export type Interval = readonly [first: bigint, last: bigint];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type SqlSession } from '../../shared/mysql/client.ts';
 import { follow, forgetSource, readInstanceState, replicationOf, setReadOnly, writeAsItself, type Replication } from '../../shared/mysql/replication.ts';
 import { Deadline } from '../../shared/ocf/deadline.ts';
-import { comparePositions, formatPosition } from '../../shared/replication/gtid.ts';
+import { comparePositions, formatPosition } from '../../shared/replication/position.ts';
 import { waitFor } from '../lab/lab.ts';
 import { startLocalServer, type RunningServer } from '../support/mariadb.ts';
 

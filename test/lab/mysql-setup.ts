@@ -7,10 +7,13 @@ import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { MARIADBD } from '../support/mariadb.ts';
 import { waitFor, type Lab } from './lab.ts';
 
+// replication-setup.ts takes it from here.
+export { MARIADBD };
+
 const run = promisify(execFile);
-export const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find(existsSync) ?? '/usr/sbin/mariadbd';
 
 /** The lab's server settings; `extra` lines go into the same [mysqld] group. */
 export function mysqlConfig(extra: readonly string[] = []): string {

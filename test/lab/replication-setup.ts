@@ -74,3 +74,37 @@ export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' =
 export function setMasterAddresses(lab: Lab): string[][] {
   return lab.names.map((n) => ['crm_attribute', '--node', n, '--name', 'db_mysql_master_IP', '--update', lab.address(n), '--lifetime', 'forever']);
 }
+
+/**
+ * The operator's way out for an instance held out for errant transactions (README, "an instance held
+ * out"): take it out of the cluster, replace its data with a consistent copy of the primary's (here the
+ * lab's `demo` database, by mariadb-dump at a known GTID position), drop its own binary log and the
+ * marker the exit reason names, and let Pacemaker start it again: it attaches at the copy's position.
+ * Returns the ids the instance held before, so a test can say where rows the primary lacks went.
+ */
+export async function recloneFromPrimary(lab: Lab, node: string, primary: string): Promise<Set<string>> {
+  await lab.mustExec(primary, ['crm_resource', '--resource', 'ms_db', '--ban', '--node', node]);
+  await lab.waitUntil(`no instance on ${node}`, 120_000, (s) => !s.resources.some((r) => r.id.startsWith('db') && r.nodes.includes(node)), primary);
+  const script = [
+    'set -eu',
+    'sock=/run/mysqld/mysqld.sock',
+    'install -d -o mysql -g mysql /run/mysqld',
+    `${MARIADBD} --defaults-file=/srv/node/my.cnf --datadir=/srv/node/mysql --socket=$sock --pid-file=/run/mysqld/reclone.pid ` +
+      '--log-error=/srv/node/mysql-error.log --user=mysql --skip-slave-start >/dev/null 2>&1 &',
+    'for _ in $(seq 1 300); do [ -S $sock ] && break; sleep 0.1; done',
+    'mariadb --no-defaults -S $sock -uroot -N -B -e "SELECT id FROM demo.rows ORDER BY id" >/run/reclone-before.txt',
+    // The password travels in MYSQL_PWD (the environment), never in argv.
+    `mariadb-dump --no-defaults -h ${lab.address(primary)} -u repl --single-transaction --gtid --master-data=2 --databases demo >/run/reclone.sql`,
+    "position=$(sed -n \"s/^-- SET GLOBAL gtid_slave_pos='\\(.*\\)';$/\\1/p\" /run/reclone.sql)",
+    'mariadb --no-defaults -S $sock -uroot -e "STOP SLAVE; RESET SLAVE ALL; RESET MASTER; DROP DATABASE IF EXISTS demo"',
+    'mariadb --no-defaults -S $sock -uroot --init-command="SET SESSION sql_log_bin = 0" </run/reclone.sql',
+    'mariadb --no-defaults -S $sock -uroot -e "SET GLOBAL gtid_slave_pos = \'$position\'"',
+    'mariadb-admin --no-defaults -S $sock -uroot shutdown',
+    'rm -f /run/resource-agents/tsha-db.errant /run/reclone.sql',
+  ].join('\n');
+  await lab.mustExec(node, ['bash', '-c', script], 180_000, { MYSQL_PWD: REPLICATION_PASSWORD });
+  const before = new Set((await lab.mustExec(node, ['cat', '/run/reclone-before.txt'])).split('\n').filter(Boolean));
+  await lab.mustExec(primary, ['crm_resource', '--resource', 'ms_db', '--clear']);
+  await lab.mustExec(primary, ['crm_resource', '--resource', 'ms_db', '--cleanup', '--node', node]);
+  return before;
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  assess, mayFollow, mayPromote, ownTransactionsToFetch, roleVerdict, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
+  assess, catchUpPlan, mayFollow, mayPromote, ownTransactionsToFetch, roleVerdict, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
 } from '../../../shared/replication/decide.ts';
-import { parsePosition, type Position } from '../../../shared/replication/gtid.ts';
+import { parsePosition, type Position } from '../../../shared/replication/position.ts';
 
 const parseGtid = (text: string) => parsePosition(text, 'mariadb');
 
@@ -157,7 +157,7 @@ describe('mayPromote', () => {
 
   it('promotion is refused when another replica is ahead in a domain this one lacks', () => {
     const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-100,1-2-1')]);
-    expect(verdict).toEqual({ promote: false, reason: expect.stringContaining('n2') });
+    expect(verdict).toMatchObject({ promote: false, reason: expect.stringContaining('n2'), ahead: { node: 'n2' } });
   });
 
   it('promotion is refused when another replica has diverged: each has transactions the other lacks', () => {
@@ -192,6 +192,32 @@ describe('mayPromote', () => {
 
   it('the promoting instance\'s own published position is not compared with itself', () => {
     expect(promote(at('n1', '0-1-100'), [at('n1', '0-1-90')], ['n1'])).toEqual({ promote: true });
+  });
+});
+
+describe('catchUpPlan (a refused promotion gets what the member ahead has, then is decided again)', () => {
+  it('names the member that is ahead', () => {
+    const verdict = promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]);
+    expect(verdict).toMatchObject({ promote: false, ahead: { node: 'n2' } });
+  });
+
+  it('a switchover: this replica still receives from its source (the demoted primary), so it waits', () => {
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), HEALTHY)).toMatchObject({ from: 'source', target: { node: 'n2' } });
+  });
+
+  it('a failover: its source is gone, so it replicates what it lacks from the member ahead', () => {
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, io: 'Connecting', lastIoErrno: 2003 }))
+      .toMatchObject({ from: 'peer', target: { node: 'n2' } });
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, configured: false })).toMatchObject({ from: 'peer' });
+  });
+
+  it('never from a diverged member, nor from one whose position is unknown', () => {
+    expect(catchUpPlan(promote(at('n1', '0-1-101,1-2-5'), [at('n2', '0-1-100,1-2-6')]), HEALTHY)).toBeUndefined();
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [], ['n1', 'n2']), HEALTHY)).toBeUndefined();
+  });
+
+  it('nothing to catch up when promotion may go ahead', () => {
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-90')]), HEALTHY)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from '../../../shared/replication/gtid.ts';
+import type { Order } from '../../../shared/replication/order.ts';
 import {
   compareSets,
   count,

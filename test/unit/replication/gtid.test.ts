@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  beyond,
-  comparePositions,
-  compareGtid,
-  errantBeyond,
-  formatGtid,
-  formatPosition,
-  furthestOf,
-  parseGtid,
-  parsePosition,
-  type Order,
-} from '../../../shared/replication/gtid.ts';
+import { beyond, compareGtid, formatGtid, furthestOf, parseGtid } from '../../../shared/replication/gtid.ts';
+import { type Order } from '../../../shared/replication/order.ts';
+import { comparePositions, errantBeyond, formatPosition, parsePosition } from '../../../shared/replication/position.ts';
 
 describe('parseGtid', () => {
   it('reads a single-domain position as domain, server and sequence', () => {

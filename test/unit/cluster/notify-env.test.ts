@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readNotifyEnv, runningAfterTransition } from '../../../shared/replication/notify-env.ts';
+import { readNotifyEnv, runningAfterTransition } from '../../../shared/cluster/notify-env.ts';
 
 /** Meta keys as in OCF_RESKEY_CRM_meta_<key>. */
 function meta(entries: Record<string, string>): ReadonlyMap<string, string> {

@@ -1,0 +1,51 @@
+/**
+ * The promotable part of a monitor, once the server was found serving: which role the instance has and
+ * how healthy it is (decide.ts), published as the promotion score and the reader attribute.
+ */
+import { GenericError } from '../ocf/errors.ts';
+import { setPromotionScore, setReadable } from '../cluster/attributes.ts';
+import { assess, roleVerdict } from '../replication/decide.ts';
+import { formatPosition } from '../replication/position.ts';
+import { withReplication, type Ctx } from './clone.ts';
+import { heldOutReason } from './errant-marker.ts';
+import { forgetSource, readInstanceState } from './replication.ts';
+
+export interface RoleReport {
+  readonly role: 'primary' | 'replica';
+  /** One line for the monitor's log note: role, source, position, score. */
+  readonly note: string;
+}
+
+/**
+ * Reads the role and publishes the score and readability it earns; a held-out or broken instance loses
+ * both and fails. `version` is the server's, from the greeting the monitor already read.
+ */
+export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<RoleReport> {
+  const held = heldOutReason(ctx);
+  if (held !== undefined) {
+    await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);
+    throw new GenericError(held);
+  }
+  const state = await withReplication(ctx, async (r) => {
+    const st = await readInstanceState(r);
+    // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
+    if (!st.readOnly && st.replica.configured) await forgetSource(r);
+    return st;
+  }, version);
+  const verdict = roleVerdict(assess(state, ctx.params.max_slave_lag), {
+    evictOutdated: ctx.params.evict_outdated_slaves, replicating: state.replica.configured,
+    lag: state.replica.secondsBehind, maxLag: ctx.params.max_slave_lag,
+  });
+  if (verdict.kind === 'failed') {
+    // Never promotable, never read from: both go before the failure is reported.
+    await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);
+    await setReadable(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, ctx.probe);
+    throw new GenericError(verdict.reason);
+  }
+  await setReadable(ctx.env, ctx.params.reader_attribute, verdict.readable, ctx.deadline, ctx.log, ctx.probe);
+  await setPromotionScore(ctx.env, verdict.score, ctx.deadline, ctx.log, ctx.probe);
+  const at = formatPosition(state.position) || 'an empty position';
+  return verdict.kind === 'primary'
+    ? { role: 'primary', note: `primary at ${at}` }
+    : { role: 'replica', note: `replica of ${state.replica.masterHost || 'no one yet'} at ${at}, score ${verdict.score}` };
+}
