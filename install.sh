@@ -107,17 +107,24 @@ SEED
     nova-consoleproxy uwsgi-core uwsgi-plugin-python3 python3-pymysql rabbitmq-server
 }
 
-# Builds build/out/<agent> unless it is newer than every source file.
+# Builds build/out/<agent> unless build/out/.built is newer than every build input: agents/, shared/,
+# everything under build/ but build/out/ itself (bundle.mjs, deferred-module.cjs, shims/, ...), the
+# package files and tsconfig.json. Directories count too: adding or removing a file changes their mtime.
 build() {
-  local node=$1 bindir
+  local node=$1 bindir stamp
   bindir=$(dirname "$node")
-  if [ -d "$here/build/out" ] && [ -z "$(find "$here/agents" "$here/shared" "$here/build/bundle.mjs" "$here/package-lock.json" -newer "$here/build/out/.built" 2>/dev/null | head -n 1)" ] && [ -e "$here/build/out/.built" ]; then
+  if [ -e "$here/build/out/.built" ] && [ -z "$(find "$here/agents" "$here/shared" "$here/build" "$here/package.json" "$here/package-lock.json" "$here/tsconfig.json" \
+      -path "$here/build/out" -prune -o -newer "$here/build/out/.built" -print 2>/dev/null | head -n 1)" ]; then
     return
   fi
   command -v npm >/dev/null || apt_install npm
   say "building the agents"
+  # .built takes the time the build started: an input edited while it runs is newer, and rebuilds next time.
+  mkdir -p "$here/build/out"
+  stamp="$here/build/out/.built.next"
+  touch "$stamp"
   (cd "$here" && PATH="$bindir:$PATH" npm ci --no-audit --no-fund --loglevel=error >&2 && PATH="$bindir:$PATH" "$node" build/bundle.mjs >&2)
-  touch "$here/build/out/.built"
+  mv -f "$stamp" "$here/build/out/.built"
 }
 
 install_agents() {

@@ -14,5 +14,9 @@ export default openstackService({
   user: 'glance',
   check: { kind: 'http', url: 'http://127.0.0.1:9292/healthcheck', authenticated: { kind: 'get', path: 'v2/images?limit=1' } },
   // glance-wsgi-api reads glance-api.conf (and its paste ini) from one folder.
-  uwsgi: { ini: '', httpSocket: ':9292', appEnv: (files) => ({ OS_GLANCE_CONFIG_DIR: dirname(files[0] ?? '/etc/glance/glance-api.conf') }) },
+  uwsgi: {
+    ini: '',
+    httpSocket: ':9292',
+    appEnv: (files) => ({ OS_GLANCE_CONFIG_DIR: dirname(files[0] ?? '/etc/glance/glance-api.conf') }),
+  },
 });

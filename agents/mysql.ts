@@ -8,7 +8,6 @@ import { validate } from '../shared/mysql/validate.ts';
 
 export default defineAgent({
   name: 'mysql',
-  version: '0.1.0',
   shortdesc: 'MySQL / MariaDB server',
   longdesc:
     'Manages a MySQL or MariaDB server. Every check runs in-process over the server socket with a deadline ' +
@@ -21,7 +20,10 @@ export default defineAgent({
     start: { timeout: 120, run: start },
     stop: { timeout: 120, run: stop },
     monitor: {
-      timeout: 20, interval: 20, depth: 0, run: monitor,
+      timeout: 20,
+      interval: 20,
+      depth: 0,
+      run: monitor,
       also: [
         { timeout: 30, interval: 60, depth: 10 },
         { timeout: 20, interval: 10, depth: 0, role: 'Promoted' },

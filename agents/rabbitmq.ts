@@ -5,10 +5,9 @@ import { rabbitmqParameters } from '../shared/rabbitmq/parameters.ts';
 
 export default defineAgent({
   name: 'rabbitmq',
-  version: '0.1.0',
   shortdesc: 'RabbitMQ broker node',
   longdesc:
-    'Manages one RabbitMQ broker node. Monitor depth 0 checks that the pid file names this node\'s Erlang VM and ' +
+    "Manages one RabbitMQ broker node. Monitor depth 0 checks that the pid file names this node's Erlang VM and " +
     'that it answers the AMQP protocol header (no credentials); depth 10 logs in and sends a message through a ' +
     'private queue. Every check is bounded by the operation timeout; a failing broker is reported as failing, never ' +
     'as stopped.',

@@ -23,4 +23,9 @@ export interface Measured {
   readonly rc: Set<number>;
   readonly procs: number[];
 }
-export function measureAll<A extends MeasuredAgent & { readonly env: Record<string, string> }>(agents: readonly A[], runs: number, traceFile: string, countRuns?: number): Promise<(A & Measured)[]>;
+export function measureAll<A extends MeasuredAgent & { readonly env: Record<string, string> }>(
+  agents: readonly A[],
+  runs: number,
+  traceFile: string,
+  countRuns?: number,
+): Promise<(A & Measured)[]>;

@@ -53,8 +53,21 @@ export async function timedRun(agent, env, prefix = []) {
 
 /** One counting run under strace: processes the agent's tree forked (threads excluded). */
 export async function countRun(agent, env, traceFile, prefix = []) {
-  const argv = [...prefix, STRACE, '-f', '-qq', '--seccomp-bpf', '-e', 'trace=clone,clone3,fork,vfork', '-e', 'signal=none',
-    '-o', traceFile, '--', ...agent.argv];
+  const argv = [
+    ...prefix,
+    STRACE,
+    '-f',
+    '-qq',
+    '--seccomp-bpf',
+    '-e',
+    'trace=clone,clone3,fork,vfork',
+    '-e',
+    'signal=none',
+    '-o',
+    traceFile,
+    '--',
+    ...agent.argv,
+  ];
   const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const r = await collect(child, false);
   if (r.code !== 0) throw new SetupError(`${agent.name} under strace exited ${r.code ?? r.signal}:\n${(r.stdout + r.stderr).slice(-1500)}`);
@@ -76,7 +89,6 @@ export function median(values) {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
-
 
 /**
  * Each agent timed `runs` times (the agents interleaved, so drift hits all alike) and its children

@@ -42,7 +42,6 @@ const TSHA_NODE = '/usr/lib/tsha/node/bin/node';
 const HEARTBEAT = '/usr/lib/ocf/resource.d/heartbeat/mysql';
 const MARIADBD = '/usr/sbin/mariadbd';
 
-
 // ---------------------------------------------------------------------------------------------------
 // Arguments
 
@@ -54,9 +53,11 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: node bench/monitor.mjs [--runs N] [--agent PATH]\n' +
-    `  --runs N      timed runs per agent and depth (default 30)\n` +
-    `  --agent PATH  tsha's mysql agent (default build/out/mysql; e.g. /usr/lib/ocf/resource.d/tsha/mysql)`);
+  console.log(
+    'usage: node bench/monitor.mjs [--runs N] [--agent PATH]\n' +
+      `  --runs N      timed runs per agent and depth (default 30)\n` +
+      `  --agent PATH  tsha's mysql agent (default build/out/mysql; e.g. /usr/lib/ocf/resource.d/tsha/mysql)`,
+  );
   process.exit(0);
 }
 const RUNS = Number(args.runs);
@@ -112,7 +113,11 @@ function cleanupSync() {
 }
 
 process.on('exit', cleanupSync);
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+]) {
   process.on(signal, () => {
     if (interrupted !== undefined) return;
     interrupted = code;
@@ -148,7 +153,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function canConnect(path) {
   return new Promise((resolveConnect) => {
     const socket = createConnection({ path });
-    socket.once('connect', () => { socket.destroy(); resolveConnect(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolveConnect(true);
+    });
     socket.once('error', () => resolveConnect(false));
   });
 }
@@ -169,16 +177,22 @@ async function startServer() {
   const socket = join(runDir, 'mysqld.sock');
   const pid = join(runDir, 'mysqld.pid');
 
-  run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=mysql',
-    '--auth-root-authentication-method=socket', '--skip-test-db'], { timeout: 180_000 });
+  run(
+    'mariadb-install-db',
+    ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
+    { timeout: 180_000 },
+  );
   mkdirSync(runDir, { mode: 0o755 });
   chownSync(runDir, mysql.uid, mysql.gid);
   writeFileSync(config, '[mysqld]\nskip-networking\ninnodb_buffer_pool_size=16M\nperformance_schema=OFF\n');
   writeFileSync(log, '', { mode: 0o640 });
   chownSync(log, mysql.uid, mysql.gid);
 
-  const child = spawn(MARIADBD, [`--defaults-file=${config}`, `--datadir=${datadir}`, `--socket=${socket}`,
-    `--pid-file=${pid}`, `--log-error=${log}`], { uid: mysql.uid, gid: mysql.gid, detached: true, stdio: 'ignore' });
+  const child = spawn(
+    MARIADBD,
+    [`--defaults-file=${config}`, `--datadir=${datadir}`, `--socket=${socket}`, `--pid-file=${pid}`, `--log-error=${log}`],
+    { uid: mysql.uid, gid: mysql.gid, detached: true, stdio: 'ignore' },
+  );
   let spawnError;
   child.once('error', (error) => (spawnError = error));
   child.unref();
@@ -201,8 +215,12 @@ async function startServer() {
 // Main
 
 async function main() {
-  for (const [path, what] of [[HEARTBEAT, 'install resource-agents'], [PYTHON, 'install python3 (resource-agents depends on it)'],
-    [STRACE, 'install strace (used to count child processes)']]) need(path, what);
+  for (const [path, what] of [
+    [HEARTBEAT, 'install resource-agents'],
+    [PYTHON, 'install python3 (resource-agents depends on it)'],
+    [STRACE, 'install strace (used to count child processes)'],
+  ])
+    need(path, what);
 
   // tsha's agent, and how it is started.
   const agentPath = args.agent ? resolve(args.agent) : join(ROOT, 'build/out/mysql');
@@ -266,8 +284,17 @@ async function main() {
     for (const agent of agents) {
       const r = await timedRun(agent, envFor(agent, depth));
       if (r.rc !== 0) {
-        throw new SetupError(`${agent.name} monitor at depth ${depth} returned ${r.rc}, not 0: fix the set-up first\n` +
-          `  ${agent.argv.join(' ')}\n${r.output ? r.output.split('\n').map((l) => `  | ${l}`).join('\n') : '  (no output)'}`);
+        throw new SetupError(
+          `${agent.name} monitor at depth ${depth} returned ${r.rc}, not 0: fix the set-up first\n` +
+            `  ${agent.argv.join(' ')}\n${
+              r.output
+                ? r.output
+                    .split('\n')
+                    .map((l) => `  | ${l}`)
+                    .join('\n')
+                : '  (no output)'
+            }`,
+        );
       }
     }
   }
@@ -308,10 +335,16 @@ async function main() {
   console.log(`  Node:          ${nodeVersion} (${nodeUsed ?? 'n/a'}); ${nodeNote}`);
   console.log(`heartbeat agent: ${HEARTBEAT}`);
   console.log(`server:          ${run(MARIADBD, ['--version']).trim()}`);
-  console.log(`runs:            ${RUNS} per agent and depth (medians below); machine: ${cpus().length} CPUs, ` +
-    `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `runs:            ${RUNS} per agent and depth (medians below); machine: ${cpus().length} CPUs, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+  );
   console.log('');
-  console.log(`${padEnd('depth', 6)}${padEnd('agent', 12)}${pad('wall ms', 9)}${pad('CPU ms', 9)}${pad('children', 10)}${pad('peak RSS MiB', 14)}`);
+  console.log(
+    `${padEnd('depth', 6)}${padEnd('agent', 12)}${pad('wall ms', 9)}${pad('CPU ms', 9)}${pad('children', 10)}${pad('peak RSS MiB', 14)}`,
+  );
   const med = {};
   for (const depth of depths) {
     med[depth] = {};
@@ -319,12 +352,16 @@ async function main() {
       const s = results[depth][agent.name];
       const m = { wall: median(s.wall), cpu: median(s.cpu), procs: median(s.procs), rss: median(s.rss) };
       med[depth][agent.name] = m;
-      console.log(`${padEnd(depth, 6)}${padEnd(agent.name, 12)}${pad(f(m.wall), 9)}${pad(f(m.cpu), 9)}${pad(Number.isInteger(m.procs) ? m.procs : f(m.procs), 10)}${pad(f(m.rss), 14)}` +
-        (s.failed ? `   (${s.failed} of ${RUNS} runs did not return 0)` : ''));
+      console.log(
+        `${padEnd(depth, 6)}${padEnd(agent.name, 12)}${pad(f(m.wall), 9)}${pad(f(m.cpu), 9)}${pad(Number.isInteger(m.procs) ? m.procs : f(m.procs), 10)}${pad(f(m.rss), 14)}` +
+          (s.failed ? `   (${s.failed} of ${RUNS} runs did not return 0)` : ''),
+      );
     }
     const t = med[depth].tsha;
     const h = med[depth].heartbeat;
-    console.log(`${padEnd('', 6)}${padEnd('tsha/hb', 12)}${pad(`${f(ratio(t.wall, h.wall), 2)}x`, 9)}${pad(`${f(ratio(t.cpu, h.cpu), 2)}x`, 9)}`);
+    console.log(
+      `${padEnd('', 6)}${padEnd('tsha/hb', 12)}${pad(`${f(ratio(t.wall, h.wall), 2)}x`, 9)}${pad(`${f(ratio(t.cpu, h.cpu), 2)}x`, 9)}`,
+    );
   }
 
   const tshaMaxProcs = Math.max(...depths.flatMap((d) => results[d].tsha.procs));
@@ -347,7 +384,8 @@ let status = 0;
 try {
   await main();
 } catch (error) {
-  if (interrupted !== undefined) { // what failed was cut short by the signal: say nothing more
+  if (interrupted !== undefined) {
+    // what failed was cut short by the signal: say nothing more
     await stopServer();
     process.exit(interrupted);
   }

@@ -9,14 +9,19 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { brokerLayout } from '../test/support/rabbitmq.ts';
-import { pacemakerEnv, runAgent } from '../test/support/run-agent.ts';
+import { pacemakerEnv } from '../test/support/pacemaker-env.ts';
+import { runAgent } from '../test/support/run-agent.ts';
 import { measureAll, median } from './measure.mjs';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const runs = Number(args.runs);
 const layout = await brokerLayout();
 const params: Record<string, string> = { ...layout.params, epmd_port: '4369' };
-const base = pacemakerEnv(params, { OCF_RESOURCE_TYPE: 'rabbitmq', OCF_RESKEY_CRM_meta_interval: '20000', OCF_RESKEY_CRM_meta_timeout: '120000' });
+const base = pacemakerEnv(params, {
+  OCF_RESOURCE_TYPE: 'rabbitmq',
+  OCF_RESKEY_CRM_meta_interval: '20000',
+  OCF_RESKEY_CRM_meta_timeout: '120000',
+});
 const tsha = '/usr/lib/ocf/resource.d/tsha/rabbitmq';
 try {
   // The packaged agent wants an Erlang-terms file named <config_file>.config (it only checks it exists).
@@ -29,17 +34,29 @@ try {
     {
       name: 'rabbitmq-server (package)',
       argv: ['/usr/lib/ocf/resource.d/rabbitmq/rabbitmq-server', 'monitor'],
-      env: { ...base, OCF_RESOURCE_PROVIDER: 'rabbitmq', OCF_RESKEY_nodename: params.nodename!, OCF_RESKEY_pid_file: params.pid_file!, OCF_RESKEY_mnesia_base: params.mnesia_base!, OCF_RESKEY_log_base: params.log_base!, OCF_RESKEY_config_file: `${layout.dir}/packaged` },
+      env: {
+        ...base,
+        OCF_RESOURCE_PROVIDER: 'rabbitmq',
+        OCF_RESKEY_nodename: params.nodename!,
+        OCF_RESKEY_pid_file: params.pid_file!,
+        OCF_RESKEY_mnesia_base: params.mnesia_base!,
+        OCF_RESKEY_log_base: params.log_base!,
+        OCF_RESKEY_config_file: `${layout.dir}/packaged`,
+      },
     },
   ];
   const rows = await measureAll(agents, runs, `${layout.dir}/trace.txt`, 5);
   console.log(`\nRabbitMQ broker monitor (${runs} runs each, medians)`);
   console.log('agent                        wall ms   CPU ms  children  peak RSS MiB');
   for (const r of rows) {
-    console.log(`${r.name.padEnd(27)} ${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...r.rc].join('/')}`);
+    console.log(
+      `${r.name.padEnd(27)} ${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...r.rc].join('/')}`,
+    );
   }
   const old = median(rows[2]!.wall);
-  console.log(`\ntsha/package wall: depth 0 ${(median(rows[0]!.wall) / old).toFixed(2)}x, depth 10 ${(median(rows[1]!.wall) / old).toFixed(2)}x (target <= 0.5x, no child process)`);
+  console.log(
+    `\ntsha/package wall: depth 0 ${(median(rows[0]!.wall) / old).toFixed(2)}x, depth 10 ${(median(rows[1]!.wall) / old).toFixed(2)}x (target <= 0.5x, no child process)`,
+  );
 } finally {
   await runAgent('rabbitmq', 'stop', base, tsha);
   layout.remove();

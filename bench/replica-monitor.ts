@@ -16,7 +16,12 @@ const runs = Number(args.runs);
 const lab = new Lab({ nodes: 2, stonith: true, prefix: 'tshabench' });
 
 function params(text: string): Record<string, string> {
-  return Object.fromEntries(text.split(' ').filter(Boolean).map((kv) => [`OCF_RESKEY_${kv.split('=')[0]}`, kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    text
+      .split(' ')
+      .filter(Boolean)
+      .map((kv) => [`OCF_RESKEY_${kv.split('=')[0]}`, kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 async function main(): Promise<void> {
@@ -25,24 +30,44 @@ async function main(): Promise<void> {
   await prepareReplicas(lab);
   for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
   await lab.loadCrm(masterSlaveCrm(lab));
-  const s = await lab.waitUntil('a promoted and a replicating instance', 120_000,
-    (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'db', 'Unpromoted').length === 1);
+  const s = await lab.waitUntil(
+    'a promoted and a replicating instance',
+    120_000,
+    (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'db', 'Unpromoted').length === 1,
+  );
   const replica = runningOn(s, 'db', 'Unpromoted')[0]!;
   await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
   const prefix = ['nsenter', '-t', String(lab.pid1(replica)), '-m', '-u', '-n', '-p', '--'];
   const common = {
-    PATH: '/usr/sbin:/usr/bin:/sbin:/bin', OCF_ROOT: '/usr/lib/ocf', OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1',
-    OCF_RESOURCE_INSTANCE: 'db', OCF_RESOURCE_TYPE: 'mysql', OCF_RESKEY_CRM_meta_interval: '6000', OCF_RESKEY_CRM_meta_timeout: '20000',
-    OCF_RESKEY_CRM_meta_promotable: 'true', OCF_RESKEY_CRM_meta_notify: 'true', OCF_RESKEY_CRM_meta_clone_max: '2',
-    OCF_RESKEY_CRM_meta_promoted_max: '1', OCF_RESKEY_CRM_meta_master_max: '1', OCF_RESKEY_CRM_meta_on_node: replica,
-    OCF_CHECK_LEVEL: '10', HA_LOGFACILITY: 'none', OCF_RESKEY_test_user: 'root', OCF_RESKEY_test_table: 'mysql.user',
+    PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
+    OCF_ROOT: '/usr/lib/ocf',
+    OCF_RA_VERSION_MAJOR: '1',
+    OCF_RA_VERSION_MINOR: '1',
+    OCF_RESOURCE_INSTANCE: 'db',
+    OCF_RESOURCE_TYPE: 'mysql',
+    OCF_RESKEY_CRM_meta_interval: '6000',
+    OCF_RESKEY_CRM_meta_timeout: '20000',
+    OCF_RESKEY_CRM_meta_promotable: 'true',
+    OCF_RESKEY_CRM_meta_notify: 'true',
+    OCF_RESKEY_CRM_meta_clone_max: '2',
+    OCF_RESKEY_CRM_meta_promoted_max: '1',
+    OCF_RESKEY_CRM_meta_master_max: '1',
+    OCF_RESKEY_CRM_meta_on_node: replica,
+    OCF_CHECK_LEVEL: '10',
+    HA_LOGFACILITY: 'none',
+    OCF_RESKEY_test_user: 'root',
+    OCF_RESKEY_test_table: 'mysql.user',
     ...params(REPLICA_PARAMS),
   };
   const agents = [
     { name: 'tsha', argv: ['/usr/lib/ocf/resource.d/tsha/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'tsha' } },
     // heartbeat/mysql writes a promotion score on every replica monitor (3600 for a healthy one): under
     // another instance name, so that its writes cost what they cost without moving the real primary.
-    { name: 'heartbeat', argv: ['/usr/lib/ocf/resource.d/heartbeat/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'heartbeat', OCF_RESOURCE_INSTANCE: 'hb_bench' } },
+    {
+      name: 'heartbeat',
+      argv: ['/usr/lib/ocf/resource.d/heartbeat/mysql', 'monitor'],
+      env: { ...common, OCF_RESOURCE_PROVIDER: 'heartbeat', OCF_RESOURCE_INSTANCE: 'hb_bench' },
+    },
   ];
   const results: Record<string, { wall: number[]; cpu: number[]; rss: number[]; procs: number[]; rc: number[] }> = {};
   for (const a of agents) {
@@ -61,7 +86,8 @@ async function main(): Promise<void> {
     }
   }
   for (const a of agents) {
-    for (let i = 0; i < Math.min(runs, 10); i++) results[a.name]!.procs.push(await countRun(a, a.env, `/tmp/${lab.prefix}-trace.txt`, prefix));
+    for (let i = 0; i < Math.min(runs, 10); i++)
+      results[a.name]!.procs.push(await countRun(a, a.env, `/tmp/${lab.prefix}-trace.txt`, prefix));
   }
   const t = results.tsha!;
   const h = results.heartbeat!;
@@ -74,7 +100,9 @@ async function main(): Promise<void> {
   const wall = median(t.wall) / median(h.wall);
   const cpu = median(t.cpu) / median(h.cpu);
   console.log(`tsha/hb     ${wall.toFixed(2)}x    ${cpu.toFixed(2)}x`);
-  console.log(`\ntargets:\n  ${wall <= 0.5 ? 'met   ' : 'MISSED'}  wall <= 0.5x heartbeat   ${wall.toFixed(2)}x\n  ${cpu <= 0.5 ? 'met   ' : 'MISSED'}  CPU <= 0.5x heartbeat    ${cpu.toFixed(2)}x\n  ${Math.max(...t.procs) === 0 ? 'met   ' : 'MISSED'}  no child process when nothing changed (max ${Math.max(...t.procs)})`);
+  console.log(
+    `\ntargets:\n  ${wall <= 0.5 ? 'met   ' : 'MISSED'}  wall <= 0.5x heartbeat   ${wall.toFixed(2)}x\n  ${cpu <= 0.5 ? 'met   ' : 'MISSED'}  CPU <= 0.5x heartbeat    ${cpu.toFixed(2)}x\n  ${Math.max(...t.procs) === 0 ? 'met   ' : 'MISSED'}  no child process when nothing changed (max ${Math.max(...t.procs)})`,
+  );
 }
 
 try {

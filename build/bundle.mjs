@@ -1,14 +1,29 @@
 #!/usr/bin/env node
 // Bundles each agents/<name>.ts into one executable file, build/out/<name>, for Node >= 22.
+//   node build/bundle.mjs [agent ...]           every agent, or only those named
+//   node build/bundle.mjs --sourcemap [agent ...]  also build/out/<name>.map (and <module>.js.map for the
+//                                               deferred modules); TSHA_SOURCEMAP=1 does the same
+// See build/README.md.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'build', 'out');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const flags = args.filter((a) => a.startsWith('-'));
+for (const f of flags) {
+  if (f !== '--sourcemap') {
+    console.error(`bundle.mjs: unknown option ${f} (only --sourcemap)`);
+    process.exit(2);
+  }
+}
+const only = args.filter((a) => !a.startsWith('-'));
+// Minified bundles log stacks as `<agent>:2:48213`: the map turns them back into file:line. Off by
+// default, and without it the output is byte for byte what it always was.
+const sourcemap = flags.includes('--sourcemap') || process.env.TSHA_SOURCEMAP === '1';
 const agents = readdirSync(join(root, 'agents'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
@@ -20,7 +35,15 @@ const shims = {
 };
 
 /** What every bundle shares: one CommonJS file for Node 22, minified. */
-const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', minify: true, legalComments: 'none', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
 
 // The big libraries travel inside each agent as strings and are compiled only when an action uses them
 // (mysql2 when it speaks SQL, amqplib for a queue check): V8 scans a string literal far faster than it
@@ -28,30 +51,52 @@ const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs'
 const DEFERRED = ['mysql2', 'amqplib'];
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
 const deferredText = {};
+const deferredMaps = {};
 for (const name of DEFERRED) {
   const built = await build({
     ...common,
     stdin: { contents: `module.exports = require('${name}');`, resolveDir: root, loader: 'js' },
     alias: { ...shims, tls: join(root, 'build/shims/lazy-tls.cjs') },
     write: false,
+    // 'external': the map comes back as a second output file and the code gets no comment (the code
+    // becomes a string; a comment would point at nothing). outfile only names the map's target.
+    ...(sourcemap ? { sourcemap: 'external', outfile: join(out, `${name}.js`) } : {}),
   });
-  deferredText[name] = built.outputFiles[0].text;
+  const code = built.outputFiles.find((f) => !f.path.endsWith('.map'));
+  deferredText[name] = code.text;
+  const map = built.outputFiles.find((f) => f.path.endsWith('.map'));
+  if (map) deferredMaps[name] = map.text;
 }
 const deferredModules = {
   name: 'deferred-modules',
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${DEFERRED.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'deferred' }));
+    // The library's code goes in last and through a replacer function. With a string as the replacement,
+    // String.prototype.replace expands $-patterns in it: `$&` (the match), `` $` `` and `$'` (the text
+    // before and after it), `$$` (one `$`), `$1`... Minified code is full of `$` (esbuild names variables
+    // `$`, `$e`, ...; libraries write `'$'` and `/\$/`), and JSON.stringify leaves `$` alone, so a
+    // replacement string would silently splice template text into the library or drop a `$`. A
+    // function's return value is inserted verbatim. Last, so that the name and hash replacements see only
+    // the template, never a placeholder-like text inside the library.
     b.onLoad({ filter: /.*/, namespace: 'deferred' }, (a) => ({
       loader: 'js',
       contents: template
-        .replace('__CODE__', () => JSON.stringify(deferredText[a.path]))
         .replaceAll('__NAME__', JSON.stringify(a.path))
-        .replace('__HASH__', JSON.stringify(createHash('sha256').update(deferredText[a.path]).digest('hex').slice(0, 16))),
+        .replace('__HASH__', JSON.stringify(createHash('sha256').update(deferredText[a.path]).digest('hex').slice(0, 16)))
+        .replace('__CODE__', () => JSON.stringify(deferredText[a.path])),
     }));
   },
 };
 
 mkdirSync(out, { recursive: true });
+// A deferred module runs as vm.Script `<module>.js` (deferred-module.cjs): its frames map through
+// build/out/<module>.js.map. Line 1's columns there are shifted by the wrapper the loader puts in
+// front of the code, `(function (module, exports, require) {`.
+// A build without maps removes those of an earlier build: they would not match the new code.
+for (const name of DEFERRED) {
+  if (deferredMaps[name] !== undefined) writeFileSync(join(out, `${name}.js.map`), deferredMaps[name]);
+  else rmSync(join(out, `${name}.js.map`), { force: true });
+}
 // The bundles are CommonJS files without an extension: say so, or the project's "type": "module" applies.
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
 for (const name of agents) {
@@ -69,7 +114,12 @@ for (const name of agents) {
     banner: { js: '#!/usr/bin/env node' },
     alias: shims,
     plugins: [deferredModules],
+    // 'linked': build/out/<name>.map plus a last-line sourceMappingURL comment, so that
+    // `node --enable-source-maps build/out/<name> ...` prints mapped stacks. install.sh replaces only
+    // line 1 (the shebang), so the map stays valid for the installed copy.
+    ...(sourcemap ? { sourcemap: 'linked' } : {}),
   });
+  if (!sourcemap) rmSync(`${outfile}.map`, { force: true });
   chmodSync(outfile, 0o755);
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);
 }

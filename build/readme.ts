@@ -18,8 +18,12 @@ export function parameterTable<P extends ParameterTable>(agent: Agent<P>): strin
   for (const [name, p] of Object.entries(agent.parameters)) {
     const type = p.type === 'select' ? (p.options ?? []).join(' \\| ') : p.type;
     const def = defaultText(p);
-    const notes = [p.required ? 'required' : '', p.unique ? 'unique' : '', p.reloadable ? 'reloadable' : '', p.secret ? 'secret' : '']
-      .filter(Boolean);
+    const notes = [
+      p.required ? 'required' : '',
+      p.unique ? 'unique' : '',
+      p.reloadable ? 'reloadable' : '',
+      p.secret ? 'secret' : '',
+    ].filter(Boolean);
     const flags = notes.length > 0 ? ` (${notes.join(', ')})` : '';
     rows.push(`| \`${name}\` | ${type} | ${def ? `\`${cell(def)}\`` : ''} | ${cell(p.longdesc)}${flags} |`);
   }

@@ -3,7 +3,9 @@
 // cannot decode itself. The agents read ASCII (counts, versions, positions), so Node's decoders suffice
 // and the bundle loses ~490 KB that every invocation would parse.
 const normal = (encoding) => {
-  const e = String(encoding).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const e = String(encoding)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   if (e === 'cesu8' || e === 'utf8' || e === 'utf8mb4' || e === 'utf8mb3') return 'utf8';
   if (e === 'ucs2' || e === 'utf16le') return 'utf16le';
   if (e === 'ascii' || e === 'binary' || e === 'hex' || e === 'base64') return e;

@@ -17,8 +17,13 @@ export async function openAmqp(target: AmqpTarget, timeoutMs: number): Promise<C
   const amqp = await import('amqplib');
   return amqp.connect(
     {
-      protocol: target.tls ? 'amqps' : 'amqp', hostname: target.hostname, port: target.port, username: target.username,
-      password: target.password, vhost: target.vhost, heartbeat: 0,
+      protocol: target.tls ? 'amqps' : 'amqp',
+      hostname: target.hostname,
+      port: target.port,
+      username: target.username,
+      password: target.password,
+      vhost: target.vhost,
+      heartbeat: 0,
     },
     // noDelay: the handshake is a ping-pong of small frames; with Nagle each waits out a delayed ACK (~40 ms).
     { timeout: timeoutMs, noDelay: true },

@@ -85,15 +85,34 @@ export async function setPromotionScore(
   force = false,
 ): Promise<void> {
   const args = score === undefined ? ['--promotion', '--delete'] : ['--promotion', '--update', String(score)];
-  await writeIfChanged(scope, 'promotion-score', score === undefined ? 'deleted' : String(score),
-    () => runCommand('crm_attribute', args, deadline), log, force);
+  await writeIfChanged(
+    scope,
+    'promotion-score',
+    score === undefined ? 'deleted' : String(score),
+    () => runCommand('crm_attribute', args, deadline),
+    log,
+    force,
+  );
 }
 
 /** The transient node attribute (reader_attribute) reader VIPs follow: 1 where this instance may serve reads. */
-export async function setReadable(scope: AttributeScope, name: string, readable: boolean, deadline: Deadline, log: Logger, force = false): Promise<void> {
+export async function setReadable(
+  scope: AttributeScope,
+  name: string,
+  readable: boolean,
+  deadline: Deadline,
+  log: Logger,
+  force = false,
+): Promise<void> {
   const value = readable ? '1' : '0';
-  await writeIfChanged(scope, `reader-${name}`, value,
-    () => runCommand('attrd_updater', ['--name', name, '--update', value, '--lifetime', 'reboot'], deadline), log, force);
+  await writeIfChanged(
+    scope,
+    `reader-${name}`,
+    value,
+    () => runCommand('attrd_updater', ['--name', name, '--update', value, '--lifetime', 'reboot'], deadline),
+    log,
+    force,
+  );
 }
 
 /** Forgets what this node last wrote, so the next monitor writes every value again (after a stop or start). */
@@ -124,8 +143,10 @@ export async function forgetPrivate(name: string, deadline: Deadline): Promise<b
  * only: a promotion would compare itself with no one. That variable stays out of its environment.
  */
 export async function queryPrivateAll(name: string, deadline: Deadline): Promise<Map<string, string>> {
-  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--query', '--all'], deadline, 10_000,
-    ['OCF_RESKEY_CRM_meta_on_node', 'OCF_RESKEY_CRM_meta_on_node_uuid']);
+  const r = await runCommand('attrd_updater', ['--private', '--name', name, '--query', '--all'], deadline, 10_000, [
+    'OCF_RESKEY_CRM_meta_on_node',
+    'OCF_RESKEY_CRM_meta_on_node_uuid',
+  ]);
   const values = new Map<string, string>();
   if (r.exitCode !== 0) return values;
   // name="db-gtid" host="n1" value="0-1-100"
@@ -153,4 +174,3 @@ export async function nodeAttribute(node: string, name: string, deadline: Deadli
   const value = r.stdout.trim();
   return r.exitCode === 0 && value !== '' ? value : undefined;
 }
-

@@ -2,7 +2,8 @@ import type { Connection, ConnectionOptions } from 'mysql2';
 import type { Deadline } from '../ocf/deadline.ts';
 import type { Endpoint } from './greeting.ts';
 
-export interface Credentials {
+/** A MySQL account and its password (never logged), for one session. */
+export interface SqlCredentials {
   readonly user: string;
   readonly password: string | undefined;
 }
@@ -73,12 +74,7 @@ export class SqlSession {
   }
 }
 
-export async function connect(
-  endpoint: Endpoint,
-  credentials: Credentials,
-  deadline: Deadline,
-  capMs = 10_000,
-): Promise<SqlSession> {
+export async function connect(endpoint: Endpoint, credentials: SqlCredentials, deadline: Deadline, capMs = 10_000): Promise<SqlSession> {
   const mysql = await driver();
   const connectTimeout = deadline.budget(capMs, 'connect');
   const options: ConnectionOptions = {

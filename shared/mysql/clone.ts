@@ -10,7 +10,8 @@ import { baseName, nodeAttribute } from '../cluster/attributes.ts';
 import { connect, type SqlSession } from './client.ts';
 import { endpointOf } from './instance.ts';
 import type { MysqlParameters } from './parameters.ts';
-import { replicationOf, type Replication, type Source } from './replication.ts';
+import type { SourceSpec } from './replication-sql.ts';
+import { replicationOf, type Replication } from './replication.ts';
 
 export type Ctx = ActionContext<MysqlParameters>;
 
@@ -60,15 +61,16 @@ export async function addressOf(ctx: Ctx, node: string): Promise<string> {
 }
 
 /** How this instance replicates from `node`: its address, replication_port, the account and TLS files. */
-export async function sourceFor(ctx: Ctx, node: string): Promise<Source> {
+export async function sourceFor(ctx: Ctx, node: string): Promise<SourceSpec> {
   const p = ctx.params;
   return {
     host: await addressOf(ctx, node),
     port: p.replication_port,
     user: p.replication_user,
     password: p.replication_passwd,
-    ssl: p.replication_master_ssl_ca && p.replication_master_ssl_cert && p.replication_master_ssl_key
-      ? { ca: p.replication_master_ssl_ca, cert: p.replication_master_ssl_cert, key: p.replication_master_ssl_key }
-      : undefined,
+    ssl:
+      p.replication_master_ssl_ca && p.replication_master_ssl_cert && p.replication_master_ssl_key
+        ? { ca: p.replication_master_ssl_ca, cert: p.replication_master_ssl_cert, key: p.replication_master_ssl_key }
+        : undefined,
   };
 }

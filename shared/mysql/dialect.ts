@@ -5,8 +5,6 @@ export interface ServerDialect {
   readonly text: string;
   /** MySQL ≥ 8.0.22 / 8.4: SHOW REPLICA STATUS, CHANGE REPLICATION SOURCE; MariaDB ≥ 10.5: SHOW REPLICA STATUS. */
   readonly replicaKeyword: 'REPLICA' | 'SLAVE';
-  /** MySQL ≥ 8.2 removed SHOW MASTER STATUS in 8.4. */
-  readonly binlogStatus: 'SHOW BINARY LOG STATUS' | 'SHOW MASTER STATUS';
   /** super_read_only exists on MySQL ≥ 5.7.8 only. */
   readonly hasSuperReadOnly: boolean;
   /** MySQL ≥ 8.0.23: CHANGE REPLICATION SOURCE TO with SOURCE_* options (CHANGE MASTER is gone in 8.4). */
@@ -31,7 +29,6 @@ export function parseServerVersion(text: string): ServerDialect {
       version,
       text,
       replicaKeyword: atLeast(version, 10, 5) ? 'REPLICA' : 'SLAVE',
-      binlogStatus: 'SHOW MASTER STATUS',
       hasSuperReadOnly: false,
       changeSource: 'CHANGE MASTER TO',
       semiSync: 'master',
@@ -42,7 +39,6 @@ export function parseServerVersion(text: string): ServerDialect {
     version,
     text,
     replicaKeyword: atLeast(version, 8, 0, 22) ? 'REPLICA' : 'SLAVE',
-    binlogStatus: atLeast(version, 8, 2) ? 'SHOW BINARY LOG STATUS' : 'SHOW MASTER STATUS',
     hasSuperReadOnly: atLeast(version, 5, 7, 8),
     changeSource: atLeast(version, 8, 0, 23) ? 'CHANGE REPLICATION SOURCE TO' : 'CHANGE MASTER TO',
     semiSync: atLeast(version, 8, 0, 26) ? 'source' : 'master',

@@ -50,9 +50,10 @@ export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Gre
       resolve(g);
     };
     const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(monotonicMs() - started) }), timeoutMs);
-    socket = 'socketPath' in endpoint
-      ? createConnection({ path: endpoint.socketPath })
-      : createConnection({ host: endpoint.host, port: endpoint.port });
+    socket =
+      'socketPath' in endpoint
+        ? createConnection({ path: endpoint.socketPath })
+        : createConnection({ host: endpoint.host, port: endpoint.port });
     socket.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'refused', detail: error.code ?? error.message }));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ProcessInfo } from '../process/proc.ts';
 import { allProcesses, readProcess } from '../process/proc.ts';
 import { credentialsFrom, readOptionFile } from './option-file.ts';
-import type { Credentials } from './client.ts';
+import type { SqlCredentials } from './client.ts';
 import type { Endpoint } from './greeting.ts';
 import type { MysqlValues } from './parameters.ts';
 
@@ -45,7 +45,7 @@ export function safeParent(server: ProcessInfo): ProcessInfo | undefined {
 }
 
 /** Monitor credentials: explicit parameters first, then the option file's [tsha-test] or [client] group. */
-export function testCredentials(params: MysqlValues, given: ReadonlySet<string>): Credentials {
+export function testCredentials(params: MysqlValues, given: ReadonlySet<string>): SqlCredentials {
   let user = params.test_user;
   let password = params.test_passwd || undefined;
   if (params.client_option_file && existsSync(params.client_option_file)) {

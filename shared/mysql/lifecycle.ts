@@ -1,7 +1,7 @@
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome } from '../ocf/agent.ts';
-import { GenericError, InstalledError } from '../ocf/errors.ts';
+import { GenericError, NotInstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
 import { childProcess } from '../ocf/builtins.ts';
@@ -67,16 +67,33 @@ async function initialiseDatadir(ctx: ActionContext<MysqlParameters>, account: A
   ensureDirectory(p.datadir, account.uid, group);
   const tool = installDbTool(p.binary);
   const [file, args] = tool
-    ? [tool, [`--defaults-file=${p.config}`, `--datadir=${p.datadir}`, `--user=${p.user}`, '--auth-root-authentication-method=socket', '--skip-test-db']]
+    ? [
+        tool,
+        [
+          `--defaults-file=${p.config}`,
+          `--datadir=${p.datadir}`,
+          `--user=${p.user}`,
+          '--auth-root-authentication-method=socket',
+          '--skip-test-db',
+        ],
+      ]
     : [p.binary, [`--defaults-file=${p.config}`, `--datadir=${p.datadir}`, `--user=${p.user}`, '--initialize-insecure']];
   ctx.log.info(`initialising datadir ${p.datadir} with ${basename(file)}`);
   await new Promise<void>((resolve, reject) => {
-    childProcess().execFile(file, args, { signal: ctx.deadline.signal, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
+    childProcess().execFile(
+      file,
+      args,
+      { signal: ctx.deadline.signal, cwd: '/', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' } },
       (error, _stdout, stderr) => {
         if (!error) return resolve();
-        const lines = stderr.split('\n').filter((l) => ERROR_LINE.test(l)).slice(-2).join(' | ');
+        const lines = stderr
+          .split('\n')
+          .filter((l) => ERROR_LINE.test(l))
+          .slice(-2)
+          .join(' | ');
         reject(new GenericError(`initialising datadir ${p.datadir} failed: ${lines || error.message}`, { cause: error }));
-      });
+      },
+    );
   });
 }
 
@@ -90,7 +107,7 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
   const gid = findGroup(p.group)!.gid;
   if (!existsSync(join(p.datadir, 'mysql'))) {
     if (!p.enable_creation) {
-      throw new InstalledError(`datadir ${p.datadir} holds no system database (mysql/); set enable_creation=true to initialise it`);
+      throw new NotInstalledError(`datadir ${p.datadir} holds no system database (mysql/); set enable_creation=true to initialise it`);
     }
     await initialiseDatadir(ctx, account, gid);
   }
@@ -108,8 +125,14 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
   const asAccount = isSafeWrapper(p.binary) ? {} : { uid: account.uid, gid };
   const promotable = isPromotable(ctx.env);
   const { pid, ready } = await startDaemon({
-    file: p.binary, args: serverArguments(p, promotable), logFile: p.log, cwd: p.datadir, ...asAccount,
-    deadline, what: 'mysqld to answer on its socket', errorLines: ERROR_LINE,
+    file: p.binary,
+    args: serverArguments(p, promotable),
+    logFile: p.log,
+    cwd: p.datadir,
+    ...asAccount,
+    deadline,
+    what: 'mysqld to answer on its socket',
+    errorLines: ERROR_LINE,
     ready: async () => {
       const s = await serverStatus(p, deadline);
       return s.kind === 'stopped' ? undefined : s;

@@ -46,7 +46,9 @@ export async function monitor(ctx: ActionContext<MysqlParameters>): Promise<Outc
     if (!(error instanceof SqlError)) throw error;
     if (error.errno === 1040) return { code: OCF.DEGRADED, reason: `mysqld turns clients away: ${error.message}` };
     if (error.accessDenied) {
-      throw new GenericError(`test_user ${credentials.user} was denied access; check test_user, test_passwd or client_option_file`, { cause: error });
+      throw new GenericError(`test_user ${credentials.user} was denied access; check test_user, test_passwd or client_option_file`, {
+        cause: error,
+      });
     }
     if (error.timedOut) throw new GenericError(`test query on ${params.test_table} timed out: mysqld hung or overloaded`, { cause: error });
     throw new GenericError(`test query on ${params.test_table} failed: ${error.message}`, { cause: error });

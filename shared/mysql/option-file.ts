@@ -43,10 +43,7 @@ export function readOptionFile(path: string): Map<string, Map<string, string>> {
 }
 
 /** user/password from the first group that has them, in the order given. */
-export function credentialsFrom(
-  groups: Map<string, Map<string, string>>,
-  order: readonly string[],
-): { user?: string; password?: string } {
+export function credentialsFrom(groups: Map<string, Map<string, string>>, order: readonly string[]): { user?: string; password?: string } {
   const out: { user?: string; password?: string } = {};
   for (const name of order) {
     const g = groups.get(name);

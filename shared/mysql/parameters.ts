@@ -7,7 +7,8 @@ import { boolean, integer, seconds, string, type ParameterValues } from '../ocf/
 export const mysqlParameters = {
   binary: string({
     shortdesc: 'MySQL server binary',
-    longdesc: 'Path to the server: mysqld or mariadbd (started directly, as user), or mysqld_safe (started as root; it switches to user itself).',
+    longdesc:
+      'Path to the server: mysqld or mariadbd (started directly, as user), or mysqld_safe (started as root; it switches to user itself).',
     default: '/usr/sbin/mysqld',
   }),
   client_binary: string({
@@ -78,14 +79,16 @@ export const mysqlParameters = {
   }),
   client_option_file: string({
     shortdesc: 'Option file with client credentials',
-    longdesc: 'A MySQL option file (mode 0600, owned by root) whose [tsha-test] or [client] group gives user and password for the monitor when test_user/test_passwd are not set.',
+    longdesc:
+      'A MySQL option file (mode 0600, owned by root) whose [tsha-test] or [client] group gives user and password for the monitor when test_user/test_passwd are not set.',
     default: '',
     reloadable: true,
     monitorOnly: true,
   }),
   enable_creation: boolean({
     shortdesc: 'Create the database if it does not exist',
-    longdesc: 'If the data directory holds no system database, initialise it (mariadb-install-db, or mysqld --initialize-insecure) before starting.',
+    longdesc:
+      'If the data directory holds no system database, initialise it (mariadb-install-db, or mysqld --initialize-insecure) before starting.',
     default: false,
   }),
   additional_parameters: string({
@@ -138,7 +141,8 @@ export const mysqlParameters = {
   }),
   semi_sync: boolean({
     shortdesc: 'Semi-synchronous replication',
-    longdesc: 'Promotable clones: a commit on the primary is acknowledged only once a replica has it, so a crash of the primary loses no acknowledged write. With no replica connected the primary does not wait.',
+    longdesc:
+      'Promotable clones: a commit on the primary is acknowledged only once a replica has it, so a crash of the primary loses no acknowledged write. With no replica connected the primary does not wait.',
     default: false,
   }),
   max_slave_lag: seconds({

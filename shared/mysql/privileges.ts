@@ -8,13 +8,23 @@ import type { ServerDialect } from './dialect.ts';
 export function missingPrivileges(grants: readonly string[], dialect: ServerDialect): string[] {
   const global = grants
     .filter((g) => / ON \*\.\* TO /i.test(g))
-    .map((g) => g.replace(/^GRANT /i, '').replace(/ ON \*\.\* TO .*$/i, '').toUpperCase());
+    .map((g) =>
+      g
+        .replace(/^GRANT /i, '')
+        .replace(/ ON \*\.\* TO .*$/i, '')
+        .toUpperCase(),
+    );
   const held = new Set(global.flatMap((g) => g.split(',').map((p) => p.trim())));
   if (held.has('ALL PRIVILEGES')) return [];
   const [major, minor] = dialect.version;
   const needs: (readonly string[])[] = [['REPLICATION SLAVE', 'REPLICATION REPLICA'], ['PROCESS']];
   if (dialect.flavor === 'mariadb' && (major > 10 || (major === 10 && minor >= 11))) {
-    needs.push(['READ_ONLY ADMIN'], ['REPLICATION SLAVE ADMIN', 'SUPER'], ['CONNECTION ADMIN', 'SUPER'], ['SLAVE MONITOR', 'REPLICA MONITOR', 'SUPER']);
+    needs.push(
+      ['READ_ONLY ADMIN'],
+      ['REPLICATION SLAVE ADMIN', 'SUPER'],
+      ['CONNECTION ADMIN', 'SUPER'],
+      ['SLAVE MONITOR', 'REPLICA MONITOR', 'SUPER'],
+    );
   } else if (dialect.flavor === 'mariadb') {
     needs.push(['SUPER']);
   } else {

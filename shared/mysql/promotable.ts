@@ -9,17 +9,48 @@ import { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import {
-  clusterProperty, forgetPrivate, forgetWrittenAttributes, publishPrivate, queryPrivateAll, setClusterProperty, setPromotionScore, setReadable,
+  clusterProperty,
+  forgetPrivate,
+  forgetWrittenAttributes,
+  publishPrivate,
+  queryPrivateAll,
+  setClusterProperty,
+  setPromotionScore,
+  setReadable,
 } from '../cluster/attributes.ts';
 import { readNotifyEnv, runningAfterTransition } from '../cluster/notify-env.ts';
-import { catchUpPlan, mayFollow, mayPromote, ownTransactionsToFetch, replicationError, SCORE, type ForkPoint } from '../replication/decide.ts';
+import {
+  catchUpPlan,
+  mayFollow,
+  mayPromote,
+  ownTransactionsToFetch,
+  replicationError,
+  SCORE,
+  type ForkPoint,
+} from '../replication/decide.ts';
 import { comparePositions, formatPosition, parsePosition, reachablePosition, type Flavor, type Position } from '../replication/position.ts';
 import {
-  errantFile, forkProperty, gtidAttribute, partitionAttribute, replicationUserSession, sourceFor, withReplication, withReplicationUser, type Ctx,
+  errantFile,
+  forkProperty,
+  gtidAttribute,
+  partitionAttribute,
+  replicationUserSession,
+  sourceFor,
+  withReplication,
+  withReplicationUser,
+  type Ctx,
 } from './clone.ts';
 import { holdOut, releaseHold } from './errant-marker.ts';
 import {
-  applyReceived, becomeReadOnly, enableSemiSync, follow, readInstanceState, resumeApplying, setReadOnly, stopApplying, stopReceivingInBackground,
+  applyReceived,
+  becomeReadOnly,
+  enableSemiSync,
+  follow,
+  readInstanceState,
+  resumeApplying,
+  setReadOnly,
+  stopApplying,
+  stopReceivingInBackground,
   writeAsItself,
 } from './replication.ts';
 
@@ -28,7 +59,7 @@ async function forkPoint(ctx: Ctx, flavor: Flavor): Promise<ForkPoint | undefine
   const value = await clusterProperty(forkProperty(ctx), ctx.deadline);
   if (!value) return undefined;
   const [position, source] = value.split(';');
-  return { position: parsePosition(position ?? '', flavor), source: flavor === 'mysql' ? source ?? '' : Number(source) };
+  return { position: parsePosition(position ?? '', flavor), source: flavor === 'mysql' ? (source ?? '') : Number(source) };
 }
 
 /** start, promotable: the instance comes up read-only (a replica); notifications attach it. */
@@ -61,9 +92,13 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     if (plan) {
       const { node, position } = plan.target;
       const budget = new Deadline(Math.min(10_000, ctx.deadline.remaining() / 2));
-      ctx.log.info(`promote: ${node} has ${formatPosition(position)}; ${plan.from === 'source' ? 'receiving it from the source' : `replicating it from ${node}`} first`);
+      ctx.log.info(
+        `promote: ${node} has ${formatPosition(position)}; ${plan.from === 'source' ? 'receiving it from the source' : `replicating it from ${node}`} first`,
+      );
       if (plan.from === 'peer') await follow(r, await sourceFor(ctx, node), { semiSync: ctx.params.semi_sync });
-      await applyReceived(r, formatPosition(position), budget).catch((error: unknown) => ctx.log.warn(`promote: ${(error as Error).message}`));
+      await applyReceived(r, formatPosition(position), budget).catch((error: unknown) =>
+        ctx.log.warn(`promote: ${(error as Error).message}`),
+      );
       state = await readInstanceState(r);
       verdict = mayPromote({ node: self, position: reachablePosition(state.position, state.received) }, partition, published);
     }
@@ -107,7 +142,8 @@ async function promotionPartition(ctx: Ctx, flavor: Flavor): Promise<[string[], 
   const recorded = (await queryPrivateAll(partitionAttribute(ctx), ctx.deadline)).get(self);
   const published = await queryPrivateAll(gtidAttribute(ctx), ctx.deadline);
   const positions = new Map<string, Position>();
-  for (const [node, text] of published) if (text.startsWith(POSITION)) positions.set(node, parsePosition(text.slice(POSITION.length), flavor));
+  for (const [node, text] of published)
+    if (text.startsWith(POSITION)) positions.set(node, parsePosition(text.slice(POSITION.length), flavor));
   return [recorded ? recorded.split(' ').filter(Boolean) : [self], positions];
 }
 
@@ -141,15 +177,18 @@ async function attach(ctx: Ctx, primary: string): Promise<void> {
     const state = await readInstanceState(r);
     const verdict = mayFollow(state.position, fork);
     if (!verdict.follow) {
-      const reason = `errant transactions ${verdict.errant.join(', ')} exist only here, not on primary ${primary}: ` +
-        'not replicating over them; resolve by hand (re-clone this instance, or keep them and re-promote), then delete ' + errantFile(ctx);
+      const reason =
+        `errant transactions ${verdict.errant.join(', ')} exist only here, not on primary ${primary}: ` +
+        'not replicating over them; resolve by hand (re-clone this instance, or keep them and re-promote), then delete ' +
+        errantFile(ctx);
       holdOut(ctx, reason);
       ctx.log.err(reason);
       return;
     }
     const source = await sourceFor(ctx, primary);
     const own = ownTransactionsToFetch(state.position, fork, state.source);
-    if (own.length > 0) ctx.log.info(`${own.join(', ')} written here were lost here (crash recovery) and are on ${primary}: replicated back`);
+    if (own.length > 0)
+      ctx.log.info(`${own.join(', ')} written here were lost here (crash recovery) and are on ${primary}: replicated back`);
     await setReadOnly(r, true);
     await follow(r, source, { semiSync: ctx.params.semi_sync });
     ctx.log.info(`replicating from ${primary} (${source.host}:${source.port})`);

@@ -74,9 +74,12 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
     resetReplica: `RESET ${r} ALL`,
     // super_read_only keeps even SUPER/CONNECTION_ADMIN accounts from writing to a replica; it
     // implies read_only on, and must go off first when the primary opens.
-    readOnly: (on) => d.hasSuperReadOnly
-      ? on ? ['SET GLOBAL super_read_only = ON'] : ['SET GLOBAL super_read_only = OFF', 'SET GLOBAL read_only = OFF']
-      : [`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`],
+    readOnly: (on) =>
+      d.hasSuperReadOnly
+        ? on
+          ? ['SET GLOBAL super_read_only = ON']
+          : ['SET GLOBAL super_read_only = OFF', 'SET GLOBAL read_only = OFF']
+        : [`SET GLOBAL read_only = ${on ? 'ON' : 'OFF'}`],
     changeSource: (s) => {
       const ssl = s.ssl
         ? `, ${o}_SSL=1, ${o}_SSL_CA=${sqlString(s.ssl.ca)}, ${o}_SSL_CERT=${sqlString(s.ssl.cert)}, ${o}_SSL_KEY=${sqlString(s.ssl.key)}`
@@ -86,14 +89,20 @@ export function replicationStatements(d: ServerDialect): ReplicationStatements {
       // MySQL: auto-positioning sends what gtid_executed lacks; without TLS, caching_sha2_password
       // (8.0's default) needs the source's public key to send the password.
       const positioning = mysql ? `${o}_AUTO_POSITION=1${s.ssl ? '' : `, GET_${o}_PUBLIC_KEY=1`}` : 'MASTER_USE_GTID=slave_pos';
-      return `${d.changeSource} ${o}_HOST=${sqlString(s.host)}, ${o}_PORT=${Number(s.port)}, ${o}_USER=${sqlString(s.user)}, ` +
-        `${o}_PASSWORD=${sqlString(s.password)}, ${positioning}, ${o}_CONNECT_RETRY=1${ssl}`;
+      return (
+        `${d.changeSource} ${o}_HOST=${sqlString(s.host)}, ${o}_PORT=${Number(s.port)}, ${o}_USER=${sqlString(s.user)}, ` +
+        `${o}_PASSWORD=${sqlString(s.password)}, ${positioning}, ${o}_CONNECT_RETRY=1${ssl}`
+      );
     },
-    waitApplied: (position, seconds) => mysql
-      ? `SELECT WAIT_FOR_EXECUTED_GTID_SET(${sqlString(position)}, ${Math.floor(seconds)}) AS r`
-      : `SELECT MASTER_GTID_WAIT(${sqlString(position)}, ${Math.floor(seconds)}) AS r`,
+    waitApplied: (position, seconds) =>
+      mysql
+        ? `SELECT WAIT_FOR_EXECUTED_GTID_SET(${sqlString(position)}, ${Math.floor(seconds)}) AS r`
+        : `SELECT MASTER_GTID_WAIT(${sqlString(position)}, ${Math.floor(seconds)}) AS r`,
     semiSyncPlugins: mysql
-      ? [{ name: `rpl_semi_sync_${semi.source}`, soname: `semisync_${semi.source}.so` }, { name: `rpl_semi_sync_${semi.replica}`, soname: `semisync_${semi.replica}.so` }]
+      ? [
+          { name: `rpl_semi_sync_${semi.source}`, soname: `semisync_${semi.source}.so` },
+          { name: `rpl_semi_sync_${semi.replica}`, soname: `semisync_${semi.replica}.so` },
+        ]
       : [],
     semiSyncOn: [
       `SET GLOBAL rpl_semi_sync_${semi.source}_enabled = ON`,

@@ -15,8 +15,15 @@ import { replicationStatements, sqlString, type ReplicationStatements, type Sour
 type Row = Record<string, unknown>;
 
 const NOT_CONFIGURED: ReplicaStatus = {
-  configured: false, io: 'No', sqlRunning: false, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
-  secondsBehind: null, masterHost: '',
+  configured: false,
+  io: 'No',
+  sqlRunning: false,
+  lastIoErrno: 0,
+  lastIoError: '',
+  lastSqlErrno: 0,
+  lastSqlError: '',
+  secondsBehind: null,
+  masterHost: '',
 };
 
 function text(row: Row, ...keys: string[]): string {
@@ -75,9 +82,10 @@ export async function readInstanceState(r: Replication): Promise<ObservedState> 
   const serverId = configuredServerId(runningServerId);
   return {
     readOnly: Number(vars?.ro) === 1,
-    position: flavor === 'mysql'
-      ? parsePosition(String(vars?.pos ?? ''), flavor)
-      : { kind: 'mariadb', gtid: furthestOf(parseGtid(String(vars?.binlog ?? '')), parseGtid(String(vars?.slave ?? ''))) },
+    position:
+      flavor === 'mysql'
+        ? parsePosition(String(vars?.pos ?? ''), flavor)
+        : { kind: 'mariadb', gtid: furthestOf(parseGtid(String(vars?.binlog ?? '')), parseGtid(String(vars?.slave ?? ''))) },
     runningServerId,
     serverId,
     source: flavor === 'mysql' ? String(vars?.uuid ?? '') : serverId,
@@ -97,8 +105,9 @@ export async function setReadOnly(r: Replication, on: boolean): Promise<void> {
 export async function killClientSessions(s: SqlSession, spare: readonly number[] = []): Promise<number> {
   const rows = await s.query<{ id: number }[]>(
     `SELECT id FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND id NOT IN (${[0, ...spare].map(Number).join(',')}) ` +
-    "AND user NOT IN ('system user', 'event_scheduler') " +
-    "AND command NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')");
+      "AND user NOT IN ('system user', 'event_scheduler') " +
+      "AND command NOT IN ('Binlog Dump', 'Binlog Dump GTID', 'Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker')",
+  );
   let killed = 0;
   for (const { id } of rows) {
     try {
@@ -111,14 +120,12 @@ export async function killClientSessions(s: SqlSession, spare: readonly number[]
   return killed;
 }
 
-export type Source = SourceSpec;
-
 /**
  * Replicates from `source` by GTID, from everything this instance holds — its own writes too, under its
  * replica server_id so that none of them is dropped as "ours" (server-id.ts). The statement carries the
  * password over the session only; it is never logged.
  */
-export async function follow(r: Replication, source: Source, o: { semiSync?: boolean } = {}): Promise<void> {
+export async function follow(r: Replication, source: SourceSpec, o: { semiSync?: boolean } = {}): Promise<void> {
   // A semi-sync replica's IO thread, when stopped, first connects to its source to end the dump thread
   // there; with the source dead that connect waits out rpl_semi_sync_slave_kill_conn_timeout (2 s
   // measured here) inside post-promote, which the VIP waits for. Off first, on again for the new source.
@@ -126,7 +133,9 @@ export async function follow(r: Replication, source: Source, o: { semiSync?: boo
   await r.session.query(r.sql.stopReplica);
   const state = await readInstanceState(r);
   if (!configurableServerId(state.serverId)) {
-    throw new GenericError(`server_id ${state.serverId} cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`);
+    throw new GenericError(
+      `server_id ${state.serverId} cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`,
+    );
   }
   for (const statement of r.sql.startFrom(formatPosition(state.position))) await r.session.query(statement);
   await r.session.query(r.sql.setServerId(replicaServerId(state.serverId)));
@@ -151,7 +160,10 @@ export async function becomeReadOnly(setter: Replication, killer: SqlSession, pa
   const setting = setter.session.query(first!, 60_000).then(() => 'set' as const);
   // A rejection is awaited below; this branch only watches the clock.
   setting.catch(() => undefined);
-  const outcome = await Promise.race([setting, new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), patienceMs).unref())]);
+  const outcome = await Promise.race([
+    setting,
+    new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), patienceMs).unref()),
+  ]);
   let ended = outcome === 'waiting' ? await killClientSessions(killer, [setter.session.threadId]) : 0;
   await setting;
   for (const statement of rest) await setter.session.query(statement);
@@ -204,8 +216,13 @@ export async function applyReceived(r: Replication, received: string, deadline: 
 export async function enableSemiSync(r: Replication): Promise<void> {
   if (r.sql.semiSyncPlugins.length > 0) {
     const names = r.sql.semiSyncPlugins.map((p) => sqlString(p.name)).join(', ');
-    const present = new Set((await r.session.query<{ n: string }[]>(`SELECT PLUGIN_NAME AS n FROM information_schema.PLUGINS WHERE PLUGIN_NAME IN (${names})`)).map((row) => row.n));
-    for (const p of r.sql.semiSyncPlugins) if (!present.has(p.name)) await r.session.query(`INSTALL PLUGIN ${p.name} SONAME ${sqlString(p.soname)}`);
+    const present = new Set(
+      (
+        await r.session.query<{ n: string }[]>(`SELECT PLUGIN_NAME AS n FROM information_schema.PLUGINS WHERE PLUGIN_NAME IN (${names})`)
+      ).map((row) => row.n),
+    );
+    for (const p of r.sql.semiSyncPlugins)
+      if (!present.has(p.name)) await r.session.query(`INSTALL PLUGIN ${p.name} SONAME ${sqlString(p.soname)}`);
   }
   for (const statement of r.sql.semiSyncOn) await r.session.query(statement);
 }

@@ -2,7 +2,7 @@
  * The promotable part of a monitor, once the server was found serving: which role the instance has and
  * how healthy it is (decide.ts), published as the promotion score and the reader attribute.
  */
-import { GenericError } from '../ocf/errors.ts';
+import { GenericError, NotInstalledError } from '../ocf/errors.ts';
 import { setPromotionScore, setReadable } from '../cluster/attributes.ts';
 import { assess, roleVerdict } from '../replication/decide.ts';
 import { formatPosition } from '../replication/position.ts';
@@ -24,17 +24,26 @@ export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<R
   const held = heldOutReason(ctx);
   if (held !== undefined) {
     await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);
-    throw new GenericError(held);
+    // A hard error (5: this node's data cannot serve): Pacemaker stops the instance and keeps it off
+    // this node until the operator, having resolved it, runs crm_resource --cleanup. A soft error (1)
+    // would restart it every few seconds, each start refusing again.
+    throw new NotInstalledError(held);
   }
-  const state = await withReplication(ctx, async (r) => {
-    const st = await readInstanceState(r);
-    // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
-    if (!st.readOnly && st.replica.configured) await forgetSource(r);
-    return st;
-  }, version);
+  const state = await withReplication(
+    ctx,
+    async (r) => {
+      const st = await readInstanceState(r);
+      // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
+      if (!st.readOnly && st.replica.configured) await forgetSource(r);
+      return st;
+    },
+    version,
+  );
   const verdict = roleVerdict(assess(state, ctx.params.max_slave_lag), {
-    evictOutdated: ctx.params.evict_outdated_slaves, replicating: state.replica.configured,
-    lag: state.replica.secondsBehind, maxLag: ctx.params.max_slave_lag,
+    evictOutdated: ctx.params.evict_outdated_slaves,
+    replicating: state.replica.configured,
+    lag: state.replica.secondsBehind,
+    maxLag: ctx.params.max_slave_lag,
   });
   if (verdict.kind === 'failed') {
     // Never promotable, never read from: both go before the failure is reported.

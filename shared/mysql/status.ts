@@ -48,7 +48,9 @@ export async function serverStatus(params: MysqlValues, deadline: Deadline): Pro
     case 'refused':
       throw new GenericError(`mysqld (pid ${server.pid}) runs but ${describeEndpoint(endpoint)} refuses connections (${g.detail})`);
     case 'timeout':
-      throw new GenericError(`mysqld (pid ${server.pid}) did not answer on ${describeEndpoint(endpoint)} within ${g.afterMs} ms: hung or overloaded`);
+      throw new GenericError(
+        `mysqld (pid ${server.pid}) did not answer on ${describeEndpoint(endpoint)} within ${g.afterMs} ms: hung or overloaded`,
+      );
     case 'garbled':
       throw new GenericError(`mysqld (pid ${server.pid}) sent an unexpected greeting: ${g.detail}`);
   }

@@ -19,7 +19,8 @@ export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Prom
     throw new ConfigurationError('the promotable clone needs meta notify=true: replicas re-point at a new primary in post-promote');
   }
   const max = ctx.env.meta.get('promoted_max') ?? ctx.env.meta.get('master_max') ?? '1';
-  if (max !== '1') throw new ConfigurationError(`the promotable clone needs promoted-max=1 (master-max), got ${max}: one writable primary only`);
+  if (max !== '1')
+    throw new ConfigurationError(`the promotable clone needs promoted-max=1 (master-max), got ${max}: one writable primary only`);
   if (scope !== 'local' || ctx.action !== 'validate-all') return;
   const status = await serverStatus(ctx.params, ctx.deadline).catch(() => undefined);
   if (status?.kind !== 'serving') {
@@ -28,9 +29,14 @@ export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Prom
   }
   const missing = await withReplicationUser(ctx, async (s) => {
     const rows = await s.query<Record<string, string>[]>('SHOW GRANTS');
-    return missingPrivileges(rows.map((r) => Object.values(r)[0] ?? ''), parseServerVersion(status.version));
+    return missingPrivileges(
+      rows.map((r) => Object.values(r)[0] ?? ''),
+      parseServerVersion(status.version),
+    );
   }).catch((error: unknown) => {
-    throw new GenericError(`validate-all: cannot connect as replication_user ${ctx.params.replication_user}: ${(error as Error).message}`, { cause: error });
+    throw new GenericError(`validate-all: cannot connect as replication_user ${ctx.params.replication_user}: ${(error as Error).message}`, {
+      cause: error,
+    });
   });
   if (missing.length > 0) {
     throw new PermissionError(`replication_user ${ctx.params.replication_user} lacks ${missing.join(', ')} on this server`);
@@ -54,9 +60,12 @@ async function checkMasterAddresses(ctx: Ctx): Promise<void> {
     const address = await nodeAttribute(node, masterAddressAttribute(ctx), ctx.deadline);
     if (address === undefined) continue;
     if (!HOST.test(address)) {
-      throw new ConfigurationError(`node attribute ${masterAddressAttribute(ctx)} of ${node} is not an address: ${JSON.stringify(address)}`);
+      throw new ConfigurationError(
+        `node attribute ${masterAddressAttribute(ctx)} of ${node} is not an address: ${JSON.stringify(address)}`,
+      );
     }
     const g = await readGreeting({ host: address, port: ctx.params.replication_port }, ctx.deadline.budget(2000, 'address check'));
-    if (g.kind !== 'handshake') ctx.log.warn(`${node}'s replication address ${address}:${ctx.params.replication_port} does not answer (${g.kind})`);
+    if (g.kind !== 'handshake')
+      ctx.log.warn(`${node}'s replication address ${address}:${ctx.params.replication_port} does not answer (${g.kind})`);
   }
 }

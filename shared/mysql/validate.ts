@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import type { ActionContext, ValidationScope } from '../ocf/agent.ts';
-import { ConfigurationError, InstalledError, PermissionError } from '../ocf/errors.ts';
+import { ConfigurationError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
 import { splitWords } from '../ocf/words.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { findAccount, findGroup } from '../process/users.ts';
@@ -17,7 +17,9 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
     if (!isAbsolute(p[name])) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
   }
   if (!TABLE.test(p.test_table)) {
-    throw new ConfigurationError(`parameter test_table expects database.table (letters, digits, _ and $), got ${JSON.stringify(p.test_table)}`);
+    throw new ConfigurationError(
+      `parameter test_table expects database.table (letters, digits, _ and $), got ${JSON.stringify(p.test_table)}`,
+    );
   }
   try {
     splitWords(p.additional_parameters);
@@ -33,28 +35,28 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   try {
     accessSync(p.binary, constants.X_OK);
   } catch {
-    throw new InstalledError(`binary ${p.binary} is not installed or not executable`);
+    throw new NotInstalledError(`binary ${p.binary} is not installed or not executable`);
   }
-  if (!existsSync(p.config)) throw new InstalledError(`config file ${p.config} does not exist`);
+  if (!existsSync(p.config)) throw new NotInstalledError(`config file ${p.config} does not exist`);
   const account = findAccount(p.user);
-  if (!account) throw new InstalledError(`user ${p.user} does not exist`);
-  if (!findGroup(p.group)) throw new InstalledError(`group ${p.group} does not exist`);
+  if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
+  if (!findGroup(p.group)) throw new NotInstalledError(`group ${p.group} does not exist`);
   if (p.client_option_file && !existsSync(p.client_option_file)) {
-    throw new InstalledError(`client_option_file ${p.client_option_file} does not exist`);
+    throw new NotInstalledError(`client_option_file ${p.client_option_file} does not exist`);
   }
   const datadir = statOrUndefined(p.datadir);
   if (!datadir) {
-    if (!p.enable_creation) throw new InstalledError(`datadir ${p.datadir} does not exist (set enable_creation=true to create it)`);
-    if (!existsSync(dirname(p.datadir))) throw new InstalledError(`parent of datadir ${p.datadir} does not exist`);
+    if (!p.enable_creation) throw new NotInstalledError(`datadir ${p.datadir} does not exist (set enable_creation=true to create it)`);
+    if (!existsSync(dirname(p.datadir))) throw new NotInstalledError(`parent of datadir ${p.datadir} does not exist`);
   } else if (!datadir.isDirectory()) {
-    throw new InstalledError(`datadir ${p.datadir} is not a directory`);
+    throw new NotInstalledError(`datadir ${p.datadir} is not a directory`);
   } else if (!accountCan(account, datadir, 'write') || !accountCan(account, datadir, 'execute')) {
     throw new PermissionError(`datadir ${p.datadir} is not writable by user ${p.user}`);
   }
   // start creates the log's folder (Debian's mariadb-server logs to the journal and has none).
   if (!statOrUndefined(dirname(p.log))?.isDirectory() && !statOrUndefined(dirname(dirname(p.log)))?.isDirectory()) {
-    throw new InstalledError(`neither the folder of log ${p.log} nor its parent exists`);
+    throw new NotInstalledError(`neither the folder of log ${p.log} nor its parent exists`);
   }
   const log = statOrUndefined(p.log);
-  if (log && !log.isFile()) throw new InstalledError(`log ${p.log} is not a regular file`);
+  if (log && !log.isFile()) throw new NotInstalledError(`log ${p.log} is not a regular file`);
 }

@@ -3,6 +3,7 @@ import type { Deadline } from './deadline.ts';
 import type { OcfEnvironment } from './environment.ts';
 import type { Logger } from './log.ts';
 import { parseValue, type ParameterTable, type ParameterValues } from './parameters.ts';
+import { TSHA_VERSION } from './version.ts';
 
 /** What every handler receives: typed parameters, the caller's environment, its deadline and a logger. */
 export interface ActionContext<P extends ParameterTable> {
@@ -26,10 +27,7 @@ export type Outcome = OcfCode | { readonly code: OcfCode; readonly reason?: stri
 export type Handler<P extends ParameterTable> = (ctx: ActionContext<P>) => Promise<Outcome>;
 
 /** Validation runs before an action; it throws an OcfError or returns. */
-export type Validator<P extends ParameterTable> = (
-  ctx: ActionContext<P>,
-  scope: ValidationScope,
-) => Promise<void>;
+export type Validator<P extends ParameterTable> = (ctx: ActionContext<P>, scope: ValidationScope) => Promise<void>;
 
 /**
  * How far validation reaches. `parameters`: consistency of the values alone (OCF check level 0, usable
@@ -38,8 +36,7 @@ export type Validator<P extends ParameterTable> = (
 export type ValidationScope = 'parameters' | 'local';
 
 export type ActionName =
-  | 'start' | 'stop' | 'monitor' | 'promote' | 'demote' | 'notify'
-  | 'reload' | 'reload-agent' | 'migrate_to' | 'migrate_from';
+  'start' | 'stop' | 'monitor' | 'promote' | 'demote' | 'notify' | 'reload' | 'reload-agent' | 'migrate_to' | 'migrate_from';
 
 /** One advertised operation as meta-data lists it; monitor may appear several times (depths, roles). */
 export interface AdvertisedOperation {
@@ -64,21 +61,26 @@ export interface ActionDeclaration<P extends ParameterTable> {
 
 export interface AgentDeclaration<P extends ParameterTable> {
   readonly name: string;
-  readonly version: string;
+  /** Defaults to tsha's own (package.json); only test agents give another. */
+  readonly version?: string;
   readonly shortdesc: string;
   readonly longdesc: string;
   readonly parameters: P;
   readonly actions: { readonly [A in ActionName]?: ActionDeclaration<P> };
   readonly validate: Validator<P>;
-  /** Timeouts (seconds) for the generated actions. */
+  /** Timeouts (seconds) for the generated actions; validate-all's defaults to DEFAULT_VALIDATE_TIMEOUT. */
   readonly validateTimeout?: number;
   readonly metadataTimeout?: number;
 }
 
 export interface Agent<P extends ParameterTable> extends AgentDeclaration<P> {
+  readonly version: string;
   /** Parameter names and aliases to their canonical name. */
   readonly names: ReadonlyMap<string, keyof P & string>;
 }
+
+/** Seconds: validate-all's timeout, and any action's when neither Pacemaker nor the declaration gives one. */
+export const DEFAULT_VALIDATE_TIMEOUT = 20;
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -106,7 +108,7 @@ export function defineAgent<const P extends ParameterTable>(decl: AgentDeclarati
     if (p.type === 'select' && (p.options ?? []).length === 0) problems.push(`select parameter ${name} has no options`);
     if (p.default !== undefined) {
       try {
-        const text = typeof p.default === 'boolean' ? String(p.default) : String(p.default);
+        const text = String(p.default);
         const parsed = parseValue(name, p, text);
         if (parsed !== p.default) problems.push(`parameter ${name}: default ${text} parses to ${String(parsed)}`);
       } catch (error) {
@@ -135,5 +137,5 @@ export function defineAgent<const P extends ParameterTable>(decl: AgentDeclarati
   if (problems.length > 0) {
     throw new Error(`agent ${decl.name} declaration is invalid: ${problems.join('; ')}`);
   }
-  return Object.freeze({ ...decl, names });
+  return Object.freeze({ ...decl, version: decl.version ?? TSHA_VERSION, names });
 }

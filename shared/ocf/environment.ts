@@ -79,7 +79,3 @@ export function speaksOcf11(env: OcfEnvironment): boolean {
 export function isProbe(env: OcfEnvironment, action: string): boolean {
   return action === 'monitor' && env.intervalMs === 0;
 }
-
-export function isTrue(text: string | undefined): boolean {
-  return text !== undefined && /^(1|true|yes|on|y)$/i.test(text.trim());
-}

@@ -41,8 +41,8 @@ export class PermissionError extends OcfError {
   }
 }
 
-/** Required software or data missing on this host (5). */
-export class InstalledError extends OcfError {
+/** Not installed: required software or data missing, or unusable, on this host (5). A hard error: Pacemaker keeps the resource off this node. */
+export class NotInstalledError extends OcfError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(OCF.ERR_INSTALLED, message, options);
   }
@@ -57,7 +57,3 @@ export class ConfigurationError extends OcfError {
 
 /** The action's deadline passed before it could finish (1). */
 export class DeadlineError extends GenericError {}
-
-export function isOcfError(error: unknown): error is OcfError {
-  return error instanceof OcfError;
-}

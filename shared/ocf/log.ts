@@ -7,8 +7,26 @@ const LABEL: Readonly<Record<LogLevel, string>> = { err: 'ERROR', warning: 'WARN
 // syslog severities (RFC 5424)
 const SEVERITY: Readonly<Record<LogLevel, number>> = { err: 3, warning: 4, info: 6, debug: 7 };
 const FACILITY: Readonly<Record<string, number>> = {
-  kern: 0, user: 1, mail: 2, daemon: 3, auth: 4, syslog: 5, lpr: 6, news: 7, uucp: 8, cron: 9, authpriv: 10,
-  ftp: 11, local0: 16, local1: 17, local2: 18, local3: 19, local4: 20, local5: 21, local6: 22, local7: 23,
+  kern: 0,
+  user: 1,
+  mail: 2,
+  daemon: 3,
+  auth: 4,
+  syslog: 5,
+  lpr: 6,
+  news: 7,
+  uucp: 8,
+  cron: 9,
+  authpriv: 10,
+  ftp: 11,
+  local0: 16,
+  local1: 17,
+  local2: 18,
+  local3: 19,
+  local4: 20,
+  local5: 21,
+  local6: 22,
+  local7: 23,
 };
 
 export interface LogTargets {
@@ -76,10 +94,18 @@ export class Logger {
     return out;
   }
 
-  err(message: string): void { this.log('err', message); }
-  warn(message: string): void { this.log('warning', message); }
-  info(message: string): void { this.log('info', message); }
-  debug(message: string): void { this.log('debug', message); }
+  err(message: string): void {
+    this.log('err', message);
+  }
+  warn(message: string): void {
+    this.log('warning', message);
+  }
+  info(message: string): void {
+    this.log('info', message);
+  }
+  debug(message: string): void {
+    this.log('debug', message);
+  }
 
   log(level: LogLevel, message: string): void {
     const t = this.targets;

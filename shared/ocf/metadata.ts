@@ -1,4 +1,4 @@
-import type { ActionDeclaration, ActionName, AdvertisedOperation, Agent } from './agent.ts';
+import { DEFAULT_VALIDATE_TIMEOUT, type ActionDeclaration, type ActionName, type AdvertisedOperation, type Agent } from './agent.ts';
 import { defaultText, type ParameterDeclaration, type ParameterTable } from './parameters.ts';
 import { attributes, escapeXml } from './xml.ts';
 
@@ -6,8 +6,22 @@ export type MetadataDialect = '1.0' | '1.1';
 
 /** Actions the 1.0 DTD (resource-agents' ra-api-1.dtd) knows; others are left out of 1.0 meta-data. */
 const DTD_ACTIONS = new Set([
-  'start', 'stop', 'recover', 'monitor', 'restart', 'migrate_to', 'migrate_from', 'promote', 'demote',
-  'notify', 'status', 'reload', 'meta-data', 'usage', 'methods', 'validate-all',
+  'start',
+  'stop',
+  'recover',
+  'monitor',
+  'restart',
+  'migrate_to',
+  'migrate_from',
+  'promote',
+  'demote',
+  'notify',
+  'status',
+  'reload',
+  'meta-data',
+  'usage',
+  'methods',
+  'validate-all',
 ]);
 
 interface OperationRow extends AdvertisedOperation {
@@ -26,7 +40,7 @@ export function operations<P extends ParameterTable>(agent: Agent<P>): Operation
     };
     for (const op of [first, ...(a.also ?? [])]) rows.push({ name, ...op });
   }
-  rows.push({ name: 'validate-all', timeout: agent.validateTimeout ?? 20 });
+  rows.push({ name: 'validate-all', timeout: agent.validateTimeout ?? DEFAULT_VALIDATE_TIMEOUT });
   rows.push({ name: 'meta-data', timeout: agent.metadataTimeout ?? 5 });
   return rows;
 }
@@ -56,9 +70,10 @@ function parameterXml(name: string, p: ParameterDeclaration, dialect: MetadataDi
   });
   const def = defaultText(p);
   const content = attributes({ type: contentType(p, dialect), default: def === '' ? undefined : def });
-  const options = dialect === '1.1' && p.type === 'select'
-    ? `\n${(p.options ?? []).map((o) => `      <option${attributes({ value: o })}/>`).join('\n')}\n    </content>`
-    : undefined;
+  const options =
+    dialect === '1.1' && p.type === 'select'
+      ? `\n${(p.options ?? []).map((o) => `      <option${attributes({ value: o })}/>`).join('\n')}\n    </content>`
+      : undefined;
   return [
     `  <parameter${attrs}>`,
     `    <longdesc lang="en">${escapeXml(longdesc)}</longdesc>`,
@@ -76,13 +91,16 @@ export function metadata<P extends ParameterTable>(agent: Agent<P>, dialect: Met
   const params = Object.entries(agent.parameters).map(([n, p]) => parameterXml(n, p, dialect));
   const ops = operations(agent)
     .filter((op) => dialect === '1.1' || DTD_ACTIONS.has(op.name))
-    .map((op) => `  <action${attributes({
-      name: op.name,
-      timeout: `${op.timeout}s`,
-      interval: op.interval !== undefined ? `${op.interval}s` : undefined,
-      depth: op.depth,
-      role: op.role,
-    })}/>`);
+    .map(
+      (op) =>
+        `  <action${attributes({
+          name: op.name,
+          timeout: `${op.timeout}s`,
+          interval: op.interval !== undefined ? `${op.interval}s` : undefined,
+          depth: op.depth,
+          role: op.role,
+        })}/>`,
+    );
   return [
     '<?xml version="1.0"?>',
     ...(dialect === '1.0' ? ['<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">'] : []),

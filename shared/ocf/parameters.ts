@@ -99,22 +99,38 @@ export function parseValue(name: string, decl: ParameterDeclaration, raw: string
   }
 }
 
-// The spellings ocf_is_true and crm_is_true accept.
+// The spellings ocf_is_true and crm_is_true accept (oslo.config's and openrc's are among them).
 const TRUE = new Set(['1', 'true', 'yes', 'on', 'y']);
 const FALSE = new Set(['0', 'false', 'no', 'off', 'n']);
 
+/** The one boolean truth table: true, false, or undefined for anything else. */
+export function booleanOf(text: string | undefined): boolean | undefined {
+  const t = text?.trim().toLowerCase() ?? '';
+  return TRUE.has(t) ? true : FALSE.has(t) ? false : undefined;
+}
+
 function parseBoolean(name: string, raw: string, shown: string): boolean {
-  const text = raw.trim().toLowerCase();
-  if (TRUE.has(text)) return true;
-  if (FALSE.has(text)) return false;
-  throw new TypeError(`parameter ${name} expects a boolean (true/false, yes/no, 1/0), got ${shown}`);
+  const value = booleanOf(raw);
+  if (value === undefined) throw new TypeError(`parameter ${name} expects a boolean (true/false, yes/no, 1/0), got ${shown}`);
+  return value;
 }
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = {
-  '': 1, s: 1, sec: 1, second: 1, seconds: 1,
-  ms: 0.001, msec: 0.001,
-  m: 60, min: 60, minute: 60, minutes: 60,
-  h: 3600, hr: 3600, hour: 3600, hours: 3600,
+  '': 1,
+  s: 1,
+  sec: 1,
+  second: 1,
+  seconds: 1,
+  ms: 0.001,
+  msec: 0.001,
+  m: 60,
+  min: 60,
+  minute: 60,
+  minutes: 60,
+  h: 3600,
+  hr: 3600,
+  hour: 3600,
+  hours: 3600,
 };
 
 function parseSeconds(name: string, raw: string, shown: string): number {

@@ -17,10 +17,7 @@ export interface ParameterReading<P extends ParameterTable> {
  * the canonical name is absent. A value that does not parse is a problem for the caller to weigh: most
  * actions refuse it (6), stop ignores it for monitoring-only parameters.
  */
-export function readParameters<P extends ParameterTable>(
-  agent: Agent<P>,
-  reskeys: ReadonlyMap<string, string>,
-): ParameterReading<P> {
+export function readParameters<P extends ParameterTable>(agent: Agent<P>, reskeys: ReadonlyMap<string, string>): ParameterReading<P> {
   const values: Record<string, unknown> = {};
   const problems = new Map<keyof P & string, string>();
   const secrets: string[] = [];

@@ -1,11 +1,19 @@
 import { basename } from 'node:path';
 import { isatty } from 'node:tty';
 import { sinceStartMs } from './clock.ts';
-import type { ActionContext, ActionDeclaration, ActionName, Agent, Outcome, ValidationScope } from './agent.ts';
+import {
+  DEFAULT_VALIDATE_TIMEOUT,
+  type ActionContext,
+  type ActionDeclaration,
+  type ActionName,
+  type Agent,
+  type Outcome,
+  type ValidationScope,
+} from './agent.ts';
 import { Deadline } from './deadline.ts';
 import { isProbe, readEnvironment, speaksOcf11, type OcfEnvironment } from './environment.ts';
 import { OcfError, UnimplementedError } from './errors.ts';
-import { OCF, ocfName, type OcfCode } from './exit-codes.ts';
+import { OCF, ocfName, RECOVERY, type OcfCode, type Recovery } from './exit-codes.ts';
 import { Logger, logTargets } from './log.ts';
 import { metadata } from './metadata.ts';
 import type { ParameterTable } from './parameters.ts';
@@ -79,12 +87,17 @@ export async function run<P extends ParameterTable>(
     const reason = oneLine(log.redact(result.reason));
     process.stderr.write(`${env.exitReasonPrefix}${reason}\n`);
     // Also logged, unless the log is stderr, which already has the line.
-    if (!terminal && log.persistent) log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
+    if (!terminal && log.persistent)
+      log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
   }
   if (terminal) {
     const why = result.reason ?? result.note;
     const ms = Math.round(sinceStartMs());
-    process.stderr.write(`${action}: ${result.code} ${ocfName(result.code)}${why ? ` - ${log.redact(oneLine(why))}` : ''} (${ms} ms)\n`);
+    const recovery = RECOVERY_TEXT[RECOVERY[result.code]];
+    process.stderr.write(
+      `${action}: ${result.code} ${ocfName(result.code)}${why ? ` - ${log.redact(oneLine(why))}` : ''} (${ms} ms)` +
+        `${recovery ? `; ${recovery}` : ''}\n`,
+    );
   }
   await log.flush();
   return exit(result.code);
@@ -101,12 +114,11 @@ async function perform<P extends ParameterTable>(
     process.stderr.write(usage(agent, program));
     return { code: OCF.ERR_ARGS, reason: 'no action given', note: undefined };
   }
-  const declared: ActionDeclaration<P> | undefined =
-    action === 'validate-all' ? undefined : agent.actions[action as ActionName];
+  const declared: ActionDeclaration<P> | undefined = action === 'validate-all' ? undefined : agent.actions[action as ActionName];
   if (action !== 'validate-all' && declared === undefined) {
     return { code: OCF.ERR_UNIMPLEMENTED, reason: `action ${action} is not implemented by ${agent.name}`, note: undefined };
   }
-  const timeoutMs = env.timeoutMs ?? (declared?.timeout ?? agent.validateTimeout ?? 20) * 1000;
+  const timeoutMs = env.timeoutMs ?? (declared?.timeout ?? agent.validateTimeout ?? DEFAULT_VALIDATE_TIMEOUT) * 1000;
   const deadline = Deadline.forOperation(timeoutMs);
   try {
     const reading = readParameters(agent, env.reskeys);
@@ -147,6 +159,14 @@ async function perform<P extends ParameterTable>(
     return { code: OCF.ERR_GENERIC, reason: `unexpected failure in ${action}: ${message}`, note: undefined };
   }
 }
+
+/** For a person at a shell: what Pacemaker would do with a failure of this class. */
+const RECOVERY_TEXT: Readonly<Record<Recovery, string | undefined>> = {
+  none: undefined,
+  soft: 'Pacemaker would recover it in place (restart)',
+  hard: 'Pacemaker would keep it off this node until crm_resource --cleanup',
+  fatal: 'Pacemaker would stop it on every node until the configuration is fixed',
+};
 
 function exit(code: OcfCode): never {
   process.exit(code);

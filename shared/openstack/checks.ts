@@ -27,7 +27,10 @@ export interface CheckContext {
 }
 
 /** TLS options from the parameters, filled in from a clouds.yaml entry or credentials file. */
-export function tlsOptions(p: { ca_file: string; client_cert: string; client_key: string; insecure: boolean }, fromCredentials: CredentialTls = {}): TlsOptions {
+export function tlsOptions(
+  p: { ca_file: string; client_cert: string; client_key: string; insecure: boolean },
+  fromCredentials: CredentialTls = {},
+): TlsOptions {
   const ca = p.ca_file || fromCredentials.caFile;
   const cert = p.client_cert || fromCredentials.certFile;
   const key = p.client_key || fromCredentials.keyFile;
@@ -56,7 +59,13 @@ export async function endpointCheck(c: CheckContext, url: string, tls: TlsOption
  * Depth 10 for an API service: a Keystone token, then either its validation (keystone itself) or an
  * authenticated GET of the service's own API.
  */
-export async function authenticatedCheck(c: CheckContext, check: HttpCheck, url: string, credentials: Credentials, tls: TlsOptions): Promise<Problem> {
+export async function authenticatedCheck(
+  c: CheckContext,
+  check: HttpCheck,
+  url: string,
+  credentials: Credentials,
+  tls: TlsOptions,
+): Promise<Problem> {
   const auth = check.authenticated;
   let issued;
   try {
@@ -64,7 +73,8 @@ export async function authenticatedCheck(c: CheckContext, check: HttpCheck, url:
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     // Keystone failing is keystone's own failure, but only a dependency's for every other service.
-    if (error.kind === 'unavailable' && auth?.kind !== 'token') return { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` };
+    if (error.kind === 'unavailable' && auth?.kind !== 'token')
+      return { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` };
     return { code: OCF.ERR_GENERIC, reason: error.message };
   }
   if (auth?.kind === 'token') {
@@ -80,13 +90,24 @@ export async function authenticatedCheck(c: CheckContext, check: HttpCheck, url:
   const target = new URL(auth.path, new URL('.', url)).toString();
   let response;
   try {
-    response = await httpRequest(target, { headers: { 'x-auth-token': issued.token, accept: 'application/json' }, timeoutMs: c.deadline.budget(10_000, `GET ${target}`), tls, maxBody: 2048 });
+    response = await httpRequest(target, {
+      headers: { 'x-auth-token': issued.token, accept: 'application/json' },
+      timeoutMs: c.deadline.budget(10_000, `GET ${target}`),
+      tls,
+      maxBody: 2048,
+    });
   } catch (error) {
-    if (error instanceof HttpTransportError) return { code: OCF.ERR_GENERIC, reason: `${c.service} does not answer ${target} (${error.code})` };
+    if (error instanceof HttpTransportError)
+      return { code: OCF.ERR_GENERIC, reason: `${c.service} does not answer ${target} (${error.code})` };
     throw error;
   }
   if (response.status >= 200 && response.status < 300) return undefined;
-  const hint = response.status === 401 ? ': it rejects a token Keystone just issued (check its [keystone_authtoken])' : response.status === 403 ? ': the monitor\'s account lacks the role this call needs' : '';
+  const hint =
+    response.status === 401
+      ? ': it rejects a token Keystone just issued (check its [keystone_authtoken])'
+      : response.status === 403
+        ? ": the monitor's account lacks the role this call needs"
+        : '';
   return { code: OCF.ERR_GENERIC, reason: `${c.service} answers HTTP ${response.status} to an authenticated GET ${target}${hint}` };
 }
 
@@ -112,7 +133,10 @@ export async function consumerCheck(c: CheckContext, check: RpcCheck, i: RpcInpu
     model = await openAmqp(target, c.deadline.budget(5000, 'AMQP connect'));
   } catch (error) {
     // The service runs; its broker does not answer: it cannot work, but restarting it would not help.
-    return { code: OCF.DEGRADED, reason: `${c.service} runs but RabbitMQ at ${target.hostname}:${target.port} is unreachable (${(error as Error).message})` };
+    return {
+      code: OCF.DEGRADED,
+      reason: `${c.service} runs but RabbitMQ at ${target.hostname}:${target.port} is unreachable (${(error as Error).message})`,
+    };
   }
   try {
     const channel = await model.createChannel();
@@ -123,7 +147,8 @@ export async function consumerCheck(c: CheckContext, check: RpcCheck, i: RpcInpu
     } catch (error) {
       return { code: OCF.ERR_GENERIC, reason: `${c.service}'s queue ${queue} does not exist (${(error as Error).message.split(';')[0]})` };
     }
-    if (consumers < 1) return { code: OCF.ERR_GENERIC, reason: `no consumer on ${c.service}'s queue ${queue}: the service does not take its RPC calls` };
+    if (consumers < 1)
+      return { code: OCF.ERR_GENERIC, reason: `no consumer on ${c.service}'s queue ${queue}: the service does not take its RPC calls` };
     if (i.depth < 10) return undefined;
     if (!i.pingEnabled) {
       c.log.debug(`${c.service} does not enable rpc_ping_enabled: depth 10 checks its consumer only`);

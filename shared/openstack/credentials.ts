@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ConfigurationError, InstalledError } from '../ocf/errors.ts';
+import { ConfigurationError, NotInstalledError } from '../ocf/errors.ts';
+import { booleanOf } from '../ocf/parameters.ts';
 import { readConfig } from './ini.ts';
 import { readInputFile } from './input-file.ts';
 import { mappingAt, parseYamlMapping, type YamlMapping } from './yaml-mapping.ts';
@@ -53,8 +54,17 @@ export interface CredentialInputs {
 
 type Field = string | undefined;
 type Fields = {
-  authUrl?: Field; username?: Field; password?: Field; projectName?: Field; userDomainName?: Field; projectDomainName?: Field;
-  userDomainId?: Field; projectDomainId?: Field; applicationCredentialId?: Field; applicationCredentialSecret?: Field; authType?: Field;
+  authUrl?: Field;
+  username?: Field;
+  password?: Field;
+  projectName?: Field;
+  userDomainName?: Field;
+  projectDomainName?: Field;
+  userDomainId?: Field;
+  projectDomainId?: Field;
+  applicationCredentialId?: Field;
+  applicationCredentialSecret?: Field;
+  authType?: Field;
 };
 
 /**
@@ -62,7 +72,10 @@ type Fields = {
  * Queens); the old agents' token URL (…/v2.0/tokens) keeps meaning v2.0.
  */
 export function versionedAuthUrl(url: string): string {
-  const u = url.replace(/\/+$/, '').replace(/\/tokens$/, '').replace(/\/auth\/tokens$/, '');
+  const u = url
+    .replace(/\/+$/, '')
+    .replace(/\/tokens$/, '')
+    .replace(/\/auth\/tokens$/, '');
   if (/\/v2\.0$/.test(u) || /\/v3$/.test(u)) return u;
   return `${u}/v3`;
 }
@@ -95,7 +108,8 @@ function merge(a: YamlMapping, b: YamlMapping): YamlMapping {
 
 export function fromCloudsYaml(cloud: string, file: string): { fields: Fields; tls: CredentialTls; source: string } {
   const path = file || CLOUDS_YAML_PLACES.find((p) => existsSync(p));
-  if (!path) throw new InstalledError(`os_cloud ${cloud}: no clouds.yaml in ${CLOUDS_YAML_PLACES.join(' or ')}; set os_client_config_file`);
+  if (!path)
+    throw new NotInstalledError(`os_cloud ${cloud}: no clouds.yaml in ${CLOUDS_YAML_PLACES.join(' or ')}; set os_client_config_file`);
   let doc = readYaml(path, 'clouds.yaml');
   const secure = join(dirname(path), 'secure.yaml');
   if (existsSync(secure)) doc = merge(doc, readYaml(secure, 'secure.yaml'));
@@ -105,7 +119,9 @@ export function fromCloudsYaml(cloud: string, file: string): { fields: Fields; t
   const verify = str(entry, 'verify');
   return {
     fields: {
-      authUrl: str(auth, 'auth_url'), username: str(auth, 'username'), password: str(auth, 'password'),
+      authUrl: str(auth, 'auth_url'),
+      username: str(auth, 'username'),
+      password: str(auth, 'password'),
       projectName: str(auth, 'project_name') ?? str(auth, 'tenant_name'),
       userDomainName: str(auth, 'user_domain_name') ?? str(auth, 'domain_name'),
       projectDomainName: str(auth, 'project_domain_name') ?? str(auth, 'domain_name'),
@@ -138,7 +154,8 @@ export function parseOpenrc(text: string, path: string): Record<string, string> 
     // Single quotes are literal in a shell; in double quotes or bare, $ and ` would expand.
     const literal = /^'.*'$/.test(quoted);
     const value = literal || /^".*"$/.test(quoted) ? quoted.slice(1, -1) : quoted;
-    if (!literal && /[$`]/.test(value)) throw new ConfigurationError(`${path} line ${i + 1}: ${m[1]} needs shell expansion; the agent reads literal values only`);
+    if (!literal && /[$`]/.test(value))
+      throw new ConfigurationError(`${path} line ${i + 1}: ${m[1]} needs shell expansion; the agent reads literal values only`);
     out[m[1]!] = value;
   });
   return out;
@@ -148,16 +165,21 @@ export function fromOpenrc(path: string): { fields: Fields; tls: CredentialTls; 
   const v = parseOpenrc(readInputFile(path, 'os_credentials_file'), path);
   return {
     fields: {
-      authUrl: v.OS_AUTH_URL, username: v.OS_USERNAME, password: v.OS_PASSWORD,
-      projectName: v.OS_PROJECT_NAME ?? v.OS_TENANT_NAME, userDomainName: v.OS_USER_DOMAIN_NAME,
-      projectDomainName: v.OS_PROJECT_DOMAIN_NAME, applicationCredentialId: v.OS_APPLICATION_CREDENTIAL_ID,
-      applicationCredentialSecret: v.OS_APPLICATION_CREDENTIAL_SECRET, authType: v.OS_AUTH_TYPE,
+      authUrl: v.OS_AUTH_URL,
+      username: v.OS_USERNAME,
+      password: v.OS_PASSWORD,
+      projectName: v.OS_PROJECT_NAME ?? v.OS_TENANT_NAME,
+      userDomainName: v.OS_USER_DOMAIN_NAME,
+      projectDomainName: v.OS_PROJECT_DOMAIN_NAME,
+      applicationCredentialId: v.OS_APPLICATION_CREDENTIAL_ID,
+      applicationCredentialSecret: v.OS_APPLICATION_CREDENTIAL_SECRET,
+      authType: v.OS_AUTH_TYPE,
     },
     tls: {
       ...(v.OS_CACERT ? { caFile: v.OS_CACERT } : {}),
       ...(v.OS_CERT ? { certFile: v.OS_CERT } : {}),
       ...(v.OS_KEY ? { keyFile: v.OS_KEY } : {}),
-      ...(v.OS_INSECURE !== undefined ? { insecure: /^(true|yes|1)$/i.test(v.OS_INSECURE) } : {}),
+      ...(v.OS_INSECURE !== undefined ? { insecure: booleanOf(v.OS_INSECURE) === true } : {}),
     },
     source: `credentials file ${path}`,
   };
@@ -171,9 +193,14 @@ export function fromServiceConfig(configFiles: readonly string[]): { fields: Fie
     if (!get('username') || !get('password')) continue;
     return {
       fields: {
-        authUrl: get('auth_url') ?? get('www_authenticate_uri'), username: get('username'), password: get('password'),
-        projectName: get('project_name'), userDomainName: get('user_domain_name'), projectDomainName: get('project_domain_name'),
-        userDomainId: get('user_domain_id'), projectDomainId: get('project_domain_id'),
+        authUrl: get('auth_url') ?? get('www_authenticate_uri'),
+        username: get('username'),
+        password: get('password'),
+        projectName: get('project_name'),
+        userDomainName: get('user_domain_name'),
+        projectDomainName: get('project_domain_name'),
+        userDomainId: get('user_domain_id'),
+        projectDomainId: get('project_domain_id'),
       },
       source: `[keystone_authtoken] of ${file}`,
     };
@@ -191,7 +218,11 @@ export function resolveCredentials(
   configFiles: readonly string[],
   fallbackAuthUrl?: string,
 ): { credentials: Credentials; tls: CredentialTls } | undefined {
-  const base = p.os_cloud ? fromCloudsYaml(p.os_cloud, p.os_client_config_file) : p.os_credentials_file ? fromOpenrc(p.os_credentials_file) : undefined;
+  const base = p.os_cloud
+    ? fromCloudsYaml(p.os_cloud, p.os_client_config_file)
+    : p.os_credentials_file
+      ? fromOpenrc(p.os_credentials_file)
+      : undefined;
   const explicit: Fields = {
     ...(p.os_auth_url || p.keystone_get_token_url ? { authUrl: p.os_auth_url || p.keystone_get_token_url } : {}),
     ...(p.os_username ? { username: p.os_username } : {}),
@@ -210,7 +241,8 @@ export function resolveCredentials(
   }
   const authUrl = fields.authUrl ?? fallbackAuthUrl;
   if (!authUrl) throw new ConfigurationError(`no Keystone URL for the depth-10 check: set os_auth_url (credentials from ${source})`);
-  const appCred = fields.authType === 'v3applicationcredential' || (fields.applicationCredentialId !== undefined && fields.username === undefined);
+  const appCred =
+    fields.authType === 'v3applicationcredential' || (fields.applicationCredentialId !== undefined && fields.username === undefined);
   if (appCred) {
     if (!fields.applicationCredentialId || !fields.applicationCredentialSecret) {
       throw new ConfigurationError(`application credential from ${source} needs both its id and its secret`);

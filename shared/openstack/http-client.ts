@@ -66,17 +66,32 @@ export function httpRequest(url: string, r: HttpRequest): Promise<HttpResponse> 
     };
     const request = client.request(target, {
       method: r.method ?? 'GET',
-      headers: { 'user-agent': 'tsha-ocf-agent', connection: 'close', ...(r.body !== undefined ? { 'content-length': Buffer.byteLength(r.body) } : {}), ...(r.headers ?? {}) },
+      headers: {
+        'user-agent': 'tsha-ocf-agent',
+        connection: 'close',
+        ...(r.body !== undefined ? { 'content-length': Buffer.byteLength(r.body) } : {}),
+        ...(r.headers ?? {}),
+      },
       // One connection for one exchange: nothing keeps the agent's process alive afterwards.
       agent: false,
-      ...(secure ? { rejectUnauthorized: !tls.insecure, ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } : {}),
+      ...(secure
+        ? {
+            rejectUnauthorized: !tls.insecure,
+            ...(tls.ca ? { ca: tls.ca } : {}),
+            ...(tls.cert ? { cert: tls.cert } : {}),
+            ...(tls.key ? { key: tls.key } : {}),
+          }
+        : {}),
     });
     // The overall bound; the socket's idle timeout below bounds each phase (connect, headers, body).
-    const overall = setTimeout(() => done(fail('TIMEOUT', `no complete answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)), r.timeoutMs);
+    const overall = setTimeout(
+      () => done(fail('TIMEOUT', `no complete answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)),
+      r.timeoutMs,
+    );
     request.setTimeout(r.timeoutMs, () => done(fail('TIMEOUT', `${target.host} went silent for ${Math.round(r.timeoutMs)} ms`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       // "socket hang up" is a connection closed before any answer: an empty reply.
-      const code = error.code === 'ECONNRESET' && /hang up/.test(error.message) ? 'EMPTY_REPLY' : error.code ?? 'ERROR';
+      const code = error.code === 'ECONNRESET' && /hang up/.test(error.message) ? 'EMPTY_REPLY' : (error.code ?? 'ERROR');
       done(fail(code, error.message, error));
     });
     request.on('response', (response: IncomingMessage) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { InstalledError } from '../ocf/errors.ts';
+import { NotInstalledError } from '../ocf/errors.ts';
 
 /**
  * A file a parameter names (CA bundle, clouds.yaml, credentials file): its text, or 5 naming the
@@ -9,6 +9,8 @@ export function readInputFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InstalledError(`${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+    throw new NotInstalledError(`${what} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      cause: error,
+    });
   }
 }

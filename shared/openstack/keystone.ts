@@ -25,14 +25,29 @@ export function tokenRequestBody(c: Credentials): { path: string; body: unknown 
   if (c.authUrl.endsWith('/v2.0')) {
     return {
       path: '/tokens',
-      body: { auth: { passwordCredentials: { username: c.username, password: c.password }, ...(c.projectName ? { tenantName: c.projectName } : {}) } },
+      body: {
+        auth: {
+          passwordCredentials: { username: c.username, password: c.password },
+          ...(c.projectName ? { tenantName: c.projectName } : {}),
+        },
+      },
     };
   }
-  const identity = c.method === 'application_credential'
-    ? { methods: ['application_credential'], application_credential: { id: c.applicationCredentialId, secret: c.applicationCredentialSecret } }
-    : { methods: ['password'], password: { user: { name: c.username, domain: domain(c.userDomainName, c.userDomainId), password: c.password } } };
+  const identity =
+    c.method === 'application_credential'
+      ? {
+          methods: ['application_credential'],
+          application_credential: { id: c.applicationCredentialId, secret: c.applicationCredentialSecret },
+        }
+      : {
+          methods: ['password'],
+          password: { user: { name: c.username, domain: domain(c.userDomainName, c.userDomainId), password: c.password } },
+        };
   // An application credential carries its own scope; a password login is scoped to its project.
-  const scope = c.method === 'password' && c.projectName ? { scope: { project: { name: c.projectName, domain: domain(c.projectDomainName, c.projectDomainId) } } } : {};
+  const scope =
+    c.method === 'password' && c.projectName
+      ? { scope: { project: { name: c.projectName, domain: domain(c.projectDomainName, c.projectDomainId) } } }
+      : {};
   return { path: '/auth/tokens', body: { auth: { identity, ...scope } } };
 }
 
@@ -51,11 +66,16 @@ export async function issueToken(c: Credentials, o: { timeoutMs: number; tls: Tl
   let response;
   try {
     response = await httpRequest(url, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), timeoutMs: o.timeoutMs, tls: o.tls,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      timeoutMs: o.timeoutMs,
+      tls: o.tls,
     });
   } catch (error) {
     // An empty reply is what keystone under uwsgi gives when its database is down.
-    if (error instanceof HttpTransportError) throw new TokenError('unavailable', `Keystone at ${url} gave no answer (${error.code})`, { cause: error });
+    if (error instanceof HttpTransportError)
+      throw new TokenError('unavailable', `Keystone at ${url} gave no answer (${error.code})`, { cause: error });
     throw error;
   }
   if (response.status === 401 || response.status === 403) {
@@ -63,7 +83,10 @@ export async function issueToken(c: Credentials, o: { timeoutMs: number; tls: Tl
   }
   if (response.status >= 500) throw new TokenError('unavailable', `Keystone at ${url} answers HTTP ${response.status}`);
   if (response.status !== 201 && response.status !== 200) {
-    throw new TokenError('rejected', `Keystone at ${url} answers HTTP ${response.status} to a token request for ${who(c)} from ${c.source}`);
+    throw new TokenError(
+      'rejected',
+      `Keystone at ${url} answers HTTP ${response.status} to a token request for ${who(c)} from ${c.source}`,
+    );
   }
   if (c.authUrl.endsWith('/v2.0')) {
     let token: string | undefined;
@@ -86,12 +109,21 @@ export async function validateToken(authUrl: string, issued: IssuedToken, o: { t
   let response;
   try {
     response = await httpRequest(url, {
-      method: 'GET', headers: { 'x-auth-token': issued.token, ...(issued.version === 'v3' ? { 'x-subject-token': issued.token } : {}), accept: 'application/json' },
-      timeoutMs: o.timeoutMs, tls: o.tls, maxBody: 1024,
+      method: 'GET',
+      headers: {
+        'x-auth-token': issued.token,
+        ...(issued.version === 'v3' ? { 'x-subject-token': issued.token } : {}),
+        accept: 'application/json',
+      },
+      timeoutMs: o.timeoutMs,
+      tls: o.tls,
+      maxBody: 1024,
     });
   } catch (error) {
-    if (error instanceof HttpTransportError) throw new TokenError('unavailable', `Keystone gave no answer validating a token (${error.code})`, { cause: error });
+    if (error instanceof HttpTransportError)
+      throw new TokenError('unavailable', `Keystone gave no answer validating a token (${error.code})`, { cause: error });
     throw error;
   }
-  if (response.status !== 200) throw new TokenError('unavailable', `Keystone does not validate the token it issued (HTTP ${response.status})`);
+  if (response.status !== 200)
+    throw new TokenError('unavailable', `Keystone does not validate the token it issued (HTTP ${response.status})`);
 }

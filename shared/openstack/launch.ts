@@ -39,10 +39,14 @@ export function launchCommand(i: LaunchInputs, uwsgi: UwsgiDeployment | undefine
   return {
     file: i.binary,
     args: [
-      '--ini', i.uwsgiIni,
+      '--ini',
+      i.uwsgiIni,
       ...(i.httpSocket ? ['--http-socket', i.httpSocket] : []),
       ...(i.workers > 0 ? ['--processes', String(i.workers)] : []),
-      '--uid', String(i.account.uid), '--gid', String(i.account.gid),
+      '--uid',
+      String(i.account.uid),
+      '--gid',
+      String(i.account.gid),
       '--die-on-term',
       ...i.extra,
     ],

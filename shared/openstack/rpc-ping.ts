@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
 
 /** The envelope oslo.messaging's rabbit driver publishes for a call (serialize_msg of a packed message). */
-export function pingEnvelope(ids: { msgId: string; replyQueue: string; uniqueId: string; requestId: string }): { 'oslo.version': '2.0'; 'oslo.message': string } {
+export function pingEnvelope(ids: { msgId: string; replyQueue: string; uniqueId: string; requestId: string }): {
+  'oslo.version': '2.0';
+  'oslo.message': string;
+} {
   const message = {
     method: 'oslo_rpc_server_ping',
     args: {},
@@ -25,7 +28,8 @@ export function pingEnvelope(ids: { msgId: string; replyQueue: string; uniqueId:
   return { 'oslo.version': '2.0', 'oslo.message': JSON.stringify(message) };
 }
 
-export type PingReply = { readonly kind: 'pong' } | { readonly kind: 'failure'; readonly detail: string } | { readonly kind: 'other'; readonly detail: string };
+export type PingReply =
+  { readonly kind: 'pong' } | { readonly kind: 'failure'; readonly detail: string } | { readonly kind: 'other'; readonly detail: string };
 
 /** Reads one reply body: either the envelope or a bare message (older drivers), with _msg_id. */
 export function readReply(body: string, msgId: string): PingReply | undefined {
@@ -35,7 +39,8 @@ export function readReply(body: string, msgId: string): PingReply | undefined {
   } catch {
     return undefined;
   }
-  const inner = typeof outer['oslo.message'] === 'string' ? (JSON.parse(outer['oslo.message'] as string) as Record<string, unknown>) : outer;
+  const inner =
+    typeof outer['oslo.message'] === 'string' ? (JSON.parse(outer['oslo.message'] as string) as Record<string, unknown>) : outer;
   if (inner._msg_id !== msgId) return undefined;
   if (inner.failure) {
     let detail = String(inner.failure);
@@ -71,24 +76,40 @@ export async function rpcPing(model: ChannelModel, o: { exchange: string; routin
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
     const msgId = randomUUID().replaceAll('-', '');
     const answer = new Promise<PingReply>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new PingError('timeout', `no answer to oslo_rpc_server_ping on ${o.routingKey} within ${Math.round(o.timeoutMs)} ms`)), o.timeoutMs);
+      const timer = setTimeout(
+        () => reject(new PingError('timeout', `no answer to oslo_rpc_server_ping on ${o.routingKey} within ${Math.round(o.timeoutMs)} ms`)),
+        o.timeoutMs,
+      );
       // mandatory: a call nobody's queue is bound for comes back at once instead of timing out.
       channel.on('return', () => {
         clearTimeout(timer);
         reject(new PingError('no-route', `no queue is bound to ${o.exchange}/${o.routingKey}`));
       });
-      void channel.consume(queue, (m: ConsumeMessage | null) => {
-        if (!m) return;
-        const reply = readReply(m.content.toString('utf8'), msgId);
-        if (reply) {
-          clearTimeout(timer);
-          resolve(reply);
-        }
-      }, { noAck: true }).catch(reject);
+      void channel
+        .consume(
+          queue,
+          (m: ConsumeMessage | null) => {
+            if (!m) return;
+            const reply = readReply(m.content.toString('utf8'), msgId);
+            if (reply) {
+              clearTimeout(timer);
+              resolve(reply);
+            }
+          },
+          { noAck: true },
+        )
+        .catch(reject);
     });
-    const envelope = pingEnvelope({ msgId, replyQueue: queue, uniqueId: randomUUID().replaceAll('-', ''), requestId: `req-${randomUUID()}` });
+    const envelope = pingEnvelope({
+      msgId,
+      replyQueue: queue,
+      uniqueId: randomUUID().replaceAll('-', ''),
+      requestId: `req-${randomUUID()}`,
+    });
     channel.publish(o.exchange, o.routingKey, Buffer.from(JSON.stringify(envelope)), {
-      contentType: 'application/json', contentEncoding: 'utf-8', mandatory: true,
+      contentType: 'application/json',
+      contentEncoding: 'utf-8',
+      mandatory: true,
       // An unanswered ping must not wait in the queue for a service that comes back later.
       expiration: String(Math.max(1, Math.round(o.timeoutMs))),
     });

@@ -8,9 +8,9 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } f
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { defineAgent, type ActionContext, type Agent, type Outcome, type ValidationScope } from '../ocf/agent.ts';
-import { ConfigurationError, GenericError, InstalledError, OcfError } from '../ocf/errors.ts';
+import { ConfigurationError, GenericError, NotInstalledError, OcfError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
-import type { ParameterValues } from '../ocf/parameters.ts';
+import { booleanOf, type ParameterTable, type ParameterValues } from '../ocf/parameters.ts';
 import { splitWords } from '../ocf/words.ts';
 import { locateDaemon, type DaemonPresence } from '../process/pid-file.ts';
 import { allProcesses, descendants, isFrozen, type ProcessInfo } from '../process/proc.ts';
@@ -27,13 +27,15 @@ import { parseTransportUrl } from './transport-url.ts';
 
 export type { ServiceSpec } from './service-spec.ts';
 
-type FullTable = ServiceParameterTable;
-type Values = ParameterValues<FullTable>;
-type Ctx = ActionContext<FullTable>;
+type Values = ParameterValues<ServiceParameterTable>;
+type Ctx = ActionContext<ServiceParameterTable>;
 
-export function openstackService(spec: ServiceSpec): Agent<FullTable> {
+export function openstackService<const E extends ParameterTable = Record<never, never>>(
+  spec: ServiceSpec<E>,
+): Agent<ServiceParameterTable> {
   const parameters = serviceParameters(spec);
-  const raw = (v: Values) => v as unknown as Readonly<Record<string, unknown>>;
+  // The values were parsed from a table that holds the agent's own parameters E: these are theirs.
+  const raw = (v: Values) => v as unknown as ParameterValues<E>;
   const binaryOf = (v: Values) => v.binary || spec.derive?.(raw(v)).binary || '';
   const urlOf = (v: Values) => v.url || spec.derive?.(raw(v)).url || '';
   const configFiles = (v: Values) => splitWords(v.config);
@@ -59,8 +61,10 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
   function monitorCredentials(v: Values, check: HttpCheck): ReturnType<typeof resolveCredentials> {
     return resolveCredentials(v, configFiles(v), check.authenticated?.kind === 'token' ? urlOf(v) : undefined);
   }
-  const noCredentials = (v: Values) => new ConfigurationError(
-    `monitor depth 10 logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`);
+  const noCredentials = (v: Values) =>
+    new ConfigurationError(
+      `monitor depth 10 logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`,
+    );
 
   /** The checks of one depth, after the process itself was found alive and not frozen. */
   async function serviceCheck(ctx: Ctx, depth: number): Promise<Problem> {
@@ -72,7 +76,7 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
         transportUrl: v.transport_url || conf('DEFAULT', 'transport_url'),
         host: v.host || conf('DEFAULT', 'host') || hostname(),
         exchange: conf('DEFAULT', 'control_exchange') || check.exchange,
-        pingEnabled: /^(true|yes|on|1)$/i.test(conf('DEFAULT', 'rpc_ping_enabled') ?? ''),
+        pingEnabled: booleanOf(conf('DEFAULT', 'rpc_ping_enabled')) === true,
         depth,
         configName: v.config,
       });
@@ -92,7 +96,8 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
       if (found.crashed && !ctx.probe) throw new GenericError(`${spec.name} is gone: ${found.detail}`);
       return { code: OCF.NOT_RUNNING, note: found.detail };
     }
-    if (isFrozen(found.process)) throw new GenericError(`${spec.name} (pid ${found.process.pid}) is stopped (process state ${found.process.state})`);
+    if (isFrozen(found.process))
+      throw new GenericError(`${spec.name} (pid ${found.process.pid}) is stopped (process state ${found.process.state})`);
     const depth = ctx.probe ? 0 : ctx.depth;
     const problem = await serviceCheck(ctx, depth);
     if (problem) return problem;
@@ -107,15 +112,31 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
     const account = findAccount(v.user)!;
     const log = logFile(ctx);
     for (const dir of [dirname(pidFile(ctx)), dirname(log)]) if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const launch = launchCommand({
-      binary: binaryOf(v), configFiles: configFiles(v), extra: [...(spec.extraArgs?.(raw(v)) ?? []), ...splitWords(v.additional_parameters)], account,
-      uwsgiIni: underUwsgi(v) ? v.uwsgi_ini : '', httpSocket: v.http_socket ?? '', workers: v.workers ?? 0,
-    }, spec.uwsgi);
+    const launch = launchCommand(
+      {
+        binary: binaryOf(v),
+        configFiles: configFiles(v),
+        extra: [...(spec.extraArgs?.(raw(v)) ?? []), ...splitWords(v.additional_parameters)],
+        account,
+        uwsgiIni: underUwsgi(v) ? v.uwsgi_ini : '',
+        httpSocket: v.http_socket ?? '',
+        workers: v.workers ?? 0,
+      },
+      spec.uwsgi,
+    );
     let written = false;
     const readiness = spec.check.kind === 'rpc' ? 'consume its queue' : `answer ${urlOf(v)}`;
     const { pid } = await startDaemon({
-      file: launch.file, args: [...launch.args], logFile: log, uid: launch.uid, gid: launch.gid, cwd: '/', env: { ...launch.env },
-      deadline: ctx.deadline, what: `${spec.name} to ${readiness}`, errorLines: /error|critical|traceback|unable|refused/i,
+      file: launch.file,
+      args: [...launch.args],
+      logFile: log,
+      uid: launch.uid,
+      gid: launch.gid,
+      cwd: '/',
+      env: { ...launch.env },
+      deadline: ctx.deadline,
+      what: `${spec.name} to ${readiness}`,
+      errorLines: /error|critical|traceback|unable|refused/i,
       ready: async () => {
         if (!written) return undefined;
         return (await serviceCheck(ctx, 0)) === undefined ? true : undefined;
@@ -135,7 +156,11 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
       return { code: OCF.SUCCESS, note: 'not running' };
     }
     // Services fork workers (uwsgi, nova-api): the whole tree goes.
-    const { killed } = await terminate([found.process, ...descendants(found.process.pid, allProcesses())], { deadline: ctx.deadline, log: ctx.log, what: spec.name });
+    const { killed } = await terminate([found.process, ...descendants(found.process.pid, allProcesses())], {
+      deadline: ctx.deadline,
+      log: ctx.log,
+      what: spec.name,
+    });
     rmSync(pidFile(ctx), { force: true });
     return { code: OCF.SUCCESS, note: killed ? 'killed after SIGTERM timed out' : 'stopped' };
   }
@@ -164,17 +189,18 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
       } catch (error) {
         throw new ConfigurationError(`parameter url: ${JSON.stringify(urlOf(v))} is not a URL`, { cause: error });
       }
-      if (underUwsgi(v) && !/^[^\s]*:\d+$/.test(v.http_socket || 'x:0')) throw new ConfigurationError(`parameter http_socket: ${JSON.stringify(v.http_socket)} is not address:port`);
+      if (underUwsgi(v) && !/^[^\s]*:\d+$/.test(v.http_socket || 'x:0'))
+        throw new ConfigurationError(`parameter http_socket: ${JSON.stringify(v.http_socket)} is not address:port`);
     }
     if (scope === 'parameters') return;
     try {
       accessSync(binaryOf(v), constants.X_OK);
     } catch {
-      throw new InstalledError(`binary ${binaryOf(v)} is not installed or not executable`);
+      throw new NotInstalledError(`binary ${binaryOf(v)} is not installed or not executable`);
     }
-    if (!findAccount(v.user)) throw new InstalledError(`user ${v.user} does not exist`);
-    for (const file of configFiles(v)) if (!existsSync(file)) throw new InstalledError(`config file ${file} does not exist`);
-    if (underUwsgi(v) && !existsSync(v.uwsgi_ini)) throw new InstalledError(`uwsgi ini ${v.uwsgi_ini} does not exist`);
+    if (!findAccount(v.user)) throw new NotInstalledError(`user ${v.user} does not exist`);
+    for (const file of configFiles(v)) if (!existsSync(file)) throw new NotInstalledError(`config file ${file} does not exist`);
+    if (underUwsgi(v) && !existsSync(v.uwsgi_ini)) throw new NotInstalledError(`uwsgi ini ${v.uwsgi_ini} does not exist`);
     if (spec.check.kind === 'http' && spec.check.authenticated && ctx.depth >= 10) {
       // validate-all at depth 10 proves the depth-10 monitor can log in: credentials found and readable.
       try {
@@ -191,7 +217,6 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
   const t = spec.timeouts ?? {};
   return defineAgent({
     name: spec.name,
-    version: '0.2.0',
     shortdesc: spec.shortdesc,
     longdesc: spec.longdesc,
     parameters,
@@ -199,7 +224,13 @@ export function openstackService(spec: ServiceSpec): Agent<FullTable> {
     actions: {
       start: { timeout: t.start ?? 60, run: start },
       stop: { timeout: t.stop ?? 60, run: stop },
-      monitor: { timeout: t.monitor ?? 20, interval: t.interval ?? 10, depth: 0, run: monitor, also: [{ timeout: Math.max(t.monitor ?? 20, 30), interval: (t.interval ?? 10) * 6, depth: 10 }] },
+      monitor: {
+        timeout: t.monitor ?? 20,
+        interval: t.interval ?? 10,
+        depth: 0,
+        run: monitor,
+        also: [{ timeout: Math.max(t.monitor ?? 20, 30), interval: (t.interval ?? 10) * 6, depth: 10 }],
+      },
       'reload-agent': { timeout: 20, run: async () => OCF.SUCCESS },
     },
   });

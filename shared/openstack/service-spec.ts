@@ -1,5 +1,5 @@
 /** What an OpenStack service agent file declares: only what differs between the services. */
-import type { ParameterTable } from '../ocf/parameters.ts';
+import type { ParameterTable, ParameterValues } from '../ocf/parameters.ts';
 
 /** RPC services are checked on their own queue `<topic>.<host>` of their control exchange. */
 export interface RpcCheck {
@@ -27,7 +27,8 @@ export interface UwsgiDeployment {
   readonly appEnv: (configFiles: readonly string[]) => Record<string, string>;
 }
 
-export interface ServiceSpec {
+/** `E`: the agent's own extra parameters, whose parsed values derive and extraArgs receive, typed. */
+export interface ServiceSpec<E extends ParameterTable = ParameterTable> {
   readonly name: string;
   readonly shortdesc: string;
   readonly longdesc: string;
@@ -38,11 +39,11 @@ export interface ServiceSpec {
   readonly check: RpcCheck | HttpCheck;
   readonly uwsgi?: UwsgiDeployment;
   /** Extra parameters of this agent only. */
-  readonly parameters?: ParameterTable;
+  readonly parameters?: E;
   /** Values for binary and url when those are left empty, from the agent's own parameters. */
-  readonly derive?: (values: Readonly<Record<string, unknown>>) => { readonly binary?: string; readonly url?: string };
+  derive?(values: ParameterValues<E>): { readonly binary?: string; readonly url?: string };
   /** Arguments the agent's own parameters add to the command line, before additional_parameters. */
-  readonly extraArgs?: (values: Readonly<Record<string, unknown>>) => readonly string[];
+  extraArgs?(values: ParameterValues<E>): readonly string[];
   /** Operation timeouts (s) and monitor interval; defaults suit a Python service that imports for seconds. */
   readonly timeouts?: { readonly start?: number; readonly stop?: number; readonly monitor?: number; readonly interval?: number };
 }

@@ -49,7 +49,10 @@ export function parseYamlMapping(text: string): YamlMapping {
       if (indent > pending.indent) {
         if (body.startsWith('- ') || body === '-') {
           let rawText = body;
-          while (i + 1 < lines.length && (/^\s*(#.*)?$/.test(lines[i + 1]!) || lines[i + 1]!.length - lines[i + 1]!.trimStart().length > pending.indent)) {
+          while (
+            i + 1 < lines.length &&
+            (/^\s*(#.*)?$/.test(lines[i + 1]!) || lines[i + 1]!.length - lines[i + 1]!.trimStart().length > pending.indent)
+          ) {
             i++;
             rawText += `\n${lines[i]!.trim()}`;
           }

@@ -15,23 +15,34 @@ export interface CommandResult {
  * environment goes along (Pacemaker's tools read OCF_RESOURCE_INSTANCE and the node from it), less the
  * variables named in `unset`.
  */
-export function runCommand(file: string, args: readonly string[], deadline: Deadline, capMs = 10_000, unset: readonly string[] = []): Promise<CommandResult> {
+export function runCommand(
+  file: string,
+  args: readonly string[],
+  deadline: Deadline,
+  capMs = 10_000,
+  unset: readonly string[] = [],
+): Promise<CommandResult> {
   const timeout = deadline.budget(capMs, `${file} ${args[0] ?? ''}`);
   const env: NodeJS.ProcessEnv = { ...inheritedEnvironment(unset), PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
   return new Promise((resolve) => {
-    childProcess().execFile(file, args, {
-      timeout,
-      killSignal: 'SIGKILL',
-      env,
-      maxBuffer: 1 << 20,
-    }, (error, stdout, stderr) => {
-      const e = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
-      resolve({
-        exitCode: e ? (typeof e.code === 'number' ? e.code : 127) : 0,
-        stdout,
-        stderr,
-        timedOut: e?.killed === true,
-      });
-    });
+    childProcess().execFile(
+      file,
+      args,
+      {
+        timeout,
+        killSignal: 'SIGKILL',
+        env,
+        maxBuffer: 1 << 20,
+      },
+      (error, stdout, stderr) => {
+        const e = error as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+        resolve({
+          exitCode: e ? (typeof e.code === 'number' ? e.code : 127) : 0,
+          stdout,
+          stderr,
+          timedOut: e?.killed === true,
+        });
+      },
+    );
   });
 }

@@ -28,7 +28,10 @@ export function tellingLines(path: string, offset: number, pattern: RegExp, max 
   } catch {
     return [];
   }
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const matching = lines.filter((l) => pattern.test(l));
   return (matching.length > 0 ? matching : lines).slice(-max).map((l) => (l.length > 300 ? `${l.slice(0, 297)}...` : l));
 }

@@ -57,7 +57,12 @@ export function locateDaemon(path: string, matches: (p: ProcessInfo) => boolean,
     case 'stale':
       return { kind: 'stopped', file: 'stale', crashed: true, detail: `pid file ${path} names pid ${state.pid}, which is gone` };
     case 'foreign':
-      return { kind: 'stopped', file: 'foreign', crashed: false, detail: `pid file ${path} names pid ${state.pid} (${state.process.argv[0] ?? '?'}), which is not ${name}` };
+      return {
+        kind: 'stopped',
+        file: 'foreign',
+        crashed: false,
+        detail: `pid file ${path} names pid ${state.pid} (${state.process.argv[0] ?? '?'}), which is not ${name}`,
+      };
     case 'running':
       return { kind: 'running', process: state.process };
   }

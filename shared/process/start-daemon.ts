@@ -28,17 +28,23 @@ export async function startDaemon<T>(o: StartOptions<T>): Promise<{ pid: number;
     exit = e;
   });
   try {
-    const ready = await o.deadline.until(o.what, async () => {
-      if (exit) {
-        throw new GenericError(`${basename(o.file)} exited during start (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}): ${why()}`);
-      }
-      try {
-        return await o.ready();
-      } catch {
-        // Still coming up, or wedged: the deadline decides.
-        return undefined;
-      }
-    }, o.intervalMs ?? 100);
+    const ready = await o.deadline.until(
+      o.what,
+      async () => {
+        if (exit) {
+          throw new GenericError(
+            `${basename(o.file)} exited during start (${exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`}): ${why()}`,
+          );
+        }
+        try {
+          return await o.ready();
+        } catch {
+          // Still coming up, or wedged: the deadline decides.
+          return undefined;
+        }
+      },
+      o.intervalMs ?? 100,
+    );
     return { pid: daemon.pid, ready };
   } catch (error) {
     if (error instanceof DeadlineError) throw new GenericError(`${error.message}; log: ${why()}`, { cause: error });

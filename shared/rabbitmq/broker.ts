@@ -6,7 +6,7 @@
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
-import { ConfigurationError, GenericError, InstalledError, PermissionError } from '../ocf/errors.ts';
+import { ConfigurationError, GenericError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { openAmqp } from '../amqp/session.ts';
@@ -68,7 +68,9 @@ async function status(ctx: Ctx): Promise<Status> {
     case 'refused':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
     case 'timeout':
-      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`);
+      throw new GenericError(
+        `broker ${p.nodename} (pid ${broker.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`,
+      );
     case 'garbled':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
   }
@@ -80,15 +82,22 @@ async function roundTrip(ctx: Ctx): Promise<void> {
   const timeout = ctx.deadline.budget(10_000, 'AMQP round trip');
   let connection;
   try {
-    connection = await openAmqp({ hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, tls: false }, timeout);
+    connection = await openAmqp(
+      { hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, tls: false },
+      timeout,
+    );
     const channel = await connection.createChannel();
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     const token = `tsha-${process.pid}-${Date.now()}`;
     channel.sendToQueue(queue, Buffer.from(token));
-    const got = await ctx.deadline.until('the message back from the private queue', async () => {
-      const m = await channel.get(queue, { noAck: true });
-      return m === false ? undefined : m.content.toString();
-    }, 10);
+    const got = await ctx.deadline.until(
+      'the message back from the private queue',
+      async () => {
+        const m = await channel.get(queue, { noAck: true });
+        return m === false ? undefined : m.content.toString();
+      },
+      10,
+    );
     if (got !== token) throw new GenericError(`the private queue returned another message (${got.slice(0, 40)})`);
   } catch (error) {
     if (error instanceof GenericError) throw error;
@@ -109,7 +118,10 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
     return { code: OCF.NOT_RUNNING, note: s.detail };
   }
   if (ctx.depth >= 10) await roundTrip(ctx);
-  return { code: OCF.SUCCESS, note: `node ${ctx.params.nodename} running (pid ${s.process.pid})${ctx.depth >= 10 ? ', round trip ok' : ''}` };
+  return {
+    code: OCF.SUCCESS,
+    note: `node ${ctx.params.nodename} running (pid ${s.process.pid})${ctx.depth >= 10 ? ', round trip ok' : ''}`,
+  };
 }
 
 export async function start(ctx: Ctx): Promise<Outcome> {
@@ -124,9 +136,17 @@ export async function start(ctx: Ctx): Promise<Outcome> {
     }
   }
   const { ready } = await startDaemon({
-    file: p.binary, args: [], logFile: join(p.log_base, 'tsha-startup.log'), uid: account.uid, gid: account.gid, cwd: account.home,
-    env: brokerEnvironment(p, account.home), deadline: ctx.deadline, what: `broker ${p.nodename} to answer AMQP`,
-    errorLines: /error|failed|crash/i, intervalMs: 200,
+    file: p.binary,
+    args: [],
+    logFile: join(p.log_base, 'tsha-startup.log'),
+    uid: account.uid,
+    gid: account.gid,
+    cwd: account.home,
+    env: brokerEnvironment(p, account.home),
+    deadline: ctx.deadline,
+    what: `broker ${p.nodename} to answer AMQP`,
+    errorLines: /error|failed|crash/i,
+    intervalMs: 200,
     ready: async () => {
       const s = await status(ctx);
       return s.kind === 'serving' ? s : undefined;
@@ -160,9 +180,11 @@ export async function stop(ctx: Ctx): Promise<Outcome> {
 export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> {
   const p = ctx.params;
   for (const name of ['binary', 'mnesia_base', 'log_base', 'pid_file'] as const) {
-    if (!p[name].startsWith('/')) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
+    if (!p[name].startsWith('/'))
+      throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
   }
-  if (!/^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+$/.test(p.nodename)) throw new ConfigurationError(`parameter nodename expects name@host, got ${JSON.stringify(p.nodename)}`);
+  if (!/^[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+$/.test(p.nodename))
+    throw new ConfigurationError(`parameter nodename expects name@host, got ${JSON.stringify(p.nodename)}`);
   for (const name of ['node_port', 'dist_port', 'epmd_port'] as const) {
     if (p[name] < 1 || p[name] > 65535) throw new ConfigurationError(`parameter ${name} expects a TCP port (1-65535), got ${p[name]}`);
   }
@@ -170,11 +192,12 @@ export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> 
   try {
     accessSync(p.binary, constants.X_OK);
   } catch {
-    throw new InstalledError(`binary ${p.binary} is not installed or not executable`);
+    throw new NotInstalledError(`binary ${p.binary} is not installed or not executable`);
   }
   const account = findAccount(p.user);
-  if (!account) throw new InstalledError(`user ${p.user} does not exist`);
-  if (!existsSync(p.config_file)) throw new InstalledError(`config_file ${p.config_file} does not exist`);
+  if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
+  if (!existsSync(p.config_file)) throw new NotInstalledError(`config_file ${p.config_file} does not exist`);
   const data = statOrUndefined(p.mnesia_base);
-  if (data && !accountCan(account, data, 'write')) throw new PermissionError(`mnesia_base ${p.mnesia_base} is not writable by user ${p.user}`);
+  if (data && !accountCan(account, data, 'write'))
+    throw new PermissionError(`mnesia_base ${p.mnesia_base} is not writable by user ${p.user}`);
 }

@@ -104,10 +104,17 @@ export function mayPromote(self: Candidate, partition: readonly string[], publis
     if (position === undefined) return { promote: false, reason: `${node} published no position for this promotion: its data is unknown` };
     const order = comparePositions(position, self.position);
     if (order === 'ahead') {
-      return { promote: false, reason: `${node} is ahead (${formatPosition(position)} > ${formatPosition(self.position)})`, ahead: { node, position } };
+      return {
+        promote: false,
+        reason: `${node} is ahead (${formatPosition(position)} > ${formatPosition(self.position)})`,
+        ahead: { node, position },
+      };
     }
     if (order === 'diverged') {
-      return { promote: false, reason: `${node} has transactions ${self.node} lacks (${formatPosition(position)} vs ${formatPosition(self.position)})` };
+      return {
+        promote: false,
+        reason: `${node} has transactions ${self.node} lacks (${formatPosition(position)} vs ${formatPosition(self.position)})`,
+      };
     }
   }
   return { promote: true };
@@ -140,7 +147,10 @@ export function catchUpPlan(verdict: PromotionVerdict, replica: ReplicaStatus): 
   return { from: receiving ? 'source' : 'peer', target: verdict.ahead };
 }
 
-export function roleVerdict(health: Health, o: { readonly evictOutdated: boolean; readonly replicating: boolean; readonly lag: number | null; readonly maxLag: number }): RoleVerdict {
+export function roleVerdict(
+  health: Health,
+  o: { readonly evictOutdated: boolean; readonly replicating: boolean; readonly lag: number | null; readonly maxLag: number },
+): RoleVerdict {
   switch (health.kind) {
     case 'primary':
       return { kind: 'primary', score: SCORE.PRIMARY, readable: true };

@@ -51,7 +51,10 @@ function sorted(entries: Iterable<[string, Interval[]]>): GtidSet {
  */
 export function parseGtidSet(text: string | null | undefined): GtidSet {
   const found = new Map<string, Interval[]>();
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const bad = (why: string) => new TypeError(`not a MySQL GTID set: ${JSON.stringify(part)} (${why})`);
     const [uuid = '', ...rest] = part.split(':').map((p) => p.trim());
     if (!UUID.test(uuid)) throw bad(`${JSON.stringify(uuid)} is not a uuid`);
@@ -63,7 +66,10 @@ export function parseGtidSet(text: string | null | undefined): GtidSet {
         const first = BigInt(m[1]!);
         const last = m[2] === undefined ? first : BigInt(m[2]);
         if (first < 1n || last > MAX_GNO || last < first) throw bad(`${JSON.stringify(piece)} is not an interval within 1-${MAX_GNO}`);
-        found.set(key, found.get(key) ?? []).get(key)!.push([first, last]);
+        found
+          .set(key, found.get(key) ?? [])
+          .get(key)!
+          .push([first, last]);
         previous = 'interval';
       } else if (TAG.test(piece)) {
         if (previous === 'tag') throw bad(`no interval before ${JSON.stringify(piece)}`);
@@ -102,7 +108,10 @@ export function formatGtidSet(set: GtidSet): string {
     pieces.push(tag === undefined ? formatIntervals(intervals) : `${tag}:${formatIntervals(intervals)}`);
     byUuid.set(uuid, pieces);
   }
-  return [...byUuid].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([uuid, pieces]) => [uuid, ...pieces].join(':')).join(',');
+  return [...byUuid]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([uuid, pieces]) => [uuid, ...pieces].join(':'))
+    .join(',');
 }
 
 /** Each key on its own ("uuid:1-5", "uuid:tag:1-3"): each string is a GTID set MySQL accepts, and so is their join by ','. */

@@ -8,7 +8,10 @@ export type GtidPosition = ReadonlyMap<number, { readonly server: number; readon
 
 export function parseGtid(text: string | null | undefined): GtidPosition {
   const position = new Map<number, { server: number; seq: bigint }>();
-  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (text ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)-(\d+)-(\d+)$/.exec(part);
     if (!m) throw new TypeError(`not a MariaDB GTID: ${JSON.stringify(part)}`);
     position.set(Number(m[1]), { server: Number(m[2]), seq: BigInt(m[3]!) });
@@ -17,7 +20,10 @@ export function parseGtid(text: string | null | undefined): GtidPosition {
 }
 
 export function formatGtid(p: GtidPosition): string {
-  return [...p.entries()].sort(([a], [b]) => a - b).map(([d, g]) => `${d}-${g.server}-${g.seq}`).join(',');
+  return [...p.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([d, g]) => `${d}-${g.server}-${g.seq}`)
+    .join(',');
 }
 
 /**

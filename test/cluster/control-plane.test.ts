@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConsistency, describeReport, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, waitFor, type ClusterStatus } from '../lab/lab.ts';
-import { controlPlaneClient, controlPlaneRunning, openstackSql, prepareControlPlane, startControlPlane, type ControlPlane } from '../lab/openstack-setup.ts';
+import {
+  controlPlaneClient,
+  controlPlaneRunning,
+  openstackSql,
+  prepareControlPlane,
+  startControlPlane,
+  type ControlPlane,
+} from '../lab/openstack-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from '../lab/replication-setup.ts';
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
@@ -9,7 +16,7 @@ const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...ru
 // The seed's whole control plane on 2 nodes, on tsha's agents and real services: the MySQL
 // master/slave set with its VIP, RabbitMQ, keystone (uwsgi), glance-api and nova-api/-scheduler, with
 // stand-ins for the services no packaged release has (registry, objectstore, consoleauth, cert, network).
-describe('the seed\'s OpenStack control plane on 2 nodes (real Pacemaker, MariaDB, RabbitMQ, keystone, glance, nova)', () => {
+describe("the seed's OpenStack control plane on 2 nodes (real Pacemaker, MariaDB, RabbitMQ, keystone, glance, nova)", () => {
   const lab = new Lab({ nodes: 2, stonith: true });
   let plane: ControlPlane;
 
@@ -20,20 +27,37 @@ describe('the seed\'s OpenStack control plane on 2 nodes (real Pacemaker, MariaD
     await prepareReplicas(lab, openstackSql());
     for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
     await lab.loadCrm(masterSlaveCrm(lab));
-    const s = await lab.waitUntil('the database promoted with its VIP', 120_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'the database promoted with its VIP',
+      120_000,
+      (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     plane = await prepareControlPlane(lab, promoted(s)[0]!);
-    console.log(`[lab] OpenStack schemas and keys through the database VIP: ${Object.entries(plane.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+    console.log(
+      `[lab] OpenStack schemas and keys through the database VIP: ${Object.entries(plane.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
     client = controlPlaneClient(lab, plane);
     await startControlPlane(lab, plane);
   }, 900_000);
   afterAll(() => lab.release());
 
   it('every resource starts, and a token, an image list and the compute service list succeed through the VIPs', async () => {
-    await lab.waitUntil('the database and the whole control plane running', 300_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip').length === 1 && controlPlaneRunning(s));
-    const answer = await waitFor('the services to answer through their VIPs', 120_000, async () => {
-      const r = await client('check');
-      return r.code === 0 && /nova-scheduler@/.test(r.stdout) ? r.stdout : undefined;
-    }, 1000);
+    await lab.waitUntil(
+      'the database and the whole control plane running',
+      300_000,
+      (s) => promoted(s).length === 1 && runningOn(s, 'vip').length === 1 && controlPlaneRunning(s),
+    );
+    const answer = await waitFor(
+      'the services to answer through their VIPs',
+      120_000,
+      async () => {
+        const r = await client('check');
+        return r.code === 0 && /nova-scheduler@/.test(r.stdout) ? r.stdout : undefined;
+      },
+      1000,
+    );
     expect(JSON.parse(answer)).toMatchObject({ images: 200, services: 200 });
   });
 
@@ -43,15 +67,27 @@ describe('the seed\'s OpenStack control plane on 2 nodes (real Pacemaker, MariaD
     const survivor = lab.names.find((n) => n !== victim)!;
     const crashedAt = Date.now();
     await lab.crash(victim);
-    const after = await lab.waitUntil(`everything running on ${survivor}`, 300_000, (s) => promoted(s)[0] === survivor && runningOn(s, 'vip').includes(survivor) && controlPlaneRunning(s, survivor), survivor);
+    const after = await lab.waitUntil(
+      `everything running on ${survivor}`,
+      300_000,
+      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip').includes(survivor) && controlPlaneRunning(s, survivor),
+      survivor,
+    );
     const placedAt = Date.now();
-    await waitFor('a token, the image list and the compute service list through the VIPs', 120_000, async () => {
-      const r = await client('check');
-      return r.code === 0 && new RegExp(`nova-scheduler@${survivor}`).test(r.stdout) ? true : undefined;
-    }, 500);
+    await waitFor(
+      'a token, the image list and the compute service list through the VIPs',
+      120_000,
+      async () => {
+        const r = await client('check');
+        return r.code === 0 && new RegExp(`nova-scheduler@${survivor}`).test(r.stdout) ? true : undefined;
+      },
+      500,
+    );
     const answeredAt = Date.now();
-    console.log(`[lab] control plane recovery after a crash of ${victim}: everything running on ${survivor} after ${((placedAt - crashedAt) / 1000).toFixed(1)} s; ` +
-      `token + images + compute services answer through the VIPs after ${((answeredAt - crashedAt) / 1000).toFixed(1)} s`);
+    console.log(
+      `[lab] control plane recovery after a crash of ${victim}: everything running on ${survivor} after ${((placedAt - crashedAt) / 1000).toFixed(1)} s; ` +
+        `token + images + compute services answer through the VIPs after ${((answeredAt - crashedAt) / 1000).toFixed(1)} s`,
+    );
     expect(after.online).not.toContain(victim);
     const report = await checkConsistency(lab, survivor, { table: 'keystone.project' });
     console.log(`[lab] control plane database after the crash: ${describeReport(report)}`);

@@ -46,7 +46,11 @@ describe('a 2-node lab with fencing (stonith-enabled=true, fence_tshalab)', () =
     await sleep(3000);
     expect(lab.pid1(active)).toBeUndefined();
     expect(await vipHolders(lab)).toEqual([survivor]);
-    expect(fenceHistory(lab).filter((f) => f.action === 'off' && f.result === 'ok').map((f) => f.target)).toEqual([active]);
+    expect(
+      fenceHistory(lab)
+        .filter((f) => f.action === 'off' && f.result === 'ok')
+        .map((f) => f.target),
+    ).toEqual([active]);
     await lab.start(active);
     await lab.waitUntil('both nodes online', 60_000, (s) => lab.names.every((n) => s.online.includes(n)));
   });
@@ -55,18 +59,27 @@ describe('a 2-node lab with fencing (stonith-enabled=true, fence_tshalab)', () =
     const active = await groupUp(lab);
     const survivor = lab.names.find((n) => n !== active)!;
     const fencedBefore = fenceHistory(lab).length;
-    const { client: probe, crashedAt, recoveredSeenAt: movedSeenAt } =
-      await crashUnderClient(lab, active, 'probe', (s) => runningOn(s, 'vip').includes(survivor));
-    const fence = fenceHistory(lab).slice(fencedBefore).find((f) => f.action === 'off' && f.target === active);
+    const {
+      client: probe,
+      crashedAt,
+      recoveredSeenAt: movedSeenAt,
+    } = await crashUnderClient(lab, active, 'probe', (s) => runningOn(s, 'vip').includes(survivor));
+    const fence = fenceHistory(lab)
+      .slice(fencedBefore)
+      .find((f) => f.action === 'off' && f.target === active);
     expect(fence?.result).toBe('ok');
     // The VIP answered from the survivor only after the fence had completed.
     const firstUp = probe.lines.map((l) => l.split(' ')).find(([kind, at]) => kind === 'up' && Number(at) > fence!.at);
-    const upBeforeFence = probe.lines.map((l) => l.split(' ')).filter(([kind, at]) => kind === 'up' && Number(at) > crashedAt + 500 && Number(at) < fence!.at);
+    const upBeforeFence = probe.lines
+      .map((l) => l.split(' '))
+      .filter(([kind, at]) => kind === 'up' && Number(at) > crashedAt + 500 && Number(at) < fence!.at);
     expect(upBeforeFence).toEqual([]);
     expect(firstUp).toBeDefined();
     expect(movedSeenAt).toBeGreaterThan(fence!.at);
     const floor = recoverySeconds(probe, crashedAt);
-    console.log(`[lab] failover floor (ocf:pacemaker:Dummy + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s; fenced after ${((fence!.at - crashedAt) / 1000).toFixed(2)} s`);
+    console.log(
+      `[lab] failover floor (ocf:pacemaker:Dummy + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s; fenced after ${((fence!.at - crashedAt) / 1000).toFixed(2)} s`,
+    );
     expect(floor).toBeDefined();
     await lab.start(active);
     await lab.waitUntil('both nodes online', 60_000, (s) => lab.names.every((n) => s.online.includes(n)));
@@ -118,28 +131,42 @@ describe('the floor for a promotable clone: ocf:pacemaker:Stateful with a VIP on
 
   beforeAll(async () => {
     await lab.up();
-    await lab.loadCrm([
-      fenceCrm(lab),
-      'primitive db ocf:pacemaker:Stateful op monitor interval=5s role=Promoted timeout=20s op monitor interval=6s role=Unpromoted timeout=20s',
-      'clone ms_db db meta promotable=true promoted-max=1 clone-max=2 notify=true',
-      `primitive vip ocf:heartbeat:IPaddr2 params ip=${lab.vip} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`,
-      'colocation vip_on_promoted inf: vip ms_db:Promoted',
-      'order promote_before_vip Mandatory: ms_db:promote vip:start',
-      'rsc_defaults resource-stickiness=100',
-      '',
-    ].join('\n'));
+    await lab.loadCrm(
+      [
+        fenceCrm(lab),
+        'primitive db ocf:pacemaker:Stateful op monitor interval=5s role=Promoted timeout=20s op monitor interval=6s role=Unpromoted timeout=20s',
+        'clone ms_db db meta promotable=true promoted-max=1 clone-max=2 notify=true',
+        `primitive vip ocf:heartbeat:IPaddr2 params ip=${lab.vip} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`,
+        'colocation vip_on_promoted inf: vip ms_db:Promoted',
+        'order promote_before_vip Mandatory: ms_db:promote vip:start',
+        'rsc_defaults resource-stickiness=100',
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(() => lab.release());
 
   it('a crash of the promoted node: time from the crash to the VIP answering on the survivor', async () => {
-    const s = await lab.waitUntil('a promoted instance with the VIP', 60_000,
-      (s) => runningOn(s, 'db', 'Promoted').length === 1 && runningOn(s, 'vip')[0] === runningOn(s, 'db', 'Promoted')[0] && runningOn(s, 'db', 'Unpromoted').length === 1);
+    const s = await lab.waitUntil(
+      'a promoted instance with the VIP',
+      60_000,
+      (s) =>
+        runningOn(s, 'db', 'Promoted').length === 1 &&
+        runningOn(s, 'vip')[0] === runningOn(s, 'db', 'Promoted')[0] &&
+        runningOn(s, 'db', 'Unpromoted').length === 1,
+    );
     const active = runningOn(s, 'vip')[0]!;
     const survivor = lab.names.find((n) => n !== active)!;
-    const { client: probe, crashedAt } = await crashUnderClient(lab, active, 'probe',
-      (s) => runningOn(s, 'vip')[0] === survivor && runningOn(s, 'db', 'Promoted')[0] === survivor);
+    const { client: probe, crashedAt } = await crashUnderClient(
+      lab,
+      active,
+      'probe',
+      (s) => runningOn(s, 'vip')[0] === survivor && runningOn(s, 'db', 'Promoted')[0] === survivor,
+    );
     const floor = recoverySeconds(probe, crashedAt);
-    console.log(`[lab] failover floor (ocf:pacemaker:Stateful promotable + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s`);
+    console.log(
+      `[lab] failover floor (ocf:pacemaker:Stateful promotable + IPaddr2, 2 nodes, token ${lab.tokenMs} ms): crash to VIP answering ${floor?.toFixed(2)} s`,
+    );
     expect(floor).toBeDefined();
   });
 });

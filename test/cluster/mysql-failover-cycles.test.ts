@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
 import { checkConsistency, describeReport, lostWrites, unsafe, type ConsistencyReport } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
+import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { masterSlaveCrm, prepareReplicas, recloneFromPrimary, setMasterAddresses } from '../lab/replication-setup.ts';
 
 // Jepsen-style: the primary is powered off again and again, alternating nodes, while a client writes
@@ -22,7 +23,11 @@ const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), .
 function healedTails(lab: Lab): string[] {
   return lab.names.flatMap((n) => {
     const log = join(lab.nodeDir(n), 'log-pacemaker', 'pacemaker.log');
-    return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /were lost here \(crash recovery\)/.test(l)) : [];
+    return existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => /were lost here \(crash recovery\)/.test(l))
+      : [];
   });
 }
 
@@ -37,8 +42,10 @@ interface CycleFigures {
 function summary(label: string, cycles: readonly CycleFigures[]): string {
   const sum = (k: 'acknowledged' | 'lost' | 'diverged' | 'heldOut') => cycles.reduce((a, c) => a + c[k], 0);
   const failovers = cycles.map((c) => c.failover?.toFixed(2) ?? '?').join(' / ');
-  return `[lab] ${label}: ${cycles.length} cycles, failover (crash → first write through the VIP) ${failovers} s; ` +
-    `acknowledged ${sum('acknowledged')}, lost ${sum('lost')}, diverged rejoins ${sum('diverged')}, held-out rejoins ${sum('heldOut')}`;
+  return (
+    `[lab] ${label}: ${cycles.length} cycles, failover (crash → first write through the VIP) ${failovers} s; ` +
+    `acknowledged ${sum('acknowledged')}, lost ${sum('lost')}, diverged rejoins ${sum('diverged')}, held-out rejoins ${sum('heldOut')}`
+  );
 }
 
 describe.each([
@@ -64,7 +71,9 @@ describe.each([
   async function verify(what: string): Promise<{ report: ConsistencyReport; lost: number[] }> {
     const report = await checkConsistency(lab, primary);
     const lost = lostWrites(report, acked).filter((id) => !lostForGood.has(id));
-    console.log(`[lab] ${label}, ${what}: ${describeReport(report)}; acknowledged so far ${acked.length}, lost ${lost.length}${lost.length ? ` (${lost.slice(0, 10).join(',')})` : ''}`);
+    console.log(
+      `[lab] ${label}, ${what}: ${describeReport(report)}; acknowledged so far ${acked.length}, lost ${lost.length}${lost.length ? ` (${lost.slice(0, 10).join(',')})` : ''}`,
+    );
     expect(unsafe(report)).toEqual([]);
     if (semiSync) expect(lost).toEqual([]);
     const heldOut = report.instances.filter((i) => i.kind === 'held-out');
@@ -74,8 +83,12 @@ describe.each([
       // Lost, but not silently: each lost row was on the instance that was held out for it.
       expect(lost.filter((id) => !foundThere.has(String(id)))).toEqual([]);
       for (const id of lost) lostForGood.add(id);
-      await lab.waitUntil('the re-cloned instances replicating again', 120_000,
-        (s) => heldOut.every((h) => unpromoted(s).includes(h.node)) && s.failures.length === 0, primary);
+      await lab.waitUntil(
+        'the re-cloned instances replicating again',
+        120_000,
+        (s) => heldOut.every((h) => unpromoted(s).includes(h.node)) && s.failures.length === 0,
+        primary,
+      );
       const after = await checkConsistency(lab, primary);
       console.log(`[lab] ${label}, after re-cloning ${heldOut.map((h) => h.node).join(', ')}: ${describeReport(after)}`);
       expect(unsafe(after)).toEqual([]);
@@ -103,8 +116,11 @@ describe.each([
     await prepareReplicas(lab);
     for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
     await lab.loadCrm(masterSlaveCrm(lab, nodes === 2 ? 'master-slave' : 'promoted', semiSync));
-    const s = await lab.waitUntil('one promoted instance with the VIP, the others replicating', 120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'one promoted instance with the VIP, the others replicating',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     primary = promoted(s)[0]!;
   });
   afterAll(() => lab.release());
@@ -121,15 +137,24 @@ describe.each([
       const crashedAt = Date.now();
       await lab.crash(crashed);
       const survivor = lab.liveNodes()[0]!;
-      const after = await lab.waitUntil(`a survivor promoted with the VIP (cycle ${cycle})`, 90_000,
-        (s) => promoted(s).length === 1 && promoted(s)[0] !== crashed && runningOn(s, 'vip')[0] === promoted(s)[0], survivor);
+      const after = await lab.waitUntil(
+        `a survivor promoted with the VIP (cycle ${cycle})`,
+        90_000,
+        (s) => promoted(s).length === 1 && promoted(s)[0] !== crashed && runningOn(s, 'vip')[0] === promoted(s)[0],
+        survivor,
+      );
       primary = promoted(after)[0]!;
       // Writes go on through the new primary, then the crashed node boots and rejoins.
       await sleep(5000);
       await lab.start(crashed);
-      const rejoined = await lab.waitUntil(`${crashed} back as a replica, or held out (cycle ${cycle})`, 120_000,
-        (s) => unpromoted(s).includes(crashed) || s.failures.some((f) => f.node === crashed && f.reason !== ''), primary);
-      if (unpromoted(rejoined).includes(crashed)) await lab.waitUntilSql(crashed, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000).catch(() => undefined);
+      const rejoined = await lab.waitUntil(
+        `${crashed} back as a replica, or held out (cycle ${cycle})`,
+        120_000,
+        (s) => unpromoted(s).includes(crashed) || s.failures.some((f) => f.node === crashed && f.reason !== ''),
+        primary,
+      );
+      if (unpromoted(rejoined).includes(crashed))
+        await lab.waitUntilSql(crashed, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000).catch(() => undefined);
       await sleep(2000);
       writer.child.kill();
       await writer.done;
@@ -144,18 +169,28 @@ describe.each([
         heldOut: report.instances.filter((i) => i.kind === 'held-out').length,
       });
       const f = figures.at(-1)!;
-      console.log(`[lab] ${label}, cycle ${cycle}: failover ${f.failover?.toFixed(2) ?? '?'} s, acknowledged ${f.acknowledged}, lost ${f.lost}, diverged ${f.diverged}, held out ${f.heldOut}`);
+      console.log(
+        `[lab] ${label}, cycle ${cycle}: failover ${f.failover?.toFixed(2) ?? '?'} s (${describeTimeline(failoverTimeline(lab, crashedAt))}), ` +
+          `acknowledged ${f.acknowledged}, lost ${f.lost}, diverged ${f.diverged}, held out ${f.heldOut}`,
+      );
     }
     console.log(summary(label, figures));
     // With semi-sync, crash recovery truncates what the engine had not committed; these are the rejoins
     // where a replica already had some of it (the case that once diverged silently).
-    console.log(`[lab] ${label}: rejoins that replicated back a truncated tail: ${healedTails(lab).length}${healedTails(lab).map((l) => `\n  ${l.replace(/^.*INFO: /, '')}`).join('')}`);
+    console.log(
+      `[lab] ${label}: rejoins that replicated back a truncated tail: ${healedTails(lab).length}${healedTails(lab)
+        .map((l) => `\n  ${l.replace(/^.*INFO: /, '')}`)
+        .join('')}`,
+    );
     expect(figures.reduce((a, c) => a + c.diverged, 0)).toBe(0);
   });
 
   it('a switchover back and forth (crm_resource --move --promoted, then clear) under writes keeps every instance identical', async () => {
-    const s = await lab.waitUntil('one promoted, the others replicating', 120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1 && s.failures.length === 0);
+    const s = await lab.waitUntil(
+      'one promoted, the others replicating',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1 && s.failures.length === 0,
+    );
     const home = promoted(s)[0]!;
     const away = unpromoted(s)[0]!;
     for (const target of [away, home]) {
@@ -165,10 +200,14 @@ describe.each([
       const writer = startClient(lab, 'write', 120, nextId);
       await sleep(2000);
       const from = primary;
-      await lab.mustExec(from, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', target]).catch(async () =>
-        lab.mustExec(from, ['crm_resource', '--resource', 'ms_db', '--move', '--master', '--node', target]));
-      await lab.waitUntil(`${target} promoted with the VIP`, 90_000,
-        (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === nodes - 1);
+      await lab
+        .mustExec(from, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', target])
+        .catch(async () => lab.mustExec(from, ['crm_resource', '--resource', 'ms_db', '--move', '--master', '--node', target]));
+      await lab.waitUntil(
+        `${target} promoted with the VIP`,
+        90_000,
+        (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === nodes - 1,
+      );
       primary = target;
       await lab.mustExec(target, ['crm_resource', '--resource', 'ms_db', '--clear']);
       await sleep(2000);

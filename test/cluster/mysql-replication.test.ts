@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, crashUnderClient, recoverySeconds, startClient } from '../lab/client.ts';
 import { checkConsistency, describeReport, lostWrites, sqlOn, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
-import { masterSlaveCrm, prepareReplicas, REPLICATION_PASSWORD, setMasterAddresses } from '../lab/replication-setup.ts';
+import {
+  masterSlaveCrm,
+  prepareReplicas,
+  REPLICATION_PASSWORD,
+  setMasterAddresses,
+  sqlOnStoppedInstance,
+} from '../lab/replication-setup.ts';
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
@@ -19,7 +25,7 @@ async function expectConsistent(lab: Lab, primary: string, acked: readonly numbe
   expect(report.instances.filter((i) => i.kind === 'held-out').length).toBe(o.heldOut ?? 0);
 }
 
-describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, provider changed), 2 nodes, semi-sync, fencing', () => {
+describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, provider changed), 2 nodes, semi-sync, fencing", () => {
   const lab = new Lab({ nodes: 2, stonith: true });
   let primary: string;
   let acknowledgedInCrash: number[] = [];
@@ -34,8 +40,11 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
   afterAll(() => lab.release());
 
   it('promotes one instance, puts the VIP with it, and the other replicates from it read-only', async () => {
-    const s = await lab.waitUntil('one Promoted instance with the VIP and one Unpromoted', 90_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'one Promoted instance with the VIP and one Unpromoted',
+      90_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     primary = promoted(s)[0]!;
     const replica = replicaOf(primary);
     expect(await sqlOn(lab, primary, 'SELECT @@read_only')).toBe('0');
@@ -52,8 +61,13 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
   it('a crash of the primary while a client writes through the VIP loses no acknowledged write; the VIP follows the new primary', async () => {
     const crashed = primary;
     const survivor = replicaOf(crashed);
-    const { client: writer, crashedAt } = await crashUnderClient(lab, crashed, 'write',
-      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor, { beforeMs: 3000, afterMs: 3000 });
+    const { client: writer, crashedAt } = await crashUnderClient(
+      lab,
+      crashed,
+      'write',
+      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor,
+      { beforeMs: 3000, afterMs: 3000 },
+    );
     const s = await lab.status(survivor);
     primary = survivor;
     const acked = acknowledged(writer);
@@ -62,7 +76,9 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     // last acknowledged one must be on the new primary.
     const last = Math.max(0, ...acked);
     const found = Number(await sqlOn(lab, survivor, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 1 AND ${last}`));
-    console.log(`[lab] tsha:mysql promotable failover (2 nodes, semi-sync): crash to first write through the VIP ${recoverySeconds(writer, crashedAt)?.toFixed(2)} s; rows acknowledged ${acked.length}, of them found on the new primary ${found}`);
+    console.log(
+      `[lab] tsha:mysql promotable failover (2 nodes, semi-sync): crash to first write through the VIP ${recoverySeconds(writer, crashedAt)?.toFixed(2)} s; rows acknowledged ${acked.length}, of them found on the new primary ${found}`,
+    );
     expect(promoted(s)).toEqual([survivor]);
     expect(acked.length).toBeGreaterThan(0);
     expect(found).toBe(last);
@@ -83,9 +99,14 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const old = primary;
     const next = replicaOf(old);
     const rows = Number(await sqlOn(lab, old, 'SELECT COUNT(*) FROM demo.rows'));
-    await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', next]).catch(async () =>
-      lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--master', '--node', next]));
-    await lab.waitUntil('the other node promoted with the VIP', 90_000, (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old);
+    await lab
+      .mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', next])
+      .catch(async () => lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--master', '--node', next]));
+    await lab.waitUntil(
+      'the other node promoted with the VIP',
+      90_000,
+      (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old,
+    );
     primary = next;
     expect(Number(await sqlOn(lab, next, 'SELECT COUNT(*) FROM demo.rows'))).toBe(rows);
     const status = await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/);
@@ -98,12 +119,27 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const old = primary;
     const next = replicaOf(old);
     // A client holds a transaction open on the primary, sleeping inside it.
-    const holder = lab.exec(old, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-e',
-      'BEGIN; INSERT INTO demo.rows (id) VALUES (800000001); SELECT SLEEP(300)'], 400_000);
+    const holder = lab.exec(
+      old,
+      [
+        'mariadb',
+        '--no-defaults',
+        '-S',
+        '/run/mysqld/mysqld.sock',
+        '-uroot',
+        '-e',
+        'BEGIN; INSERT INTO demo.rows (id) VALUES (800000001); SELECT SLEEP(300)',
+      ],
+      400_000,
+    );
     await sleep(1000);
     const startedAt = Date.now();
     await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', next]);
-    await lab.waitUntil('the other node promoted with the VIP', 90_000, (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old);
+    await lab.waitUntil(
+      'the other node promoted with the VIP',
+      90_000,
+      (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old,
+    );
     primary = next;
     const held = await holder;
     expect(held.code).not.toBe(0);
@@ -115,15 +151,26 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     await expectConsistent(lab, next, acknowledgedInCrash);
   });
 
-  it('broken replication (the source refuses the password) is reported by the replica\'s monitor, and the replica loses its promotion score', async () => {
+  it("broken replication (the source refuses the password) is reported by the replica's monitor, and the replica loses its promotion score", async () => {
     const replica = replicaOf(primary);
     await sqlOn(lab, primary, "ALTER USER 'repl'@'%' IDENTIFIED BY 'changed-elsewhere'");
     try {
       await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD; START SLAVE IO_THREAD');
-      const s = await lab.waitUntil('a monitor failure on the replica', 60_000,
-        (s) => s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1045/.test(f.reason)));
+      const s = await lab.waitUntil('a monitor failure on the replica', 60_000, (s) =>
+        s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1045/.test(f.reason)),
+      );
       expect(promoted(s)).toEqual([primary]);
-      const score = await lab.exec(primary, ['crm_attribute', '--node', replica, '--name', 'master-db', '--lifetime', 'reboot', '--query', '--quiet']);
+      const score = await lab.exec(primary, [
+        'crm_attribute',
+        '--node',
+        replica,
+        '--name',
+        'master-db',
+        '--lifetime',
+        'reboot',
+        '--query',
+        '--quiet',
+      ]);
       expect(score.stdout.trim()).not.toMatch(/^[1-9]/);
     } finally {
       await sqlOn(lab, primary, `ALTER USER 'repl'@'%' IDENTIFIED BY '${REPLICATION_PASSWORD}'`);
@@ -138,12 +185,17 @@ describe('ocf:tsha:mysql as a promotable clone (the seed\'s ms configuration, pr
     const replica = replicaOf(primary);
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
     await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD');
-    await sqlOn(lab, primary, 'INSERT INTO demo.rows (id) VALUES (700000001); FLUSH BINARY LOGS; INSERT INTO demo.rows (id) VALUES (700000002); FLUSH BINARY LOGS');
+    await sqlOn(
+      lab,
+      primary,
+      'INSERT INTO demo.rows (id) VALUES (700000001); FLUSH BINARY LOGS; INSERT INTO demo.rows (id) VALUES (700000002); FLUSH BINARY LOGS',
+    );
     const [current] = (await sqlOn(lab, primary, 'SHOW MASTER STATUS')).split('\t');
     await sqlOn(lab, primary, `PURGE BINARY LOGS TO '${current}'`);
     await sqlOn(lab, replica, 'START SLAVE IO_THREAD');
-    const s = await lab.waitUntil('a monitor failure on the replica for the purged binlog', 60_000,
-      (s) => s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1236/.test(f.reason)));
+    const s = await lab.waitUntil('a monitor failure on the replica for the purged binlog', 60_000, (s) =>
+      s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1236/.test(f.reason)),
+    );
     expect(promoted(s)).toEqual([primary]);
     // The replica that cannot catch up is held out, never counted as a copy.
     await expectConsistent(lab, primary, acknowledgedInCrash, { heldOut: 1 });
@@ -164,7 +216,11 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
   afterAll(() => lab.release());
 
   it('an old primary that returns with transactions no one else has is reported, not replicated over', async () => {
-    const s0 = await lab.waitUntil('one Promoted and one Unpromoted', 90_000, (s) => promoted(s).length === 1 && unpromoted(s).length === 1);
+    const s0 = await lab.waitUntil(
+      'one Promoted and one Unpromoted',
+      90_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 1,
+    );
     const old = promoted(s0)[0]!;
     const replica = lab.names.find((n) => n !== old)!;
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
@@ -174,13 +230,24 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
     await lab.crash(old);
     await lab.waitUntil('the replica promoted', 90_000, (s) => promoted(s)[0] === replica, replica);
     await lab.start(old);
-    const s = await lab.waitUntil('the returning node reported for errant transactions', 90_000,
-      (s) => s.failures.some((f) => f.node === old && /errant transactions/.test(f.reason)), replica);
+    const s = await lab.waitUntil(
+      'the returning node reported for errant transactions',
+      90_000,
+      (s) => s.failures.some((f) => f.node === old && /errant transactions/.test(f.reason)),
+      replica,
+    );
     const reason = s.failures.find((f) => f.node === old && /errant transactions/.test(f.reason))!.reason;
     expect(reason).toMatch(/exist only here, not on primary/);
+    // A hard error: Pacemaker stops the instance and leaves it stopped there, no restart loop.
+    const stopped = await lab.waitUntil(
+      'the held-out instance stopped',
+      60_000,
+      (s) => !s.resources.some((r) => r.id.startsWith('db') && r.nodes.includes(old) && r.role !== 'Stopped'),
+      replica,
+    );
+    expect(stopped.failures.find((f) => f.node === old && /errant/.test(f.reason))?.rc).toMatch(/^(5|not installed)$/);
     // Nothing was replicated over them, and the new primary never got them.
-    // (Pacemaker restarts the failed instance meanwhile: ask until its server answers.)
-    await lab.waitUntilSql(old, 'SELECT COUNT(*) AS errant_rows FROM demo.rows WHERE id > 900000000', /errant_rows\s+2\b/, 60_000);
+    expect(await sqlOnStoppedInstance(lab, old, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('2');
     expect(await sqlOn(lab, replica, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('0');
     expect(promoted(s)).toEqual([replica]);
     await expectConsistent(lab, replica, [], { heldOut: 1 });
@@ -199,11 +266,15 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
   afterAll(() => lab.release());
 
   it('with one replica stopped behind, a crash of the primary promotes the replica that has everything, never the lagging one', async () => {
-    const s = await lab.waitUntil('one Promoted instance with the VIP and two Unpromoted', 120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'one Promoted instance with the VIP and two Unpromoted',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     const primary = promoted(s)[0]!;
     const [current, lagging] = unpromoted(s) as [string, string];
-    for (const r of [current, lagging]) await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    for (const r of [current, lagging])
+      await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     await sqlOn(lab, lagging, 'STOP SLAVE IO_THREAD');
     // Let the lagging replica's monitor publish its lower score, then write what it will miss.
     await sleep(8000);
@@ -212,25 +283,41 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     const acked = acknowledged(writer);
     expect(acked.length).toBeGreaterThan(0);
     await lab.crash(primary);
-    const after = await lab.waitUntil('a survivor promoted with the VIP', 90_000,
-      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0], current);
+    const after = await lab.waitUntil(
+      'a survivor promoted with the VIP',
+      90_000,
+      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0],
+      current,
+    );
     expect(promoted(after)).toEqual([current]);
     const last = Math.max(...acked);
     expect(await sqlOn(lab, current, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`)).toBe(String(acked.length));
     // The lagging replica re-points at the new primary and catches up.
-    await lab.waitUntilSql(lagging, `SELECT COUNT(*) AS n FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`, new RegExp(`\\b${acked.length}\\b`), 60_000);
+    await lab.waitUntilSql(
+      lagging,
+      `SELECT COUNT(*) AS n FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`,
+      new RegExp(`\\b${acked.length}\\b`),
+      60_000,
+    );
     const status = await lab.waitUntilSql(lagging, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes/, 60_000);
     expect(status).toContain(`Master_Host: ${lab.address(current)}`);
     await expectConsistent(lab, current, acked);
   });
 
   it('a switchover by putting the primary in standby promotes another replica and loses no row', async () => {
-    const s = await lab.waitUntil('one Promoted instance with the VIP', 90_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'one Promoted instance with the VIP',
+      90_000,
+      (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     const old = promoted(s)[0]!;
     const rows = await sqlOn(lab, old, 'SELECT COUNT(*) FROM demo.rows');
     await lab.standby(old, true);
-    const after = await lab.waitUntil('another node promoted with the VIP', 90_000,
-      (s) => promoted(s).length === 1 && promoted(s)[0] !== old && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const after = await lab.waitUntil(
+      'another node promoted with the VIP',
+      90_000,
+      (s) => promoted(s).length === 1 && promoted(s)[0] !== old && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     expect(await sqlOn(lab, promoted(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
     await lab.standby(old, false);
     await lab.waitUntil('the node out of standby replicating again', 90_000, (s) => unpromoted(s).includes(old));
@@ -241,22 +328,31 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
   it('a switchover by crm resource move to a named replica, under writes, loses no acknowledged write and re-points both other instances', async () => {
     // The node crashed by the first test comes back as a third replica.
     for (const n of lab.names) if (!lab.liveNodes().includes(n)) await lab.start(n);
-    const s = await lab.waitUntil('one Promoted with the VIP and two Unpromoted', 120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+    const s = await lab.waitUntil(
+      'one Promoted with the VIP and two Unpromoted',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
     const old = promoted(s)[0]!;
     const [target, third] = unpromoted(s) as [string, string];
-    for (const r of [target, third]) await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    for (const r of [target, third])
+      await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     const writer = startClient(lab, 'write', 8, 7_000_000);
     await sleep(2000);
     await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', target]);
-    await lab.waitUntil('the named replica promoted with the VIP', 90_000,
-      (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === 2);
+    await lab.waitUntil(
+      'the named replica promoted with the VIP',
+      90_000,
+      (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === 2,
+    );
     await writer.done;
     const acked = acknowledged(writer);
     expect(acked.length).toBeGreaterThan(0);
     const last = Math.max(...acked);
     // Every acknowledged row is on the new primary (a row the client never saw acknowledged may be too).
-    expect(Number(await sqlOn(lab, target, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 7000000 AND ${last}`))).toBeGreaterThanOrEqual(acked.length);
+    expect(Number(await sqlOn(lab, target, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 7000000 AND ${last}`))).toBeGreaterThanOrEqual(
+      acked.length,
+    );
     for (const r of [old, third]) {
       const status = await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
       expect(status).toContain(`Master_Host: ${lab.address(target)}`);

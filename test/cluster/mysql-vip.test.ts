@@ -1,21 +1,13 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, crashUnderClient, recoverySeconds } from '../lab/client.ts';
+import { acknowledged, crashUnderClient, recoverySeconds, rowsThroughVip } from '../lab/client.ts';
 import { checkConsistency, lostWrites } from '../lab/consistency.ts';
 import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { MYSQL_PARAMS, mysqlConfig, mysqlGroupCrm, prepareSharedMysql } from '../lab/mysql-setup.ts';
 
 const AGENT = '/usr/lib/ocf/resource.d/tsha/mysql';
-
-/** Rows in demo.rows with ids in [from, to], counted through the VIP from the client namespace. */
-async function rowsFound(lab: Lab, from: number, to: number): Promise<number> {
-  const r = await lab.client(['mariadb', '--no-defaults', '-h', lab.vip, '-uapp', '-papp-secret', '-N', '-B', '-e',
-    `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN ${from} AND ${to}`]);
-  if (r.code !== 0) throw new Error(`counting rows through the VIP failed: ${r.stderr}`);
-  return Number(r.stdout.trim());
-}
 
 function dbNode(s: ClusterStatus): string | undefined {
   const db = runningOn(s, 'db');
@@ -31,7 +23,11 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
     await lab.mustExec(lab.liveNodes()[0]!, ['crm_resource', '--cleanup', '--resource', 'db']);
   };
   const settle = async () => {
-    const s = await lab.waitUntil('the group to run on one node', 90_000, (s) => dbNode(s) !== undefined && s.online.length === lab.names.length);
+    const s = await lab.waitUntil(
+      'the group to run on one node',
+      90_000,
+      (s) => dbNode(s) !== undefined && s.online.length === lab.names.length,
+    );
     active = dbNode(s)!;
     return s;
   };
@@ -61,8 +57,11 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
   it('a monitor failure (mysqld killed) is recovered in place', async () => {
     const before = active;
     await lab.mustExec(before, ['pkill', '-KILL', '-x', 'mariadbd']);
-    const s = await lab.waitUntil('a recorded monitor failure and the group running again', 60_000,
-      (s) => s.failures.some((f) => f.id.startsWith('db_monitor')) && dbNode(s) !== undefined);
+    const s = await lab.waitUntil(
+      'a recorded monitor failure and the group running again',
+      60_000,
+      (s) => s.failures.some((f) => f.id.startsWith('db_monitor')) && dbNode(s) !== undefined,
+    );
     expect(dbNode(s)).toBe(before);
     const failure = s.failures.find((f) => f.id.startsWith('db_monitor'))!;
     expect(failure.rc).toBe('1');
@@ -77,8 +76,11 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
     writeFileSync(config, `${mysqlConfig()}no-such-option = 1\n`);
     try {
       await lab.mustExec(broken, ['pkill', '-KILL', '-x', 'mariadbd']);
-      const s = await lab.waitUntil('the group to run on the other node after a failed start', 90_000,
-        (s) => dbNode(s) === lab.names.find((n) => n !== broken) && s.failures.some((f) => f.task === 'start' && f.node === broken));
+      const s = await lab.waitUntil(
+        'the group to run on the other node after a failed start',
+        90_000,
+        (s) => dbNode(s) === lab.names.find((n) => n !== broken) && s.failures.some((f) => f.task === 'start' && f.node === broken),
+      );
       const failure = s.failures.find((f) => f.task === 'start' && f.node === broken)!;
       expect(failure.reason).toMatch(/exited during start/);
       expect(failure.reason).toMatch(/no-such-option/);
@@ -92,13 +94,18 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
   it('rows written through the VIP survive a crash of the active node; the group restarts on the other node', async () => {
     const crashed = active;
     const survivor = other();
-    const { client: writer, crashedAt } = await crashUnderClient(lab, crashed, 'write', (s) => dbNode(s) === survivor,
-      { firstId: 1_000_000, beforeMs: 3000, afterMs: 3000 });
+    const { client: writer, crashedAt } = await crashUnderClient(lab, crashed, 'write', (s) => dbNode(s) === survivor, {
+      firstId: 1_000_000,
+      beforeMs: 3000,
+      afterMs: 3000,
+    });
     const acked = acknowledged(writer);
     const failover = recoverySeconds(writer, crashedAt);
-    const found = await rowsFound(lab, 1_000_000, 1_000_000 + acked.length + 1000);
+    const found = await rowsThroughVip(lab, 1_000_000, 1_000_000 + acked.length + 1000);
     const mon = await lab.mustExec(survivor, ['crm_mon', '-1r']);
-    console.log(`[lab] tsha:mysql failover (2 nodes, token ${lab.tokenMs} ms): crash to first write through the VIP ${failover?.toFixed(2)} s; rows written ${acked.length}, rows found ${found}`);
+    console.log(
+      `[lab] tsha:mysql failover (2 nodes, token ${lab.tokenMs} ms): crash to first write through the VIP ${failover?.toFixed(2)} s; rows written ${acked.length}, rows found ${found}`,
+    );
     expect(mon).toMatch(new RegExp(`db\\s+\\(ocf:tsha:mysql\\):\\s+Started ${survivor}`));
     expect(mon).toMatch(new RegExp(`vip\\s+\\(ocf:heartbeat:IPaddr2\\):\\s+Started ${survivor}`));
     expect(failover).toBeDefined();
@@ -124,12 +131,22 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
     await lab.mustExec(stuck, ['mount', '--bind', wrapper, AGENT]);
     const fencedBefore = fenceHistory(lab).length;
     // Stop's timeout made short so the test need not wait a minute; a failed stop escalates to fencing.
-    await lab.loadCrm(`primitive db ocf:tsha:mysql params ${MYSQL_PARAMS} op start timeout=60s op stop timeout=8s op monitor interval=5s timeout=20s op monitor interval=11s timeout=20s OCF_CHECK_LEVEL=10\n`);
+    await lab.loadCrm(
+      `primitive db ocf:tsha:mysql params ${MYSQL_PARAMS} op start timeout=60s op stop timeout=8s op monitor interval=5s timeout=20s op monitor interval=11s timeout=20s OCF_CHECK_LEVEL=10\n`,
+    );
     await lab.standby(stuck, true);
-    const s = await lab.waitUntil('the stuck node fenced and the group on the other node', 90_000,
-      (s) => dbNode(s) === lab.names.find((n) => n !== stuck) && lab.pid1(stuck) === undefined, lab.names.find((n) => n !== stuck));
+    const s = await lab.waitUntil(
+      'the stuck node fenced and the group on the other node',
+      90_000,
+      (s) => dbNode(s) === lab.names.find((n) => n !== stuck) && lab.pid1(stuck) === undefined,
+      lab.names.find((n) => n !== stuck),
+    );
     expect(dbNode(s)).toBe(lab.names.find((n) => n !== stuck));
-    expect(fenceHistory(lab).slice(fencedBefore).some((f) => f.action === 'off' && f.target === stuck && f.result === 'ok')).toBe(true);
+    expect(
+      fenceHistory(lab)
+        .slice(fencedBefore)
+        .some((f) => f.action === 'off' && f.target === stuck && f.result === 'ok'),
+    ).toBe(true);
     await lab.start(stuck);
     await lab.standby(stuck, false);
   });

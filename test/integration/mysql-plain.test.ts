@@ -3,8 +3,10 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
+import { isLive, readProcess } from '../../shared/process/proc.ts';
 import { instanceLayout, sql, type InstanceLayout } from '../support/mariadb.ts';
-import { pacemakerEnv, runAgent, TEST_CACHE_DIR } from '../support/run-agent.ts';
+import { pacemakerEnv, TEST_CACHE_DIR } from '../support/pacemaker-env.ts';
+import { runAgent } from '../support/run-agent.ts';
 
 const mysql = (action: string, params: Record<string, string>, extra: Record<string, string> = {}) =>
   runAgent('mysql', action, pacemakerEnv(params, extra));
@@ -17,12 +19,7 @@ function serverPid(layout: InstanceLayout): number {
 
 /** Alive and not a zombie (a dead server may wait a while for init to reap it). */
 function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!);
-  } catch {
-    return false;
-  }
+  return isLive(readProcess(pid));
 }
 
 describe('ocf:tsha:mysql as a plain resource, against MariaDB from Debian', () => {
@@ -60,12 +57,12 @@ describe('ocf:tsha:mysql as a plain resource, against MariaDB from Debian', () =
 
   it('the server runs as the mysql account, detached from the agent', () => {
     const pid = serverPid(layout);
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    const uid = readProcess(pid)?.uid;
+    expect(uid).toBeTypeOf('number');
     expect(uid).not.toBe(0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
-    // session id (field 6) equals its own pid: it leads its own session
-    expect(Number(stat[3])).toBe(pid);
+    // proc.ts reads no session id: field 6 of stat, read here. It equals its own pid: it leads its own session.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3])).toBe(pid);
   });
 
   it('monitor at depth 0 returns SUCCESS on a running server', async () => {
@@ -103,7 +100,10 @@ describe('ocf:tsha:mysql as a plain resource, against MariaDB from Debian', () =
   });
 
   it('a wrong test password fails depth 10 with a clear reason that never shows the password, while depth 0 passes', async () => {
-    await sql(layout.socket, "CREATE USER IF NOT EXISTS 'tsha_probe'@'localhost' IDENTIFIED BY 'right-horse-battery'; GRANT SELECT ON mysql.* TO 'tsha_probe'@'localhost'");
+    await sql(
+      layout.socket,
+      "CREATE USER IF NOT EXISTS 'tsha_probe'@'localhost' IDENTIFIED BY 'right-horse-battery'; GRANT SELECT ON mysql.* TO 'tsha_probe'@'localhost'",
+    );
     const secret = 'Sup3r-s3cret-value';
     const logFile = join(layout.dir, 'agent.log');
     const debugLog = join(layout.dir, 'agent-debug.log');
@@ -274,7 +274,13 @@ describe('ocf:tsha:mysql faults and bad input', () => {
   });
 
   it('a probe on a node where MySQL is not installed returns NOT_RUNNING', async () => {
-    const r = await mysql('monitor', { binary: '/nonexistent/mysqld', config: '/nonexistent/my.cnf', pid: '/nonexistent/run/mysqld.pid', socket: '/nonexistent/run/mysqld.sock', datadir: '/nonexistent/data' });
+    const r = await mysql('monitor', {
+      binary: '/nonexistent/mysqld',
+      config: '/nonexistent/my.cnf',
+      pid: '/nonexistent/run/mysqld.pid',
+      socket: '/nonexistent/run/mysqld.sock',
+      datadir: '/nonexistent/data',
+    });
     expect([OCF.NOT_RUNNING, OCF.ERR_INSTALLED]).toContain(r.exitCode);
   });
 
@@ -282,7 +288,12 @@ describe('ocf:tsha:mysql faults and bad input', () => {
     const l = await fresh();
     expect((await mysql('start', l.params, { OCF_RESKEY_CRM_meta_timeout: '120000' })).exitCode).toBe(OCF.SUCCESS);
     const pid = serverPid(l);
-    const r = await mysql('stop', { ...l.params, max_slave_lag: 'abc', client_option_file: '/nonexistent/creds.cnf', test_table: 'bad table' });
+    const r = await mysql('stop', {
+      ...l.params,
+      max_slave_lag: 'abc',
+      client_option_file: '/nonexistent/creds.cnf',
+      test_table: 'bad table',
+    });
     expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
     expect(alive(pid)).toBe(false);
   });
@@ -292,7 +303,11 @@ describe('ocf:tsha:mysql faults and bad input', () => {
     expect((await mysql('start', l.params, { OCF_RESKEY_CRM_meta_timeout: '120000' })).exitCode).toBe(OCF.SUCCESS);
     const pid = serverPid(l);
     // A table lock held by a client makes the shutdown wait; a 3 s stop budget forces SIGKILL.
-    const holder = spawn('mariadb', ['--no-defaults', `--socket=${l.socket}`, '-uroot', '-e', 'FLUSH TABLES WITH READ LOCK; SELECT SLEEP(600)'], { stdio: 'ignore' });
+    const holder = spawn(
+      'mariadb',
+      ['--no-defaults', `--socket=${l.socket}`, '-uroot', '-e', 'FLUSH TABLES WITH READ LOCK; SELECT SLEEP(600)'],
+      { stdio: 'ignore' },
+    );
     try {
       await new Promise((r) => setTimeout(r, 500));
       const r = await mysql('stop', l.params, { OCF_RESKEY_CRM_meta_timeout: '4000' });

@@ -38,7 +38,16 @@ describe('the installed ocf:tsha:mysql with resource-agents and Pacemaker tools'
   });
 
   it('crm_resource --validate returns 0 for a good configuration', async () => {
-    const r = await tool('crm_resource', ['--validate', '--class', 'ocf', '--provider', 'tsha', '--agent', 'mysql', ...options(layout.params)]);
+    const r = await tool('crm_resource', [
+      '--validate',
+      '--class',
+      'ocf',
+      '--provider',
+      'tsha',
+      '--agent',
+      'mysql',
+      ...options(layout.params),
+    ]);
     expect(r.out).toMatch(/returned 0/);
     expect(r.code).toBe(0);
   });
@@ -48,7 +57,16 @@ describe('the installed ocf:tsha:mysql with resource-agents and Pacemaker tools'
     ['a missing binary', { binary: '/nonexistent/mysqld' }, OCF.ERR_INSTALLED, /binary \/nonexistent\/mysqld/],
     ['an unknown user', { user: 'no_such_user_x' }, OCF.ERR_INSTALLED, /user no_such_user_x/],
   ] as const)('crm_resource --validate with %s reports code %i and the reason', async (_what, bad, code, reason) => {
-    const r = await tool('crm_resource', ['--validate', '--class', 'ocf', '--provider', 'tsha', '--agent', 'mysql', ...options({ ...layout.params, ...bad })]);
+    const r = await tool('crm_resource', [
+      '--validate',
+      '--class',
+      'ocf',
+      '--provider',
+      'tsha',
+      '--agent',
+      'mysql',
+      ...options({ ...layout.params, ...bad }),
+    ]);
     expect(r.out).toMatch(new RegExp(`returned ${code} \\(`));
     expect(r.out).toMatch(reason);
   });

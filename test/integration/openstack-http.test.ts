@@ -6,9 +6,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { allProcesses, descendants, isLive, readProcess, type ProcessInfo } from '../../shared/process/proc.ts';
+import { waitFor } from '../lab/lab.ts';
 import { freePort } from '../support/mariadb.ts';
+import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
-import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
+import { runAgent } from '../support/run-agent.ts';
 import { writeHttpStandIn } from '../support/standin-rpc-service.ts';
 
 function tree(root: number): ProcessInfo[] {
@@ -26,7 +28,11 @@ describe.each([
   let params: Record<string, string>;
   const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
   const agent = (action: string, p: Record<string, string>, extra: Record<string, string> = {}) =>
-    runAgent(name, action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: instance, OCF_RESKEY_CRM_meta_timeout: '30000', ...extra }));
+    runAgent(
+      name,
+      action,
+      pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: instance, OCF_RESKEY_CRM_meta_timeout: '30000', ...extra }),
+    );
   const pid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
   beforeAll(async () => {
@@ -36,7 +42,14 @@ describe.each([
     const conf = join(dir, `${name}.conf`);
     writeFileSync(conf, `[DEFAULT]\nbind_port = ${port}\n`);
     chmodSync(conf, 0o644);
-    params = { binary: writeHttpStandIn(dir, name), config: conf, user: 'nobody', pid: join(dir, `${instance}.pid`), log: join(dir, `${instance}.log`), url: `http://127.0.0.1:${port}/` };
+    params = {
+      binary: writeHttpStandIn(dir, name),
+      config: conf,
+      user: 'nobody',
+      pid: join(dir, `${instance}.pid`),
+      log: join(dir, `${instance}.log`),
+      url: `http://127.0.0.1:${port}/`,
+    };
   });
   afterAll(async () => {
     await agent('stop', params);
@@ -72,8 +85,9 @@ describe.each([
   });
 
   it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails', async () => {
-    process.kill(pid(), 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
+    const p = pid();
+    process.kill(p, 'SIGKILL');
+    await waitFor(`pid ${p} to die`, 10_000, async () => (isLive(readProcess(p)) ? undefined : true));
     expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
     expect((await agent('monitor', params, recurring)).exitCode).toBe(OCF.ERR_GENERIC);
     expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
@@ -83,7 +97,10 @@ describe.each([
   it('ocf-tester reports "passed all tests" for the installed agent', async () => {
     await agent('stop', params);
     const args = ['-n', instance, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
-    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
+      (r) => r.stdout + r.stderr,
+      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
+    );
     expect(out).toContain('passed all tests');
     expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
   });
@@ -92,8 +109,8 @@ describe.each([
     const p = pid();
     const workers = tree(p);
     expect(workers.length).toBeGreaterThan(0);
+    // No wait: stop returns only once it has seen every one of them gone (or a zombie).
     expect((await agent('stop', params)).exitCode).toBe(OCF.SUCCESS);
-    await new Promise((r) => setTimeout(r, 200));
     for (const w of [readProcess(p), ...workers.map((x) => readProcess(x.pid))]) expect(isLive(w)).toBe(false);
     expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
   });

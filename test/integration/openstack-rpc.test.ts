@@ -6,9 +6,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { isLive, readProcess } from '../../shared/process/proc.ts';
+import { waitFor } from '../lab/lab.ts';
+import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
-import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
-import { pacemakerEnv, runAgent } from '../support/run-agent.ts';
+import { brokerLayout, queueConsumers, type BrokerLayout } from '../support/rabbitmq.ts';
+import { runAgent } from '../support/run-agent.ts';
 import { writeStandIn } from '../support/standin-rpc-service.ts';
 
 // nova-consoleauth, nova-cert, nova-network and nova-volume are in no packaged OpenStack release any
@@ -21,7 +23,7 @@ const LEGACY_RPC = [
   ['nova-volume', 'volume'],
 ] as const;
 
-describe('factory-built RPC service agents against a stand-in service and Debian\'s RabbitMQ', () => {
+describe("factory-built RPC service agents against a stand-in service and Debian's RabbitMQ", () => {
   let broker: BrokerLayout;
   const rabbit = (action: string) => runAgent('rabbitmq', action, pacemakerEnv(broker.params, { OCF_RESKEY_CRM_meta_timeout: '120000' }));
 
@@ -40,7 +42,11 @@ describe('factory-built RPC service agents against a stand-in service and Debian
     const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
     const deep = { ...recurring, OCF_CHECK_LEVEL: '10' };
     const agent = (action: string, p: Record<string, string>, extra: Record<string, string> = {}) =>
-      runAgent(name, action, pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: topic, OCF_RESKEY_CRM_meta_timeout: '60000', ...extra }));
+      runAgent(
+        name,
+        action,
+        pacemakerEnv(p, { OCF_RESOURCE_TYPE: name, OCF_RESOURCE_INSTANCE: topic, OCF_RESKEY_CRM_meta_timeout: '60000', ...extra }),
+      );
     const servicePid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
     beforeAll(async () => {
@@ -49,9 +55,18 @@ describe('factory-built RPC service agents against a stand-in service and Debian
       dir = mkdtempSync(join(tmpdir(), 'tsha-nova-'));
       chmodSync(dir, 0o755);
       const conf = join(dir, 'nova.conf');
-      writeFileSync(conf, `[DEFAULT]\ntransport_url = rabbit://guest:guest@127.0.0.1:${broker.params.node_port}/\nhost = tsha-test-host\nrpc_ping_enabled = true\n`);
+      writeFileSync(
+        conf,
+        `[DEFAULT]\ntransport_url = rabbit://guest:guest@127.0.0.1:${broker.params.node_port}/\nhost = tsha-test-host\nrpc_ping_enabled = true\n`,
+      );
       chmodSync(conf, 0o644);
-      params = { binary: writeStandIn(dir, name), config: conf, user: 'nobody', pid: join(dir, `${topic}.pid`), log: join(dir, `${topic}.log`) };
+      params = {
+        binary: writeStandIn(dir, name),
+        config: conf,
+        user: 'nobody',
+        pid: join(dir, `${topic}.pid`),
+        log: join(dir, `${topic}.log`),
+      };
     });
     afterAll(async () => {
       await agent('stop', params);
@@ -80,13 +95,17 @@ describe('factory-built RPC service agents against a stand-in service and Debian
     });
 
     it('the service runs as its account, detached', () => {
-      const status = readFileSync(`/proc/${servicePid()}/status`, 'utf8');
-      expect(Number(/^Uid:\s+(\d+)/m.exec(status)?.[1])).not.toBe(0);
+      const uid = readProcess(servicePid())?.uid;
+      expect(uid).toBeTypeOf('number');
+      expect(uid).not.toBe(0);
     });
 
     it('a service that no longer consumes its own queue fails monitor (1), naming the queue', async () => {
       process.kill(servicePid(), 'SIGUSR1');
-      await new Promise((r) => setTimeout(r, 300));
+      const queue = `${topic}.tsha-test-host`;
+      await waitFor(`the broker to drop the consumer on ${queue}`, 10_000, async () =>
+        (await queueConsumers(broker.params, queue)) === 0 ? true : undefined,
+      );
       const r = await agent('monitor', params, recurring);
       expect(r.exitCode).toBe(OCF.ERR_GENERIC);
       expect(r.exitReason).toMatch(new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host`));
@@ -103,8 +122,9 @@ describe('factory-built RPC service agents against a stand-in service and Debian
     });
 
     it('kill -9: a probe says NOT_RUNNING, a recurring monitor fails; stop then start recover it', async () => {
-      process.kill(servicePid(), 'SIGKILL');
-      await new Promise((r) => setTimeout(r, 300));
+      const pid = servicePid();
+      process.kill(pid, 'SIGKILL');
+      await waitFor(`pid ${pid} to die`, 10_000, async () => (isLive(readProcess(pid)) ? undefined : true));
       expect((await agent('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
       const r = await agent('monitor', params, recurring);
       expect(r.exitCode).toBe(OCF.ERR_GENERIC);
@@ -135,7 +155,10 @@ describe('factory-built RPC service agents against a stand-in service and Debian
 
     it('ocf-tester reports "passed all tests" for the installed agent', async () => {
       const args = ['-n', topic, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
-      const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+      const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
+        (r) => r.stdout + r.stderr,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
+      );
       expect(out).toContain('passed all tests');
     });
 

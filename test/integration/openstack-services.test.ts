@@ -5,9 +5,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
+import { waitFor } from '../lab/lab.ts';
 import { openstackCloud, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
+import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
-import { pacemakerEnv, runAgent, type AgentResult } from '../support/run-agent.ts';
+import { runAgent, type AgentResult } from '../support/run-agent.ts';
 
 // The agents against the real services of Debian 12 (OpenStack Zed): keystone and placement under
 // uwsgi, glance-api, nova-api, -scheduler, -conductor, -compute (fake driver) and the noVNC proxy, with a
@@ -19,10 +21,19 @@ const deep = { ...recurring, OCF_CHECK_LEVEL: '10' };
 let cloud: OpenStackCloud;
 
 function run(agent: string, action: string, params: Record<string, string>, extra: Record<string, string> = {}): Promise<AgentResult> {
-  return runAgent(agent, action, pacemakerEnv(params, { OCF_RESOURCE_TYPE: agent, OCF_RESOURCE_INSTANCE: agent, OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }));
+  return runAgent(
+    agent,
+    action,
+    pacemakerEnv(params, { OCF_RESOURCE_TYPE: agent, OCF_RESOURCE_INSTANCE: agent, OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }),
+  );
 }
 
-async function mustRun(agent: string, action: string, params: Record<string, string>, extra: Record<string, string> = {}): Promise<AgentResult> {
+async function mustRun(
+  agent: string,
+  action: string,
+  params: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<AgentResult> {
   const r = await run(agent, action, params, extra);
   expect(r.exitCode, `${agent} ${action}: ${r.stderr}`).toBe(OCF.SUCCESS);
   return r;
@@ -37,18 +48,24 @@ function tree(pid: number): number[] {
 }
 
 function uidOf(pid: number): number {
-  return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  const uid = readProcess(pid)?.uid;
+  if (uid === undefined) throw new Error(`no uid readable for pid ${pid}`);
+  return uid;
 }
 
 async function ocfTester(agent: string, params: Record<string, string>): Promise<string> {
   const args = ['-n', agent, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, agent)];
-  return promisify(execFile)('ocf-tester', args, { timeout: 600_000 }).then((r) => r.stdout + r.stderr, (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`);
+  return promisify(execFile)('ocf-tester', args, { timeout: 600_000 }).then(
+    (r) => r.stdout + r.stderr,
+    (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
+  );
 }
 
 /** Kill -9 of the service: a probe says NOT_RUNNING, a recurring monitor fails (never 7), start recovers it. */
 async function killNine(agent: string, params: Record<string, string>): Promise<void> {
-  for (const pid of tree(pidOf(params))) process.kill(pid, 'SIGKILL');
-  await new Promise((r) => setTimeout(r, 500));
+  const pids = tree(pidOf(params));
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  await waitFor(`${agent}'s processes to die`, 10_000, async () => (pids.some((pid) => isLive(readProcess(pid))) ? undefined : true));
   expect((await run(agent, 'monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
   const r = await run(agent, 'monitor', params, recurring);
   expect(r.exitCode).toBe(OCF.ERR_GENERIC);
@@ -58,30 +75,49 @@ async function killNine(agent: string, params: Record<string, string>): Promise<
 }
 
 /** SIGSTOP of the whole tree: monitor fails within its deadline, never NOT_RUNNING. */
+/** A signal to a process that may have exited since its tree was listed (a short-lived worker): gone is fine. */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 async function wedged(agent: string, params: Record<string, string>): Promise<void> {
   const pids = tree(pidOf(params));
-  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  for (const pid of pids) signalIfAlive(pid, 'SIGSTOP');
   try {
     const r = await run(agent, 'monitor', params, { ...recurring, OCF_RESKEY_CRM_meta_timeout: '6000' });
     expect(r.exitCode).toBe(OCF.ERR_GENERIC);
     expect(r.ms).toBeLessThan(6000);
   } finally {
-    for (const pid of pids) process.kill(pid, 'SIGCONT');
+    for (const pid of pids) signalIfAlive(pid, 'SIGCONT');
   }
 }
 
-describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
+describe("OpenStack agents against Debian's OpenStack Zed services", () => {
   beforeAll(async () => {
     cloud = await openstackCloud();
-    console.log(`[openstack] set-up: ${Object.entries(cloud.timings).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+    console.log(
+      `[openstack] set-up: ${Object.entries(cloud.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}`,
+    );
   }, 900_000);
   afterAll(async () => {
     if (!cloud) return;
     for (const [agent, params] of [
-      ['nova-novncproxy', cloud.params.novaNovncproxy], ['nova-api', cloud.params.novaApi], ['nova-compute', cloud.params.novaCompute],
-      ['nova-scheduler', cloud.params.novaScheduler], ['nova-conductor', cloud.params.novaConductor], ['glance-api', cloud.params.glanceApi],
-      ['placement-api', cloud.params.placementApi], ['keystone', cloud.params.keystone],
-    ] as const) await run(agent, 'stop', params);
+      ['nova-novncproxy', cloud.params.novaNovncproxy],
+      ['nova-api', cloud.params.novaApi],
+      ['nova-compute', cloud.params.novaCompute],
+      ['nova-scheduler', cloud.params.novaScheduler],
+      ['nova-conductor', cloud.params.novaConductor],
+      ['glance-api', cloud.params.glanceApi],
+      ['placement-api', cloud.params.placementApi],
+      ['keystone', cloud.params.keystone],
+    ] as const)
+      await run(agent, 'stop', params);
     await cloud.remove();
   }, 300_000);
 
@@ -114,7 +150,10 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
 
     it('depth 10 reads the credentials from a clouds.yaml entry instead of the CIB', async () => {
       const file = join(cloud.dir, 'clouds.yaml');
-      writeFileSync(file, `clouds:\n  ha:\n    auth:\n      auth_url: ${cloud.admin.authUrl}\n      username: admin\n      password: "${cloud.admin.password}"\n      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n`);
+      writeFileSync(
+        file,
+        `clouds:\n  ha:\n    auth:\n      auth_url: ${cloud.admin.authUrl}\n      username: admin\n      password: "${cloud.admin.password}"\n      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n`,
+      );
       const { os_password: _p, os_username: _u, ...rest } = p();
       await mustRun('keystone', 'monitor', { ...rest, os_cloud: 'ha', os_client_config_file: file }, deep);
     });
@@ -139,13 +178,13 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       await mustRun('glance-api', 'monitor', p(), deep);
     });
 
-    it('without os_* parameters, depth 10 logs in with the service\'s own [keystone_authtoken]', async () => {
+    it("without os_* parameters, depth 10 logs in with the service's own [keystone_authtoken]", async () => {
       const own = Object.fromEntries(Object.entries(p()).filter(([k]) => !k.startsWith('os_')));
       const r = await mustRun('glance-api', 'monitor', own, { ...deep, HA_debug: '1', HA_DEBUGLOG: '/dev/stderr' });
       expect(r.stderr).not.toContain('servicepass');
     });
 
-    it('Keystone down: glance-api\'s depth 10 is DEGRADED (190), its depth 0 still SUCCESS', async () => {
+    it("Keystone down: glance-api's depth 10 is DEGRADED (190), its depth 0 still SUCCESS", async () => {
       await mustRun('keystone', 'stop', cloud.params.keystone);
       try {
         const r = await run('glance-api', 'monitor', p(), deep);
@@ -210,13 +249,16 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       await cloud.startPlacement();
     }, 120_000);
 
-    it.each(services)('%s: start returns SUCCESS once it consumes its own queue; depth 0 and depth 10 (oslo_rpc_server_ping) pass', async (agent, p, topic) => {
-      expect((await run(agent, 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
-      await mustRun(agent, 'start', p());
-      expect(await cloud.consumers(`${topic}.${cloud.host}`)).toBeGreaterThan(0);
-      await mustRun(agent, 'monitor', p(), recurring);
-      await mustRun(agent, 'monitor', p(), deep);
-    });
+    it.each(services)(
+      '%s: start returns SUCCESS once it consumes its own queue; depth 0 and depth 10 (oslo_rpc_server_ping) pass',
+      async (agent, p, topic) => {
+        expect((await run(agent, 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
+        await mustRun(agent, 'start', p());
+        expect(await cloud.consumers(`${topic}.${cloud.host}`)).toBeGreaterThan(0);
+        await mustRun(agent, 'monitor', p(), recurring);
+        await mustRun(agent, 'monitor', p(), deep);
+      },
+    );
 
     it.each(services)('%s: its own queue deleted (consumer gone) fails monitor, naming the queue', async (agent, p, topic) => {
       const queue = `${topic}.${cloud.host}`;
@@ -225,7 +267,9 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       expect(r.exitCode).toBe(OCF.ERR_GENERIC);
       expect(r.exitReason).toContain(queue);
       // oslo.messaging re-declares its queue when it reconnects; monitor passes again then.
-      await expect.poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 60_000, interval: 1000 }).toBe(OCF.SUCCESS);
+      await expect
+        .poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 60_000, interval: 1000 })
+        .toBe(OCF.SUCCESS);
     });
 
     it.each(services)('%s: a wedged service (SIGSTOP) fails depth 10 within the deadline', async (agent, p) => {
@@ -243,8 +287,9 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       await killNine(agent, p());
     });
 
-    it('RabbitMQ down: each RPC service\'s monitor is DEGRADED (190); they recover when it returns', async () => {
-      const broker = (action: string) => runAgent('rabbitmq', action, pacemakerEnv(cloud.broker.params, { OCF_RESKEY_CRM_meta_timeout: '120000' }));
+    it("RabbitMQ down: each RPC service's monitor is DEGRADED (190); they recover when it returns", async () => {
+      const broker = (action: string) =>
+        runAgent('rabbitmq', action, pacemakerEnv(cloud.broker.params, { OCF_RESKEY_CRM_meta_timeout: '120000' }));
       expect((await broker('stop')).exitCode).toBe(OCF.SUCCESS);
       try {
         for (const [agent, p] of services) {
@@ -256,7 +301,9 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
         expect((await broker('start')).exitCode).toBe(OCF.SUCCESS);
       }
       for (const [agent, p] of services) {
-        await expect.poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 90_000, interval: 1000 }).toBe(OCF.SUCCESS);
+        await expect
+          .poll(async () => (await run(agent, 'monitor', p(), recurring)).exitCode, { timeout: 90_000, interval: 1000 })
+          .toBe(OCF.SUCCESS);
       }
     });
   });
@@ -277,7 +324,9 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       };
       // "up" is a heartbeat in the database (report_interval 5 s, service_down_time 20 s): after the
       // kill -9 and RabbitMQ tests above, nova-compute may be a beat late reporting again.
-      await expect.poll(states, { timeout: 60_000, interval: 1000 }).toEqual(expect.arrayContaining(['nova-conductor up', 'nova-scheduler up', 'nova-compute up']));
+      await expect
+        .poll(states, { timeout: 60_000, interval: 1000 })
+        .toEqual(expect.arrayContaining(['nova-conductor up', 'nova-scheduler up', 'nova-compute up']));
     });
 
     it('wrong credentials fail depth 10 with a clear reason; depth 0 still passes', async () => {
@@ -290,15 +339,21 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
     it('stop ends the whole process tree (the API and its worker)', async () => {
       const pids = tree(pidOf(p()));
       expect(pids.length).toBeGreaterThan(1);
+      // No wait: stop returns only once it has seen every one of them gone (or a zombie).
       await mustRun('nova-api', 'stop', p());
-      await new Promise((r) => setTimeout(r, 200));
       for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
       expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
       await mustRun('nova-api', 'start', p());
     });
 
     it('stop needs no credentials and no config: it stops the service with both missing', async () => {
-      await mustRun('nova-api', 'stop', { ...p(), config: '/nonexistent/nova.conf', os_password: '', os_username: '', os_auth_url: 'not a url' });
+      await mustRun('nova-api', 'stop', {
+        ...p(),
+        config: '/nonexistent/nova.conf',
+        os_password: '',
+        os_username: '',
+        os_auth_url: 'not a url',
+      });
       expect((await run('nova-api', 'monitor', p())).exitCode).toBe(OCF.NOT_RUNNING);
       await mustRun('nova-api', 'start', p());
     });
@@ -329,7 +384,7 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
 
   // Debian ships uwsgi inis for the API services (its init scripts run them): the agents run them as
   // they are, adding the socket, one worker and the account on the command line.
-  describe('API services under Debian\'s own uwsgi inis', () => {
+  describe("API services under Debian's own uwsgi inis", () => {
     it.each([
       ['nova-api', () => cloud.params.novaApi, '/etc/nova/nova-api-uwsgi.ini', () => cloud.ports.nova],
       ['glance-api', () => cloud.params.glanceApi, '/etc/glance/glance-api-uwsgi.ini', () => cloud.ports.glance],
@@ -343,8 +398,8 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
         for (const w of pids.slice(1)) expect(uidOf(w)).not.toBe(0);
         await mustRun(agent, 'monitor', params, recurring);
         await mustRun(agent, 'monitor', params, deep);
+        // No wait: stop returns only once it has seen every one of them gone (or a zombie).
         await mustRun(agent, 'stop', params);
-        await new Promise((r) => setTimeout(r, 200));
         for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
       } finally {
         await run(agent, 'stop', params);
@@ -363,9 +418,13 @@ describe('OpenStack agents against Debian\'s OpenStack Zed services', () => {
       ['glance-api', () => cloud.params.glanceApi],
       ['placement-api', () => cloud.params.placementApi],
       ['keystone', () => cloud.params.keystone],
-    ] as const)('%s: "passed all tests"', async (agent, p) => {
-      await mustRun(agent, 'stop', p());
-      expect(await ocfTester(agent, p())).toContain('passed all tests');
-    }, 600_000);
+    ] as const)(
+      '%s: "passed all tests"',
+      async (agent, p) => {
+        await mustRun(agent, 'stop', p());
+        expect(await ocfTester(agent, p())).toContain('passed all tests');
+      },
+      600_000,
+    );
   });
 });

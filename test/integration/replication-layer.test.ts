@@ -1,15 +1,24 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type SqlSession } from '../../shared/mysql/client.ts';
 import {
-  applyReceived, becomeReadOnly, enableSemiSync, follow, forgetSource, readInstanceState, replicationOf, resumeApplying, setReadOnly,
-  stopApplying, type Replication,
+  applyReceived,
+  becomeReadOnly,
+  enableSemiSync,
+  follow,
+  forgetSource,
+  readInstanceState,
+  replicationOf,
+  resumeApplying,
+  setReadOnly,
+  stopApplying,
+  type Replication,
 } from '../../shared/mysql/replication.ts';
 import { Deadline } from '../../shared/ocf/deadline.ts';
 import { mayFollow } from '../../shared/replication/decide.ts';
-import { comparePositions, formatPosition } from '../../shared/replication/gtid.ts';
+import { comparePositions, formatPosition } from '../../shared/replication/position.ts';
 import { waitFor } from '../lab/lab.ts';
 import { containerPairs, type ServerPair } from '../support/containers.ts';
-import { startLocalServer, type RunningServer } from '../support/mariadb.ts';
+import { replicationSettings, startLocalServer, type RunningServer } from '../support/mariadb.ts';
 
 // The replication layer (shared/mysql/replication.ts: the statements promote, demote and the
 // notifications run) on a real source and replica: Debian's MariaDB always, and where a Docker engine
@@ -18,10 +27,16 @@ import { startLocalServer, type RunningServer } from '../support/mariadb.ts';
 const REPL = { user: 'repl', password: 'repl-secret' };
 
 async function localPair(): Promise<ServerPair> {
-  const binlog = (id: number) => [`server_id = ${id}`, 'log_bin = mysql-bin', 'log_slave_updates = ON', 'binlog_format = ROW', 'gtid_strict_mode = ON'];
-  const [source, replica] = await Promise.all([startLocalServer({ extra: binlog(1) }), startLocalServer({ extra: binlog(2) })]);
+  const [source, replica] = await Promise.all([
+    startLocalServer({ extra: replicationSettings(1) }),
+    startLocalServer({ extra: replicationSettings(2) }),
+  ]);
   return {
-    label: 'MariaDB (Debian package)', source, replica, replicationHost: '127.0.0.1', replicationPort: source.port,
+    label: 'MariaDB (Debian package)',
+    source,
+    replica,
+    replicationHost: '127.0.0.1',
+    replicationPort: source.port,
     async stop() {
       await Promise.all([source.stop(), replica.stop()]);
     },
@@ -36,7 +51,11 @@ afterAll(async () => {
 });
 
 function open(server: RunningServer, deadline = new Deadline(30_000)): Promise<SqlSession> {
-  return connect(server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port }, { user: 'root', password: server.rootPassword }, deadline);
+  return connect(
+    server.socket ? { socketPath: server.socket } : { host: server.host, port: server.port },
+    { user: 'root', password: server.rootPassword },
+    deadline,
+  );
 }
 
 describe.each(pairs.map((p) => [p.label, p] as const))('the replication layer on %s', (_label, pair) => {
@@ -44,10 +63,11 @@ describe.each(pairs.map((p) => [p.label, p] as const))('the replication layer on
   let replica: Replication;
   const sessions: SqlSession[] = [];
   const attach = () => follow(replica, { host: pair.replicationHost, port: pair.replicationPort, ...REPL, ssl: undefined });
-  const caughtUp = () => waitFor('the replica to apply everything', 20_000, async () => {
-    const [a, b] = [await readInstanceState(source), await readInstanceState(replica)];
-    return comparePositions(b.position, a.position) === 'equal' ? b : undefined;
-  });
+  const caughtUp = () =>
+    waitFor('the replica to apply everything', 20_000, async () => {
+      const [a, b] = [await readInstanceState(source), await readInstanceState(replica)];
+      return comparePositions(b.position, a.position) === 'equal' ? b : undefined;
+    });
 
   afterAll(() => {
     for (const s of sessions) s.close();

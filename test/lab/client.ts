@@ -78,3 +78,24 @@ export async function crashUnderClient(
   await client.done;
   return { client, crashedAt, recoveredSeenAt };
 }
+
+/** Rows of demo.rows with ids in [from, to], counted through the VIP from the client namespace (the app account). */
+export async function rowsThroughVip(lab: Lab, from: number, to: number): Promise<number> {
+  const r = await lab.client(
+    [
+      'mariadb',
+      '--no-defaults',
+      '-h',
+      lab.vip,
+      '-uapp',
+      '-N',
+      '-B',
+      '-e',
+      `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN ${from} AND ${to}`,
+    ],
+    60_000,
+    { MYSQL_PWD: 'app-secret' },
+  );
+  if (r.code !== 0) throw new Error(`counting rows through the VIP failed: ${r.stderr}`);
+  return Number(r.stdout.trim());
+}

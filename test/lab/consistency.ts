@@ -9,12 +9,22 @@ import { waitFor, type ClusterStatus, type Lab } from './lab.ts';
 
 /** One SQL statement on a node's own server, through its socket, as root (test inspection only). */
 export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs = 60_000): Promise<string> {
-  return (await lab.mustExec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', statement], timeoutMs)).trim();
+  return (
+    await lab.mustExec(
+      node,
+      ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', statement],
+      timeoutMs,
+    )
+  ).trim();
 }
 
 /** What a server holds, comparable across servers whatever server_id it runs under. */
 async function positionOf(lab: Lab, node: string): Promise<string | undefined> {
-  const r = await lab.exec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', 'SELECT @@global.gtid_binlog_pos'], 10_000);
+  const r = await lab.exec(
+    node,
+    ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', 'SELECT @@global.gtid_binlog_pos'],
+    10_000,
+  );
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -26,8 +36,12 @@ export async function idsOn(lab: Lab, node: string, table = 'demo.rows'): Promis
 
 /** Per-table checksums of every user table (CHECKSUM TABLE), one line per table. */
 async function checksumsOn(lab: Lab, node: string): Promise<string> {
-  const tables = await sqlOn(lab, node, "SELECT CONCAT(table_schema, '.', table_name) FROM information_schema.tables " +
-    "WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') AND table_type = 'BASE TABLE' ORDER BY 1");
+  const tables = await sqlOn(
+    lab,
+    node,
+    "SELECT CONCAT(table_schema, '.', table_name) FROM information_schema.tables " +
+      "WHERE table_schema NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') AND table_type = 'BASE TABLE' ORDER BY 1",
+  );
   if (tables === '') return '';
   return sqlOn(lab, node, `CHECKSUM TABLE ${tables.split('\n').join(', ')}`);
 }
@@ -61,7 +75,11 @@ function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
  * have stopped — then compares each one's rows (the id set of `table`, and CHECKSUM TABLE of every user
  * table) with the primary's. An instance whose monitor fails with a reason is held out, not compared.
  */
-export async function checkConsistency(lab: Lab, primary: string, o: { resource?: string; table?: string; catchUpMs?: number } = {}): Promise<ConsistencyReport> {
+export async function checkConsistency(
+  lab: Lab,
+  primary: string,
+  o: { resource?: string; table?: string; catchUpMs?: number } = {},
+): Promise<ConsistencyReport> {
   const resource = o.resource ?? 'db';
   const table = o.table ?? 'demo.rows';
   const primaryPosition = (await positionOf(lab, primary)) ?? '';
@@ -72,13 +90,22 @@ export async function checkConsistency(lab: Lab, primary: string, o: { resource?
   for (const node of lab.liveNodes().filter((n) => n !== primary)) {
     let reached: string | undefined;
     try {
-      reached = await waitFor(`${node} to reach the primary's position ${primaryPosition}`, o.catchUpMs ?? 60_000, async () => {
-        const p = await positionOf(lab, node);
-        if (p === primaryPosition) return p;
-        // A held-out instance never catches up: stop waiting as soon as Pacemaker says so.
-        const reason = heldOutReason(await lab.status(primary).catch(() => ({ failures: [] }) as unknown as ClusterStatus), node, resource);
-        return reason !== undefined ? `held-out:${reason}` : undefined;
-      }, 300);
+      reached = await waitFor(
+        `${node} to reach the primary's position ${primaryPosition}`,
+        o.catchUpMs ?? 60_000,
+        async () => {
+          const p = await positionOf(lab, node);
+          if (p === primaryPosition) return p;
+          // A held-out instance never catches up: stop waiting as soon as Pacemaker says so.
+          const reason = heldOutReason(
+            await lab.status(primary).catch(() => ({ failures: [] }) as unknown as ClusterStatus),
+            node,
+            resource,
+          );
+          return reason !== undefined ? `held-out:${reason}` : undefined;
+        },
+        300,
+      );
     } catch {
       reached = undefined;
     }
@@ -94,7 +121,14 @@ export async function checkConsistency(lab: Lab, primary: string, o: { resource?
     const missing = difference(primaryIds, new Set(ids));
     const extra = difference(ids, primarySet);
     if (missing.length === 0 && extra.length === 0 && sums === primarySums) instances.push({ node, kind: 'consistent' });
-    else instances.push({ node, kind: 'diverged', missing, extra, detail: sums === primarySums ? 'id sets differ' : `checksums differ:\n${sums}\nprimary:\n${primarySums}` });
+    else
+      instances.push({
+        node,
+        kind: 'diverged',
+        missing,
+        extra,
+        detail: sums === primarySums ? 'id sets differ' : `checksums differ:\n${sums}\nprimary:\n${primarySums}`,
+      });
   }
   return { primary, primaryIds: primarySet, instances };
 }

@@ -30,7 +30,14 @@ if (process.argv[2] === 'catalog') {
   const token = await issueToken(keystone, 'admin', password, 'admin');
   const images = await get(`${env('GLANCE_URL')}/v2/images`, token);
   const services = await get(`${env('NOVA_URL')}/v2.1/os-services`, token);
-  const list = services.status === 200 ? (JSON.parse(services.body) as { services: { binary: string; host: string; state: string }[] }).services : [];
-  console.log(JSON.stringify({ images: images.status, services: services.status, up: list.filter((s) => s.state === 'up').map((s) => `${s.binary}@${s.host}`) }));
+  const list =
+    services.status === 200 ? (JSON.parse(services.body) as { services: { binary: string; host: string; state: string }[] }).services : [];
+  console.log(
+    JSON.stringify({
+      images: images.status,
+      services: services.status,
+      up: list.filter((s) => s.state === 'up').map((s) => `${s.binary}@${s.host}`),
+    }),
+  );
   process.exitCode = images.status === 200 && services.status === 200 ? 0 : 1;
 }

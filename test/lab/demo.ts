@@ -6,7 +6,7 @@
 // --openstack: the seed's whole control plane on top of the master/slave set (RabbitMQ, keystone,
 // placement, glance, nova), the node running Keystone crashed, and the time until a token, the image
 // list and the compute service list answer through the VIPs again.
-import { acknowledged, crashUnderClient, recoverySeconds } from './client.ts';
+import { acknowledged, crashUnderClient, recoverySeconds, rowsThroughVip } from './client.ts';
 import { Lab, runningOn, waitFor } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
 import { controlPlaneClient, openstackSql, prepareControlPlane, startControlPlane } from './openstack-setup.ts';
@@ -26,7 +26,11 @@ async function show(node: string): Promise<void> {
 /** The seed's OpenStack control plane: up, checked through its VIPs, the Keystone node crashed, checked again. */
 async function demoOpenstack(): Promise<string> {
   const promoted = (s: Parameters<typeof runningOn>[0]) => runningOn(s, 'db', 'Promoted');
-  const s = await lab.waitUntil('the database promoted with its VIP', 120_000, (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0]);
+  const s = await lab.waitUntil(
+    'the database promoted with its VIP',
+    120_000,
+    (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+  );
   say('creating the OpenStack schemas and keys through the database VIP');
   const plane = await prepareControlPlane(lab, promoted(s)[0]!);
   const client = controlPlaneClient(lab, plane);
@@ -45,10 +49,15 @@ async function demoOpenstack(): Promise<string> {
   say(`crashing ${victim}, the node running Keystone`);
   const crashedAt = Date.now();
   await lab.crash(victim);
-  const answer = await waitFor(`the control plane back on ${survivor}`, 300_000, async () => {
-    const r = await check();
-    return r?.includes(`nova-scheduler@${survivor}`) ? r : undefined;
-  }, 500);
+  const answer = await waitFor(
+    `the control plane back on ${survivor}`,
+    300_000,
+    async () => {
+      const r = await check();
+      return r?.includes(`nova-scheduler@${survivor}`) ? r : undefined;
+    },
+    500,
+  );
   const recovered = (Date.now() - crashedAt) / 1000;
   say(`crm_mon on ${survivor}`);
   await show(survivor);
@@ -74,24 +83,31 @@ async function demo(): Promise<string> {
   console.log(crm.trim());
   await lab.loadCrm(crm);
   if (openstack) return demoOpenstack();
-  const s = await lab.waitUntil('MySQL and the VIP to start', 90_000, (s) => runningOn(s, 'vip').length === 1 && dbOn(s).length === 1 && dbOn(s)[0] === runningOn(s, 'vip')[0]);
+  const s = await lab.waitUntil(
+    'MySQL and the VIP to start',
+    90_000,
+    (s) => runningOn(s, 'vip').length === 1 && dbOn(s).length === 1 && dbOn(s)[0] === runningOn(s, 'vip')[0],
+  );
   const active = runningOn(s, 'vip')[0]!;
   const survivor = lab.names.find((n) => n !== active)!;
   say(`crm_mon on ${active}`);
   await show(active);
 
   say(`writing rows through the VIP from a client host (${lab.clientAddress}), then crashing ${active}`);
-  const { client: writer, crashedAt } = await crashUnderClient(lab, active, 'write',
-    (s) => runningOn(s, 'vip').includes(survivor) && dbOn(s).includes(survivor), { beforeMs: 3000 });
+  const { client: writer, crashedAt } = await crashUnderClient(
+    lab,
+    active,
+    'write',
+    (s) => runningOn(s, 'vip').includes(survivor) && dbOn(s).includes(survivor),
+    { beforeMs: 3000 },
+  );
   console.log(`${active} crashed (every process killed, link down); ${survivor} fenced it and took over`);
   say(`crm_mon on ${survivor}`);
   await show(survivor);
 
   const acked = acknowledged(writer);
   const failover = recoverySeconds(writer, crashedAt);
-  const r = await lab.client(['mariadb', '--no-defaults', '-h', lab.vip, '-uapp', '-papp-secret', '-N', '-B', '-e',
-    `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 1 AND ${acked.length + 1000}`]);
-  const found = Number(r.stdout.trim());
+  const found = await rowsThroughVip(lab, 1, acked.length + 1000);
   const lost = acked.filter((id) => id > found).length;
   return `failover: ${failover?.toFixed(2) ?? '?'} s, rows written ${acked.length}, rows found ${found}${lost > 0 ? ` (${lost} acknowledged rows missing)` : ''}`;
 }

@@ -45,7 +45,10 @@ createServer({ allowHalfOpen: true }, (socket) => {
       } catch (error) {
         answer = { ok: false, error: (error as Error).message };
       }
-      appendFileSync(fenceLog(lab), `${Date.now()} ${request.from ?? '-'} ${request.action} ${request.target ?? '-'} ${answer.ok ? 'ok' : `refused: ${String(answer.error)}`}\n`);
+      appendFileSync(
+        fenceLog(lab),
+        `${Date.now()} ${request.from ?? '-'} ${request.action} ${request.target ?? '-'} ${answer.ok ? 'ok' : `refused: ${String(answer.error)}`}\n`,
+      );
       socket.end(JSON.stringify(answer));
     });
   });

@@ -138,8 +138,12 @@ export function stopFenceSupervisor(lab: Lab): void {
 /** The supervisor's record: one line per request, `<epoch ms> <from> <action> <target> <result>`. */
 export function fenceHistory(lab: Lab): { at: number; from: string; action: string; target: string; result: string }[] {
   if (!existsSync(fenceLog(lab))) return [];
-  return readFileSync(fenceLog(lab), 'utf8').trim().split('\n').filter(Boolean).map((line) => {
-    const [at, from, action, target, ...rest] = line.split(' ');
-    return { at: Number(at), from: from!, action: action!, target: target!, result: rest.join(' ') };
-  });
+  return readFileSync(fenceLog(lab), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [at, from, action, target, ...rest] = line.split(' ');
+      return { at: Number(at), from: from!, action: action!, target: target!, result: rest.join(' ') };
+    });
 }

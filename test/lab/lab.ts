@@ -37,7 +37,11 @@ export const SYSTEM_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
 
 async function sh(file: string, args: readonly string[], timeoutMs = 30_000, env: Record<string, string> = {}): Promise<CommandResult> {
   try {
-    const { stdout, stderr } = await run(file, args, { timeout: timeoutMs, env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8', ...env }, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await run(file, args, {
+      timeout: timeoutMs,
+      env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8', ...env },
+      maxBuffer: 16 << 20,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
@@ -146,11 +150,29 @@ export class Lab {
   #corosyncConf(): string {
     const nodes = this.names.map((n, i) => `  node {\n    name: ${n}\n    nodeid: ${i + 1}\n    ring0_addr: ${this.address(n)}\n  }`);
     return [
-      'totem {', '  version: 2', `  cluster_name: ${this.prefix}`, '  transport: knet', '  crypto_cipher: none', '  crypto_hash: none',
-      `  token: ${this.tokenMs}`, '}',
-      'logging {', '  to_logfile: yes', '  logfile: /var/log/corosync/corosync.log', '  to_stderr: no', '  to_syslog: no', '  timestamp: hires', '}',
-      'quorum {', '  provider: corosync_votequorum', ...(this.names.length === 2 ? ['  two_node: 1'] : []), '}',
-      'nodelist {', ...nodes, '}', '',
+      'totem {',
+      '  version: 2',
+      `  cluster_name: ${this.prefix}`,
+      '  transport: knet',
+      '  crypto_cipher: none',
+      '  crypto_hash: none',
+      `  token: ${this.tokenMs}`,
+      '}',
+      'logging {',
+      '  to_logfile: yes',
+      '  logfile: /var/log/corosync/corosync.log',
+      '  to_stderr: no',
+      '  to_syslog: no',
+      '  timestamp: hires',
+      '}',
+      'quorum {',
+      '  provider: corosync_votequorum',
+      ...(this.names.length === 2 ? ['  two_node: 1'] : []),
+      '}',
+      'nodelist {',
+      ...nodes,
+      '}',
+      '',
     ].join('\n');
   }
 
@@ -165,7 +187,9 @@ export class Lab {
     const env = { PATH: SYSTEM_PATH, CIB_file: file };
     const property = async (name: string, value: string) => {
       await new Promise<void>((resolve, reject) => {
-        execFile('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], { env, timeout: 20_000 }, (e) => (e ? reject(e) : resolve()));
+        execFile('crm_attribute', ['--type', 'crm_config', '--name', name, '--update', value], { env, timeout: 20_000 }, (e) =>
+          e ? reject(e) : resolve(),
+        );
       });
     };
     await property('dc-deadtime', this.dcDeadtime);
@@ -180,14 +204,33 @@ export class Lab {
   #prepareNode(node: string, cib: string, hacluster: { uid: number; gid: number }): void {
     const d = this.nodeDir(node);
     rmSync(d, { recursive: true, force: true });
-    for (const sub of ['etc-corosync', 'lib-corosync', 'log-corosync', 'srv-node', 'lib-pacemaker/cib', 'lib-pacemaker/pengine',
-      'lib-pacemaker/blackbox', 'lib-pacemaker/cores', 'lib-pacemaker/bundles', 'log-pacemaker', 'run']) {
+    for (const sub of [
+      'etc-corosync',
+      'lib-corosync',
+      'log-corosync',
+      'srv-node',
+      'lib-pacemaker/cib',
+      'lib-pacemaker/pengine',
+      'lib-pacemaker/blackbox',
+      'lib-pacemaker/cores',
+      'lib-pacemaker/bundles',
+      'log-pacemaker',
+      'run',
+    ]) {
       mkdirSync(join(d, sub), { recursive: true });
     }
     writeFileSync(join(d, 'etc-corosync', 'corosync.conf'), this.#corosyncConf());
     writeFileSync(join(d, 'hosts'), this.#hosts());
     writeFileSync(join(d, 'hostname'), `${node}\n`);
-    for (const sub of ['lib-pacemaker', 'lib-pacemaker/cib', 'lib-pacemaker/pengine', 'lib-pacemaker/blackbox', 'lib-pacemaker/cores', 'lib-pacemaker/bundles', 'log-pacemaker']) {
+    for (const sub of [
+      'lib-pacemaker',
+      'lib-pacemaker/cib',
+      'lib-pacemaker/pengine',
+      'lib-pacemaker/blackbox',
+      'lib-pacemaker/cores',
+      'lib-pacemaker/bundles',
+      'log-pacemaker',
+    ]) {
       chownSync(join(d, sub), hacluster.uid, hacluster.gid);
     }
     chmodSync(join(d, 'lib-pacemaker', 'cib'), 0o750);
@@ -220,12 +263,33 @@ export class Lab {
     await must('ip', ['-n', ns, 'addr', 'add', `${this.address(node)}/24`, 'dev', 'eth0']);
     await must('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
     await this.link(node, 'up');
-    const launcher = spawn('ip', ['netns', 'exec', ns, 'unshare', '--mount', '--uts', '--pid', '--fork', '--mount-proc', '--propagation', 'private',
-      '--', join(HERE, 'node-init.sh'), node, this.nodeDir(node), join(this.dir, 'sbin'), this.sharedDir], {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'ignore'],
-      env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' },
-    });
+    const launcher = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        ns,
+        'unshare',
+        '--mount',
+        '--uts',
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        '--propagation',
+        'private',
+        '--',
+        join(HERE, 'node-init.sh'),
+        node,
+        this.nodeDir(node),
+        join(this.dir, 'sbin'),
+        this.sharedDir,
+      ],
+      {
+        detached: true,
+        stdio: ['ignore', 'ignore', 'ignore'],
+        env: { PATH: SYSTEM_PATH, LANG: 'C.UTF-8' },
+      },
+    );
     launcher.unref();
     // unshare --fork: PID 1 of the node is the launcher's child.
     const pid1 = await waitFor(`node ${node} to boot`, 20_000, async () => {
@@ -294,24 +358,34 @@ export class Lab {
 
   /** Waits, bounded, until `predicate` holds on the status seen from `node`. */
   async waitUntil(what: string, timeoutMs: number, predicate: (s: ClusterStatus) => boolean, node?: string): Promise<ClusterStatus> {
-    return waitFor(what, timeoutMs, async () => {
-      const from = node ?? this.liveNodes()[0];
-      if (!from) return undefined;
-      try {
-        const s = await this.status(from);
-        return predicate(s) ? s : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 200);
+    return waitFor(
+      what,
+      timeoutMs,
+      async () => {
+        const from = node ?? this.liveNodes()[0];
+        if (!from) return undefined;
+        try {
+          const s = await this.status(from);
+          return predicate(s) ? s : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      200,
+    );
   }
 
   /** Polls a SQL statement on a node's own server (through its socket) until the output matches. */
   async waitUntilSql(node: string, statement: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-    return waitFor(`${statement} on ${node} to match ${pattern}`, timeoutMs, async () => {
-      const r = await this.exec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-e', statement]);
-      return r.code === 0 && pattern.test(r.stdout) ? r.stdout : undefined;
-    }, 300);
+    return waitFor(
+      `${statement} on ${node} to match ${pattern}`,
+      timeoutMs,
+      async () => {
+        const r = await this.exec(node, ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-e', statement]);
+        return r.code === 0 && pattern.test(r.stdout) ? r.stdout : undefined;
+      },
+      300,
+    );
   }
 
   async standby(node: string, on: boolean): Promise<void> {
@@ -331,7 +405,16 @@ export class Lab {
     await this.down();
     mkdirSync(this.dir, { recursive: true, mode: 0o755 });
     chmodSync(this.dir, 0o755);
-    writeFileSync(join(this.dir, 'lab.json'), JSON.stringify({ nodes: this.names.length, subnet: this.subnet, tokenMs: this.tokenMs, dcDeadtime: this.dcDeadtime, stonith: this.stonith }));
+    writeFileSync(
+      join(this.dir, 'lab.json'),
+      JSON.stringify({
+        nodes: this.names.length,
+        subnet: this.subnet,
+        tokenMs: this.tokenMs,
+        dcDeadtime: this.dcDeadtime,
+        stonith: this.stonith,
+      }),
+    );
     mkdirSync(this.sharedDir, { mode: 0o755 });
     installLabPrograms(join(this.dir, 'sbin'), this);
     await this.#networkUp();
@@ -375,7 +458,10 @@ export class Lab {
       // A node whose PID 1 was never recorded (its launcher died mid-boot) still lives in its network
       // namespace: whatever runs there goes too.
       const pids = await sh('ip', ['netns', 'pids', ns]);
-      for (const pid of pids.stdout.split('\n').map(Number).filter((n) => n > 1)) {
+      for (const pid of pids.stdout
+        .split('\n')
+        .map(Number)
+        .filter((n) => n > 1)) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -447,7 +533,14 @@ export function parseStatus(xml: string): ClusterStatus {
     rc: attr(` ${m[1]}`, 'exitcode') ?? attr(` ${m[1]}`, 'rc') ?? '',
     reason: attr(` ${m[1]}`, 'exitreason') ?? '',
   }));
-  return { dc: dcTag && attr(dcTag, 'present') === 'true' ? attr(dcTag, 'name') : undefined, online, offline, resources, failures, raw: xml };
+  return {
+    dc: dcTag && attr(dcTag, 'present') === 'true' ? attr(dcTag, 'name') : undefined,
+    online,
+    offline,
+    resources,
+    failures,
+    raw: xml,
+  };
 }
 
 /** Where a resource (primitive id, also inside groups and clones) is started, by node. */

@@ -45,26 +45,53 @@ export async function prepareSharedMysql(lab: Lab, extraSql: readonly string[] =
   const datadir = join(lab.sharedDir, 'mysql');
   mkdirSync(datadir, { recursive: true });
   chownSync(datadir, mysql.uid, mysql.gid);
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'], { timeout: 120_000 });
+  await run(
+    'mariadb-install-db',
+    ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
+    { timeout: 120_000 },
+  );
   // The set-up server runs as mysql: its socket, pid file and log go in a folder of its own.
   const setup = join(lab.dir, 'mysql-setup');
   mkdirSync(setup, { recursive: true });
   chownSync(setup, mysql.uid, mysql.gid);
   const sock = join(setup, 'mysqld.sock');
-  const server = spawn(MARIADBD, ['--no-defaults', `--datadir=${datadir}`, `--socket=${sock}`, '--skip-networking', `--pid-file=${join(setup, 'mysqld.pid')}`,
-    `--log-error=${join(setup, 'error.log')}`, '--innodb-buffer-pool-size=32M', '--innodb-log-file-size=16M'], { uid: mysql.uid, gid: mysql.gid, stdio: 'ignore' });
+  const server = spawn(
+    MARIADBD,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--socket=${sock}`,
+      '--skip-networking',
+      `--pid-file=${join(setup, 'mysqld.pid')}`,
+      `--log-error=${join(setup, 'error.log')}`,
+      '--innodb-buffer-pool-size=32M',
+      '--innodb-log-file-size=16M',
+    ],
+    { uid: mysql.uid, gid: mysql.gid, stdio: 'ignore' },
+  );
   try {
     await waitFor('the set-up server', 60_000, async () => {
-      if (server.exitCode !== null) throw new Error(`set-up mariadbd exited: ${readFileSync(join(setup, 'error.log'), 'utf8').slice(-500)}`);
+      if (server.exitCode !== null)
+        throw new Error(`set-up mariadbd exited: ${readFileSync(join(setup, 'error.log'), 'utf8').slice(-500)}`);
       return existsSync(sock) ? true : undefined;
     });
-    await run('mariadb', ['--no-defaults', `--socket=${sock}`, '-uroot', '-e', [
-      "CREATE DATABASE demo",
-      'CREATE TABLE demo.rows (id INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB',
-      "CREATE USER 'app'@'%' IDENTIFIED BY 'app-secret'",
-      "GRANT ALL ON demo.* TO 'app'@'%'",
-      ...extraSql,
-    ].join(';')], { timeout: 30_000 });
+    await run(
+      'mariadb',
+      [
+        '--no-defaults',
+        `--socket=${sock}`,
+        '-uroot',
+        '-e',
+        [
+          'CREATE DATABASE demo',
+          'CREATE TABLE demo.rows (id INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB',
+          "CREATE USER 'app'@'%' IDENTIFIED BY 'app-secret'",
+          "GRANT ALL ON demo.* TO 'app'@'%'",
+          ...extraSql,
+        ].join(';'),
+      ],
+      { timeout: 30_000 },
+    );
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
@@ -72,7 +99,10 @@ export async function prepareSharedMysql(lab: Lab, extraSql: readonly string[] =
   for (const node of lab.names) writeFileSync(join(lab.nodeDir(node), 'srv-node', 'my.cnf'), mysqlConfig());
 }
 
-export const MYSQL_PARAMS = 'binary=' + MARIADBD + ' config=/srv/node/my.cnf datadir=/srv/shared/mysql ' +
+export const MYSQL_PARAMS =
+  'binary=' +
+  MARIADBD +
+  ' config=/srv/node/my.cnf datadir=/srv/shared/mysql ' +
   'socket=/run/mysqld/mysqld.sock pid=/run/mysqld/mysqld.pid log=/srv/node/mysql/error.log user=mysql group=mysql';
 
 /** The fence device every lab runs with when stonith is on. */
@@ -82,9 +112,10 @@ export function fenceCrm(lab: Lab): string {
 
 /** The seed's first step on tsha: MySQL on the shared disk with a VIP, grouped (ordered and colocated). */
 export function mysqlGroupCrm(lab: Lab, agent = 'ocf:tsha:mysql'): string {
-  const db = agent === 'ocf:tsha:mysql'
-    ? `primitive db ${agent} params ${MYSQL_PARAMS} op start timeout=60s op stop timeout=60s op monitor interval=5s timeout=20s op monitor interval=11s timeout=20s OCF_CHECK_LEVEL=10`
-    : `primitive db ${agent} op monitor interval=5s timeout=20s`;
+  const db =
+    agent === 'ocf:tsha:mysql'
+      ? `primitive db ${agent} params ${MYSQL_PARAMS} op start timeout=60s op stop timeout=60s op monitor interval=5s timeout=20s op monitor interval=11s timeout=20s OCF_CHECK_LEVEL=10`
+      : `primitive db ${agent} op monitor interval=5s timeout=20s`;
   return [
     lab.stonith ? fenceCrm(lab) : '',
     db,

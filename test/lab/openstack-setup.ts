@@ -11,7 +11,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findAccount, type Account } from '../../shared/process/users.ts';
 import {
-  glanceIni, iniText, keystoneAuthtoken, keystoneIni, makeDir, novaDbIni, novaIni, setUpKeystone, setUpNova, uwsgiApp, uwsgiText, writeConfig,
+  glanceIni,
+  iniText,
+  keystoneAuthtoken,
+  keystoneIni,
+  makeDir,
+  novaDbIni,
+  novaIni,
+  setUpKeystone,
+  setUpNova,
+  uwsgiApp,
+  uwsgiText,
+  writeConfig,
   type SetupStep,
 } from '../support/openstack-config.ts';
 import { UWSGI } from '../support/openstack.ts';
@@ -57,7 +68,13 @@ export interface ControlPlane {
  * and returns the crm text that runs the services.
  */
 export async function prepareControlPlane(lab: Lab, primary: string): Promise<ControlPlane> {
-  const accounts = { keystone: account('keystone'), glance: account('glance'), nova: account('nova'), placement: account('placement'), rabbitmq: account('rabbitmq') };
+  const accounts = {
+    keystone: account('keystone'),
+    glance: account('glance'),
+    nova: account('nova'),
+    placement: account('placement'),
+    rabbitmq: account('rabbitmq'),
+  };
   const vips = controlPlaneVips(lab);
   const dir = makeDir(join(lab.sharedDir, 'openstack'));
   const etc = makeDir(join(dir, 'etc'));
@@ -79,36 +96,77 @@ export async function prepareControlPlane(lab: Lab, primary: string): Promise<Co
   const transportUrl = `rabbit://guest:guest@${vips.rabbit}:5672/`;
   const dbUrl = (name: string) => `mysql+pymysql://os:${OS_DB_PASSWORD}@${lab.vip}:3306/${name}?charset=utf8`;
 
-  const keystoneConf = writeConfig(join(etc, 'keystone.conf'), iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })), accounts.keystone);
-  const keystoneUwsgi = writeConfig(join(etc, 'keystone-uwsgi.ini'), uwsgiText(
-    uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, log('keystone', 'uwsgi.log')),
-  ), accounts.keystone);
-  const glanceConf = writeConfig(join(etc, 'glance-api.conf'), iniText(glanceIni({ bind: '0.0.0.0', port: 9292, dbUrl: dbUrl('glance'), authUrl, state: glanceState })), accounts.glance);
+  const keystoneConf = writeConfig(
+    join(etc, 'keystone.conf'),
+    iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })),
+    accounts.keystone,
+  );
+  const keystoneUwsgi = writeConfig(
+    join(etc, 'keystone-uwsgi.ini'),
+    uwsgiText(uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, log('keystone', 'uwsgi.log'))),
+    accounts.keystone,
+  );
+  const glanceConf = writeConfig(
+    join(etc, 'glance-api.conf'),
+    iniText(glanceIni({ bind: '0.0.0.0', port: 9292, dbUrl: dbUrl('glance'), authUrl, state: glanceState })),
+    accounts.glance,
+  );
   // No [DEFAULT] host: each node's nova services use the node's name, as on real controllers.
-  const novaConf = writeConfig(join(etc, 'nova.conf'), iniText(novaIni({
-    myIp: vips.nova, bind: '0.0.0.0', port: 8774, transportUrl, state: novaState, authUrl, glanceUrl: `http://${vips.glance}:9292`,
-    // nova-scheduler asks placement for its version when it starts: the node's own placement-api.
-    placementUrl: 'http://127.0.0.1:8778',
-  })), accounts.nova);
+  const novaConf = writeConfig(
+    join(etc, 'nova.conf'),
+    iniText(
+      novaIni({
+        myIp: vips.nova,
+        bind: '0.0.0.0',
+        port: 8774,
+        transportUrl,
+        state: novaState,
+        authUrl,
+        glanceUrl: `http://${vips.glance}:9292`,
+        // nova-scheduler asks placement for its version when it starts: the node's own placement-api.
+        placementUrl: 'http://127.0.0.1:8778',
+      }),
+    ),
+    accounts.nova,
+  );
   const novaDbConf = writeConfig(join(etc, 'nova-db.conf'), iniText(novaDbIni(dbUrl)), accounts.nova);
-  const placementConf = writeConfig(join(etc, 'placement.conf'), iniText({
-    api: { auth_strategy: 'keystone' }, placement_database: { connection: dbUrl('placement') }, keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
-  }), accounts.placement);
-  const placementUwsgi = writeConfig(join(etc, 'placement-uwsgi.ini'), uwsgiText(
-    uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etc}`, dir, log('placement', 'uwsgi.log')),
-  ), accounts.placement);
+  const placementConf = writeConfig(
+    join(etc, 'placement.conf'),
+    iniText({
+      api: { auth_strategy: 'keystone' },
+      placement_database: { connection: dbUrl('placement') },
+      keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
+    }),
+    accounts.placement,
+  );
+  const placementUwsgi = writeConfig(
+    join(etc, 'placement-uwsgi.ini'),
+    uwsgiText(uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etc}`, dir, log('placement', 'uwsgi.log'))),
+    accounts.placement,
+  );
   // The stand-ins' configs: the grouped legacy services share one host name wherever they run;
   // nova-network, cloned, consumes network.<node>.
-  const legacyConf = writeConfig(join(etc, 'nova-legacy.conf'), iniText({ DEFAULT: { transport_url: transportUrl, host: 'controller', rpc_ping_enabled: true } }), accounts.nova);
-  const networkConf = writeConfig(join(etc, 'nova-network.conf'), iniText({ DEFAULT: { transport_url: transportUrl, rpc_ping_enabled: true } }), accounts.nova);
+  const legacyConf = writeConfig(
+    join(etc, 'nova-legacy.conf'),
+    iniText({ DEFAULT: { transport_url: transportUrl, host: 'controller', rpc_ping_enabled: true } }),
+    accounts.nova,
+  );
+  const networkConf = writeConfig(
+    join(etc, 'nova-network.conf'),
+    iniText({ DEFAULT: { transport_url: transportUrl, rpc_ping_enabled: true } }),
+    accounts.nova,
+  );
   const registryConf = writeConfig(join(etc, 'glance-registry.conf'), iniText({ DEFAULT: { bind_port: 9191 } }), accounts.glance);
   const objectstoreConf = writeConfig(join(etc, 'nova-objectstore.conf'), iniText({ DEFAULT: { bind_port: 3333 } }), accounts.nova);
   const rabbitConf = join(dir, 'rabbitmq.conf');
   writeFileSync(rabbitConf, 'loopback_users = none\n');
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
   const standIn = {
-    consoleauth: writeStandIn(bin, 'nova-consoleauth'), cert: writeStandIn(bin, 'nova-cert'), network: writeStandIn(bin, 'nova-network'),
-    registry: writeHttpStandIn(bin, 'glance-registry'), objectstore: writeHttpStandIn(bin, 'nova-objectstore'),
+    consoleauth: writeStandIn(bin, 'nova-consoleauth'),
+    cert: writeStandIn(bin, 'nova-cert'),
+    network: writeStandIn(bin, 'nova-network'),
+    registry: writeHttpStandIn(bin, 'glance-registry'),
+    objectstore: writeHttpStandIn(bin, 'nova-objectstore'),
   };
 
   // Schemas and keys, run on the node that holds the database VIP, as the services' accounts.
@@ -131,7 +189,8 @@ export async function prepareControlPlane(lab: Lab, primary: string): Promise<Co
   ]);
   timings.total = (Date.now() - t0) / 1000;
 
-  const ip = (id: string, address: string) => `primitive ${id} ocf:heartbeat:IPaddr2 params ip=${address} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`;
+  const ip = (id: string, address: string) =>
+    `primitive ${id} ocf:heartbeat:IPaddr2 params ip=${address} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`;
   // Python services import for seconds, more when several start at once on two cores.
   const ops = 'op start timeout=120s op stop timeout=60s op monitor interval=10s timeout=30s';
   const deep = 'op monitor interval=31s timeout=30s OCF_CHECK_LEVEL=10';
@@ -194,27 +253,42 @@ export const CONTROL_PLANE = {
 
 /** Every control-plane resource runs somewhere (on `node`, when given). */
 export function controlPlaneRunning(s: ClusterStatus, node?: string): boolean {
-  return [...CONTROL_PLANE.services, ...CONTROL_PLANE.vips, ...CONTROL_PLANE.cloned].every((id) => (node ? runningOn(s, id).includes(node) : runningOn(s, id).length > 0));
+  return [...CONTROL_PLANE.services, ...CONTROL_PLANE.vips, ...CONTROL_PLANE.cloned].every((id) =>
+    node ? runningOn(s, id).includes(node) : runningOn(s, id).length > 0,
+  );
 }
 
 /** control-plane-client.ts in the lab's client namespace, addresses and password in its environment. */
 export function controlPlaneClient(lab: Lab, plane: ControlPlane): (mode: 'catalog' | 'check') => Promise<CommandResult> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'control-plane-client.ts');
-  return (mode) => lab.client([process.execPath, script, mode], 60_000, {
-    KEYSTONE_URL: plane.urls.keystone, GLANCE_URL: plane.urls.glance, NOVA_URL: plane.urls.nova, ADMIN_PASSWORD,
-  });
+  return (mode) =>
+    lab.client([process.execPath, script, mode], 60_000, {
+      KEYSTONE_URL: plane.urls.keystone,
+      GLANCE_URL: plane.urls.glance,
+      NOVA_URL: plane.urls.nova,
+      ADMIN_PASSWORD,
+    });
 }
 
 /**
  * Runs the control plane in the order its accounts need: RabbitMQ and Keystone, then the catalog
  * (service users) through the Keystone VIP, then everything that authenticates against it.
  */
-export async function startControlPlane(lab: Lab, plane: ControlPlane, show: (crm: string) => void = () => undefined): Promise<ClusterStatus> {
+export async function startControlPlane(
+  lab: Lab,
+  plane: ControlPlane,
+  show: (crm: string) => void = () => undefined,
+): Promise<ClusterStatus> {
   show(plane.crm.keystone);
   await lab.loadCrm(plane.crm.keystone);
   await lab.waitUntil('keystone running', 240_000, (s) => runningOn(s, 'keystone').length === 1);
   const client = controlPlaneClient(lab, plane);
-  await waitFor('the catalog registered through the Keystone VIP', 60_000, async () => ((await client('catalog')).code === 0 ? true : undefined), 2000);
+  await waitFor(
+    'the catalog registered through the Keystone VIP',
+    60_000,
+    async () => ((await client('catalog')).code === 0 ? true : undefined),
+    2000,
+  );
   show(plane.crm.services);
   await lab.loadCrm(plane.crm.services);
   return lab.waitUntil('the whole control plane running', 300_000, (s) => controlPlaneRunning(s));

@@ -44,7 +44,8 @@ export async function prepareReplicas(lab: Lab, extraSql: readonly string[] = []
   rmSync(source, { recursive: true, force: true });
 }
 
-export const REPLICA_PARAMS = `binary=${MARIADBD} config=/srv/node/my.cnf datadir=/srv/node/mysql ` +
+export const REPLICA_PARAMS =
+  `binary=${MARIADBD} config=/srv/node/my.cnf datadir=/srv/node/mysql ` +
   'socket=/run/mysqld/mysqld.sock pid=/run/mysqld/mysqld.pid log=/srv/node/mysql-error.log user=mysql group=mysql ' +
   `replication_user=repl replication_passwd=${REPLICATION_PASSWORD}`;
 
@@ -72,7 +73,17 @@ export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' =
 }
 
 export function setMasterAddresses(lab: Lab): string[][] {
-  return lab.names.map((n) => ['crm_attribute', '--node', n, '--name', 'db_mysql_master_IP', '--update', lab.address(n), '--lifetime', 'forever']);
+  return lab.names.map((n) => [
+    'crm_attribute',
+    '--node',
+    n,
+    '--name',
+    'db_mysql_master_IP',
+    '--update',
+    lab.address(n),
+    '--lifetime',
+    'forever',
+  ]);
 }
 
 /**
@@ -82,21 +93,42 @@ export function setMasterAddresses(lab: Lab): string[][] {
  * marker the exit reason names, and let Pacemaker start it again: it attaches at the copy's position.
  * Returns the ids the instance held before, so a test can say where rows the primary lacks went.
  */
+/** Starts the node's server by hand, outside Pacemaker (its instance is stopped there): a shell prologue. */
+const HAND_STARTED_SERVER = [
+  'set -eu',
+  'sock=/run/mysqld/mysqld.sock',
+  'install -d -o mysql -g mysql /run/mysqld',
+  `${MARIADBD} --defaults-file=/srv/node/my.cnf --datadir=/srv/node/mysql --socket=$sock --pid-file=/run/mysqld/by-hand.pid ` +
+    '--log-error=/srv/node/mysql-error.log --user=mysql --skip-slave-start --read-only >/dev/null 2>&1 &',
+  'for _ in $(seq 1 300); do [ -S $sock ] && break; sleep 0.1; done',
+];
+
+/** One statement on the data of a node whose instance Pacemaker stopped (a held-out one), then stops it again. */
+export async function sqlOnStoppedInstance(lab: Lab, node: string, statement: string): Promise<string> {
+  const script = [
+    ...HAND_STARTED_SERVER,
+    `mariadb --no-defaults -S $sock -uroot -N -B -e "${statement}"`,
+    'mariadb-admin --no-defaults -S $sock -uroot shutdown',
+  ];
+  return (await lab.mustExec(node, ['bash', '-c', script.join('\n')], 120_000)).trim();
+}
+
 export async function recloneFromPrimary(lab: Lab, node: string, primary: string): Promise<Set<string>> {
   await lab.mustExec(primary, ['crm_resource', '--resource', 'ms_db', '--ban', '--node', node]);
-  await lab.waitUntil(`no instance on ${node}`, 120_000, (s) => !s.resources.some((r) => r.id.startsWith('db') && r.nodes.includes(node)), primary);
+  await lab.waitUntil(
+    `no instance on ${node}`,
+    120_000,
+    (s) => !s.resources.some((r) => r.id.startsWith('db') && r.nodes.includes(node)),
+    primary,
+  );
   const script = [
-    'set -eu',
-    'sock=/run/mysqld/mysqld.sock',
-    'install -d -o mysql -g mysql /run/mysqld',
-    `${MARIADBD} --defaults-file=/srv/node/my.cnf --datadir=/srv/node/mysql --socket=$sock --pid-file=/run/mysqld/reclone.pid ` +
-      '--log-error=/srv/node/mysql-error.log --user=mysql --skip-slave-start >/dev/null 2>&1 &',
-    'for _ in $(seq 1 300); do [ -S $sock ] && break; sleep 0.1; done',
+    ...HAND_STARTED_SERVER,
     'mariadb --no-defaults -S $sock -uroot -N -B -e "SELECT id FROM demo.rows ORDER BY id" >/run/reclone-before.txt',
     // The password travels in MYSQL_PWD (the environment), never in argv.
     `mariadb-dump --no-defaults -h ${lab.address(primary)} -u repl --single-transaction --gtid --master-data=2 --databases demo >/run/reclone.sql`,
-    "position=$(sed -n \"s/^-- SET GLOBAL gtid_slave_pos='\\(.*\\)';$/\\1/p\" /run/reclone.sql)",
-    'mariadb --no-defaults -S $sock -uroot -e "STOP SLAVE; RESET SLAVE ALL; RESET MASTER; DROP DATABASE IF EXISTS demo"',
+    'position=$(sed -n "s/^-- SET GLOBAL gtid_slave_pos=\'\\(.*\\)\';$/\\1/p" /run/reclone.sql)',
+    // Nothing of the clean-up goes into the binary log: it would be a transaction of this server's own.
+    'mariadb --no-defaults -S $sock -uroot -e "STOP SLAVE; RESET SLAVE ALL; SET SESSION sql_log_bin = 0; DROP DATABASE IF EXISTS demo; RESET MASTER"',
     'mariadb --no-defaults -S $sock -uroot --init-command="SET SESSION sql_log_bin = 0" </run/reclone.sql',
     'mariadb --no-defaults -S $sock -uroot -e "SET GLOBAL gtid_slave_pos = \'$position\'"',
     'mariadb-admin --no-defaults -S $sock -uroot shutdown',

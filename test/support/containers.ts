@@ -59,27 +59,44 @@ export async function containerPairs(): Promise<{ pairs: ServerPair[]; skipped: 
   const { Network } = await import('testcontainers');
   const { MySqlContainer } = await import('@testcontainers/mysql');
   const network = await new Network().start();
-  const start = (id: number, alias: string) => new MySqlContainer('mysql:8.4').withRootPassword('tsha-root').withNetwork(network).withNetworkAliases(alias)
-    .withCommand([`--server-id=${id}`, '--gtid-mode=ON', '--enforce-gtid-consistency=ON', '--log-bin=mysql-bin', '--log-replica-updates=ON']).start();
+  const start = (id: number, alias: string) =>
+    new MySqlContainer('mysql:8.4')
+      .withRootPassword('tsha-root')
+      .withNetwork(network)
+      .withNetworkAliases(alias)
+      .withCommand([
+        `--server-id=${id}`,
+        '--gtid-mode=ON',
+        '--enforce-gtid-consistency=ON',
+        '--log-bin=mysql-bin',
+        '--log-replica-updates=ON',
+      ])
+      .start();
   const [source, replica] = await Promise.all([start(1, 'source'), start(2, 'replica')]);
   const asServer = (c: typeof source, label: string): RunningServer => ({
-    label, socket: undefined, host: c.getHost(), port: c.getPort(), rootPassword: 'tsha-root',
+    label,
+    socket: undefined,
+    host: c.getHost(),
+    port: c.getPort(),
+    rootPassword: 'tsha-root',
     async stop() {
       await c.stop();
     },
   });
   return {
-    pairs: [{
-      label: 'MySQL 8.4 (containers)',
-      source: asServer(source, 'MySQL 8.4 source'),
-      replica: asServer(replica, 'MySQL 8.4 replica'),
-      replicationHost: 'source',
-      replicationPort: 3306,
-      async stop() {
-        await Promise.all([source.stop(), replica.stop()]);
-        await network.stop();
+    pairs: [
+      {
+        label: 'MySQL 8.4 (containers)',
+        source: asServer(source, 'MySQL 8.4 source'),
+        replica: asServer(replica, 'MySQL 8.4 replica'),
+        replicationHost: 'source',
+        replicationPort: 3306,
+        async stop() {
+          await Promise.all([source.stop(), replica.stop()]);
+          await network.stop();
+        },
       },
-    }],
+    ],
     skipped: undefined,
   };
 }

@@ -49,7 +49,11 @@ async function templateDatadir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tsha-template-'));
   chmodSync(dir, 0o755);
   const datadir = join(dir, 'data');
-  await run('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'], { timeout: 120_000 });
+  await run(
+    'mariadb-install-db',
+    ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
+    { timeout: 120_000 },
+  );
   template = datadir;
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return datadir;
@@ -59,7 +63,9 @@ async function templateDatadir(): Promise<string> {
  * A private instance layout on a free port, in a private directory: datadir (initialised unless
  * `empty`), config, and where socket, pid file and log go.
  */
-export async function instanceLayout(options: { empty?: boolean; config?: string; extra?: readonly string[] } = {}): Promise<InstanceLayout> {
+export async function instanceLayout(
+  options: { empty?: boolean; config?: string; extra?: readonly string[] } = {},
+): Promise<InstanceLayout> {
   const dir = mkdtempSync(join(tmpdir(), 'tsha-mysql-'));
   chmodSync(dir, 0o755);
   const { uid, gid } = mysqlAccount();
@@ -75,18 +81,22 @@ export async function instanceLayout(options: { empty?: boolean; config?: string
   chownSync(run_, uid, gid);
   const port = await freePort();
   const config = join(dir, 'my.cnf');
-  writeFileSync(config, options.config ?? [
-    '[mysqld]',
-    `port = ${port}`,
-    'bind-address = 127.0.0.1',
-    'skip-name-resolve',
-    'innodb_buffer_pool_size = 16M',
-    'innodb_log_file_size = 8M',
-    'performance_schema = OFF',
-    'max_connections = 20',
-    ...(options.extra ?? []),
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    options.config ??
+      [
+        '[mysqld]',
+        `port = ${port}`,
+        'bind-address = 127.0.0.1',
+        'skip-name-resolve',
+        'innodb_buffer_pool_size = 16M',
+        'innodb_log_file_size = 8M',
+        'performance_schema = OFF',
+        'max_connections = 20',
+        ...(options.extra ?? []),
+        '',
+      ].join('\n'),
+  );
   const layout = {
     dir,
     datadir,
@@ -130,11 +140,18 @@ export function stopByPidFile(pidFile: string): void {
 
 /** Runs SQL through the Debian client as root over the socket (test set-up only, never in the agents). */
 export async function sql(socket: string, statement: string): Promise<string> {
-  const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-N', '-B', '-e', statement], { timeout: 30_000 });
+  const { stdout } = await run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-N', '-B', '-e', statement], {
+    timeout: 30_000,
+  });
   return stdout.trim();
 }
 
 /** A server started by the harness itself (not through the agent), for tests of the SQL layer. */
+/** [mysqld] settings of a server that replicates by GTID: its server_id, binary logs, log_slave_updates. */
+export function replicationSettings(serverId: number): string[] {
+  return [`server_id = ${serverId}`, 'log_bin = mysql-bin', 'log_slave_updates = ON', 'binlog_format = ROW', 'gtid_strict_mode = ON'];
+}
+
 export interface RunningServer {
   readonly label: string;
   readonly socket: string | undefined;
@@ -148,14 +165,23 @@ export interface RunningServer {
 export async function startLocalServer(options: { extra?: readonly string[] } = {}): Promise<RunningServer> {
   const layout = await instanceLayout(options);
   const { uid, gid } = mysqlAccount();
-  const child = spawn(MARIADBD, [
-    `--defaults-file=${layout.config}`, `--datadir=${layout.datadir}`, `--socket=${layout.socket}`,
-    `--pid-file=${layout.pid}`, `--log-error=${layout.log}`, '--user=mysql',
-  ], { uid, gid, detached: true, stdio: 'ignore' });
+  const child = spawn(
+    MARIADBD,
+    [
+      `--defaults-file=${layout.config}`,
+      `--datadir=${layout.datadir}`,
+      `--socket=${layout.socket}`,
+      `--pid-file=${layout.pid}`,
+      `--log-error=${layout.log}`,
+      '--user=mysql',
+    ],
+    { uid, gid, detached: true, stdio: 'ignore' },
+  );
   child.unref();
   const until = Date.now() + 60_000;
   while (!existsSync(layout.socket)) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`mariadbd did not start: ${readFileSync(layout.log, 'utf8').slice(-800)}`);
+    if (Date.now() > until || child.exitCode !== null)
+      throw new Error(`mariadbd did not start: ${readFileSync(layout.log, 'utf8').slice(-800)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

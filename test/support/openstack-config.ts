@@ -26,7 +26,12 @@ export function uwsgiText(lines: readonly (readonly [string, string | number | b
 }
 
 /** One small uwsgi application: one worker, a few threads, the app loaded in the worker. */
-export function uwsgiApp(wsgiFile: string, env: string, chdir: string, log: string): readonly (readonly [string, string | number | boolean])[] {
+export function uwsgiApp(
+  wsgiFile: string,
+  env: string,
+  chdir: string,
+  log: string,
+): readonly (readonly [string, string | number | boolean])[] {
   return [
     ['wsgi-file', wsgiFile],
     ['env', env],
@@ -93,7 +98,13 @@ export function keystoneIni(o: { dbUrl: string; keyDir: string }): Ini {
 export function glanceIni(o: { bind: string; port: number; dbUrl: string; authUrl: string; state: string }): Ini {
   return {
     // workers = 0: one process, no forked children.
-    DEFAULT: { bind_host: o.bind, bind_port: o.port, workers: 0, image_cache_dir: join(o.state, 'cache'), node_staging_uri: `file://${join(o.state, 'staging')}` },
+    DEFAULT: {
+      bind_host: o.bind,
+      bind_port: o.port,
+      workers: 0,
+      image_cache_dir: join(o.state, 'cache'),
+      node_staging_uri: `file://${join(o.state, 'staging')}`,
+    },
     database: { connection: o.dbUrl },
     paste_deploy: { flavor: 'keystone', config_file: '/etc/glance/glance-api-paste.ini' },
     glance_store: { stores: 'file,http', default_store: 'file', filesystem_store_datadir: join(o.state, 'images') },
@@ -142,15 +153,31 @@ export function novaIni(o: NovaIniOptions): Ini {
     conductor: { workers: 1 },
     scheduler: { workers: 1, discover_hosts_in_cells_interval: -1 },
     keystone_authtoken: keystoneAuthtoken(o.authUrl, 'nova'),
-    ...(o.placementUrl ? {
-      placement: {
-        auth_type: 'password', auth_url: o.authUrl, project_domain_name: 'Default', user_domain_name: 'Default', project_name: 'service',
-        username: 'placement', password: SERVICE_PASSWORD, region_name: REGION, endpoint_override: o.placementUrl,
-      },
-    } : {}),
+    ...(o.placementUrl
+      ? {
+          placement: {
+            auth_type: 'password',
+            auth_url: o.authUrl,
+            project_domain_name: 'Default',
+            user_domain_name: 'Default',
+            project_name: 'service',
+            username: 'placement',
+            password: SERVICE_PASSWORD,
+            region_name: REGION,
+            endpoint_override: o.placementUrl,
+          },
+        }
+      : {}),
     glance: { endpoint_override: o.glanceUrl },
     vnc: o.novnc
-      ? { enabled: true, server_listen: o.novnc.bind, server_proxyclient_address: o.myIp, novncproxy_host: o.novnc.bind, novncproxy_port: o.novnc.port, novncproxy_base_url: o.novnc.baseUrl }
+      ? {
+          enabled: true,
+          server_listen: o.novnc.bind,
+          server_proxyclient_address: o.myIp,
+          novncproxy_host: o.novnc.bind,
+          novncproxy_port: o.novnc.port,
+          novncproxy_base_url: o.novnc.baseUrl,
+        }
       : { enabled: false },
     spice: { enabled: false },
     oslo_concurrency: { lock_path: join(o.state, 'locks') },
@@ -166,7 +193,13 @@ export function novaDbIni(dbUrl: (name: string) => string): Ini {
 }
 
 /** Runs one set-up command as an account (root when undefined); secrets in env, never argv. */
-export type SetupStep = (name: string, as: Account | undefined, file: string, args: readonly string[], env?: Record<string, string>) => Promise<string>;
+export type SetupStep = (
+  name: string,
+  as: Account | undefined,
+  file: string,
+  args: readonly string[],
+  env?: Record<string, string>,
+) => Promise<string>;
 
 /** Waits for every promise (nothing keeps running unobserved), then throws the first failure. */
 export async function all(promises: readonly Promise<unknown>[]): Promise<void> {
@@ -175,20 +208,58 @@ export async function all(promises: readonly Promise<unknown>[]): Promise<void> 
 }
 
 /** keystone's schema, keys and admin (bootstrap), with the catalog URL of its own endpoint. */
-export async function setUpKeystone(step: SetupStep, o: { conf: string; keystone: Account; adminPassword: string; catalogUrl: string }): Promise<void> {
+export async function setUpKeystone(
+  step: SetupStep,
+  o: { conf: string; keystone: Account; adminPassword: string; catalogUrl: string },
+): Promise<void> {
   const kc = ['--config-file', o.conf];
   await all([
     (async () => {
       await step('keystone db_sync', o.keystone, 'keystone-manage', [...kc, 'db_sync']);
-      await step('keystone bootstrap', o.keystone, 'keystone-manage', [...kc, 'bootstrap',
-        '--bootstrap-username', 'admin', '--bootstrap-project-name', 'admin', '--bootstrap-role-name', 'admin',
-        '--bootstrap-service-name', 'keystone', '--bootstrap-region-id', REGION,
-        '--bootstrap-admin-url', o.catalogUrl, '--bootstrap-public-url', o.catalogUrl, '--bootstrap-internal-url', o.catalogUrl,
-      ], { OS_BOOTSTRAP_PASSWORD: o.adminPassword });
+      await step(
+        'keystone bootstrap',
+        o.keystone,
+        'keystone-manage',
+        [
+          ...kc,
+          'bootstrap',
+          '--bootstrap-username',
+          'admin',
+          '--bootstrap-project-name',
+          'admin',
+          '--bootstrap-role-name',
+          'admin',
+          '--bootstrap-service-name',
+          'keystone',
+          '--bootstrap-region-id',
+          REGION,
+          '--bootstrap-admin-url',
+          o.catalogUrl,
+          '--bootstrap-public-url',
+          o.catalogUrl,
+          '--bootstrap-internal-url',
+          o.catalogUrl,
+        ],
+        { OS_BOOTSTRAP_PASSWORD: o.adminPassword },
+      );
     })(),
     // Root creates the repositories 0700 for keystone.
-    step('keystone fernet_setup', undefined, 'keystone-manage', [...kc, 'fernet_setup', '--keystone-user', 'keystone', '--keystone-group', 'keystone']),
-    step('keystone credential_setup', undefined, 'keystone-manage', [...kc, 'credential_setup', '--keystone-user', 'keystone', '--keystone-group', 'keystone']),
+    step('keystone fernet_setup', undefined, 'keystone-manage', [
+      ...kc,
+      'fernet_setup',
+      '--keystone-user',
+      'keystone',
+      '--keystone-group',
+      'keystone',
+    ]),
+    step('keystone credential_setup', undefined, 'keystone-manage', [
+      ...kc,
+      'credential_setup',
+      '--keystone-user',
+      'keystone',
+      '--keystone-group',
+      'keystone',
+    ]),
   ]);
 }
 
@@ -235,7 +306,12 @@ export async function issueToken(authUrl: string, username: string, password: st
  * The catalog over keystone's REST API (no `openstack` CLI: 2–3 s per call): project service, the
  * service users with role admin on it, and each service with its three endpoints.
  */
-export async function registerCatalog(authUrl: string, token: string, services: readonly { name: string; type: string; url: string }[], users: readonly ServiceUser[] = ['glance', 'nova', 'placement']): Promise<void> {
+export async function registerCatalog(
+  authUrl: string,
+  token: string,
+  services: readonly { name: string; type: string; url: string }[],
+  users: readonly ServiceUser[] = ['glance', 'nova', 'placement'],
+): Promise<void> {
   const call = async (method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> => {
     const r = await fetch(`${authUrl}${path}`, {
       method,
@@ -256,13 +332,19 @@ export async function registerCatalog(authUrl: string, token: string, services: 
   if (typeof roleId !== 'string') throw new Error('keystone has no role admin: did bootstrap run?');
   await all([
     ...users.map(async (name) => {
-      const user = await call('POST', '/users', { user: { name, password: SERVICE_PASSWORD, domain_id: 'default', default_project_id: projectId } });
+      const user = await call('POST', '/users', {
+        user: { name, password: SERVICE_PASSWORD, domain_id: 'default', default_project_id: projectId },
+      });
       await call('PUT', `/projects/${projectId}/users/${idIn(user, 'user', 'POST /users')}/roles/${roleId}`);
     }),
     ...services.map(async ({ name, type, url }) => {
       const service = await call('POST', '/services', { service: { name, type, enabled: true } });
       const serviceId = idIn(service, 'service', 'POST /services');
-      await all(['public', 'internal', 'admin'].map((iface) => call('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, url, region_id: REGION } })));
+      await all(
+        ['public', 'internal', 'admin'].map((iface) =>
+          call('POST', '/endpoints', { endpoint: { service_id: serviceId, interface: iface, url, region_id: REGION } }),
+        ),
+      );
     }),
   ]);
 }

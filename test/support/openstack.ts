@@ -5,10 +5,19 @@
  * the nova services need: config files, schemas, keys, the catalog, and each agent's parameters.
  * Everything lives in one private directory; services run as their Debian accounts.
  */
-import type { Channel } from 'amqplib';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,12 +25,29 @@ import { allProcesses, isLive, type ProcessInfo } from '../../shared/process/pro
 import { findAccount, type Account } from '../../shared/process/users.ts';
 import { waitFor } from '../lab/lab.ts';
 import { freePort, sql, startLocalServer, type RunningServer } from './mariadb.ts';
-import { brokerLayout, type BrokerLayout } from './rabbitmq.ts';
+import { brokerLayout, queueConsumers, withChannel, type BrokerLayout } from './rabbitmq.ts';
 import {
-  all, glanceIni, iniText, issueToken, keystoneAuthtoken, keystoneIni, makeDir, novaDbIni, novaIni, registerCatalog, SERVICE_PASSWORD, setUpKeystone,
-  setUpNova, uwsgiApp, uwsgiText, writeConfig, type ServiceUser, type SetupStep,
+  all,
+  glanceIni,
+  iniText,
+  issueToken,
+  keystoneAuthtoken,
+  keystoneIni,
+  makeDir,
+  novaDbIni,
+  novaIni,
+  registerCatalog,
+  SERVICE_PASSWORD,
+  setUpKeystone,
+  setUpNova,
+  uwsgiApp,
+  uwsgiText,
+  writeConfig,
+  type ServiceUser,
+  type SetupStep,
 } from './openstack-config.ts';
-import { pacemakerEnv, runAgent } from './run-agent.ts';
+import { pacemakerEnv } from './pacemaker-env.ts';
+import { runAgent } from './run-agent.ts';
 
 export { SERVICE_PASSWORD } from './openstack-config.ts';
 
@@ -41,7 +67,8 @@ interface CommonParams {
   readonly pid: string;
   readonly log: string;
 }
-type CredentialParams = 'os_auth_url' | 'os_username' | 'os_password' | 'os_project_name' | 'os_user_domain_name' | 'os_project_domain_name';
+type CredentialParams =
+  'os_auth_url' | 'os_username' | 'os_password' | 'os_project_name' | 'os_user_domain_name' | 'os_project_domain_name';
 /** One agent's parameters (OCF_RESKEY_* without the prefix): the named ones are always there. */
 export type AgentParams<Extra extends string = never> = CommonParams & { readonly [K in Extra]: string } & Readonly<Record<string, string>>;
 
@@ -63,7 +90,13 @@ export interface OpenStackCloud {
   readonly host: string;
   readonly transportUrl: string;
   readonly admin: { readonly authUrl: string; readonly username: 'admin'; readonly password: string; readonly project: 'admin' };
-  readonly ports: { readonly keystone: number; readonly glance: number; readonly nova: number; readonly placement: number; readonly novnc: number };
+  readonly ports: {
+    readonly keystone: number;
+    readonly glance: number;
+    readonly nova: number;
+    readonly placement: number;
+    readonly novnc: number;
+  };
   readonly params: OpenStackParams;
   /** The private MariaDB (root over its socket with sql()); the services connect as os@127.0.0.1. */
   readonly database: RunningServer;
@@ -111,7 +144,13 @@ async function distinctPorts(count: number): Promise<number[]> {
  * Runs a set-up command as `as` (root if undefined), its output appended to `log`; the failure message
  * carries the output's tail. Secrets go in env or config files, never in argv.
  */
-async function runLogged(as: Account | undefined, file: string, args: readonly string[], log: string, env: Record<string, string> = {}): Promise<string> {
+async function runLogged(
+  as: Account | undefined,
+  file: string,
+  args: readonly string[],
+  log: string,
+  env: Record<string, string> = {},
+): Promise<string> {
   appendFileSync(log, `\n$ ${file} ${args.join(' ')}\n`);
   try {
     const { stdout, stderr } = await run(file, args, {
@@ -141,7 +180,9 @@ function cwdOf(pid: number): string | undefined {
 /** Processes of this cloud: an argument names a path in it (configs, ini) or it runs inside it. */
 function cloudProcesses(dir: string): ProcessInfo[] {
   const inside = (path: string | undefined) => path !== undefined && (path === dir || path.startsWith(`${dir}/`));
-  return allProcesses().filter((p) => p.pid !== process.pid && isLive(p) && (p.argv.some((a) => a === dir || a.includes(`${dir}/`)) || inside(cwdOf(p.pid))));
+  return allProcesses().filter(
+    (p) => p.pid !== process.pid && isLive(p) && (p.argv.some((a) => a === dir || a.includes(`${dir}/`)) || inside(cwdOf(p.pid))),
+  );
 }
 
 /** SIGKILL until none is left: a uwsgi master or oslo launcher may fork while it is being killed. */
@@ -162,21 +203,6 @@ function killCloud(dir: string): number[] {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   return [...new Set(killed)];
-}
-
-/** One short-lived AMQP channel to the private broker (guest, from 127.0.0.1). */
-async function withChannel<T>(brokerParams: Readonly<Record<string, string>>, work: (channel: Channel) => Promise<T>): Promise<T> {
-  const amqp = await import('amqplib');
-  const connection = await amqp.connect({ protocol: 'amqp', hostname: '127.0.0.1', port: Number(brokerParams.node_port), username: 'guest', password: 'guest', vhost: '/', heartbeat: 0 });
-  // A channel closed by the broker also emits 'error': the caller's promise already says what happened.
-  connection.on('error', () => undefined);
-  try {
-    const channel = await connection.createChannel();
-    channel.on('error', () => undefined);
-    return await work(channel);
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
 }
 
 export async function openstackCloud(): Promise<OpenStackCloud> {
@@ -208,7 +234,13 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
   process.once('exit', teardownSync);
 
   try {
-    const [keystonePort, glancePort, novaPort, placementPort, novncPort] = (await distinctPorts(5)) as [number, number, number, number, number];
+    const [keystonePort, glancePort, novaPort, placementPort, novncPort] = (await distinctPorts(5)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const ports = { keystone: keystonePort, glance: glancePort, nova: novaPort, placement: placementPort, novnc: novncPort };
     const host = `tsha-os-${ports.keystone}`;
     const dbPassword = randomBytes(12).toString('hex');
@@ -217,7 +249,12 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
 
     // Layout: root-owned configs; logs, pid files and state in per-account folders the service can write.
     const etc = makeDir(join(dir, 'etc'));
-    const etcOf = { keystone: makeDir(join(etc, 'keystone')), glance: makeDir(join(etc, 'glance')), placement: makeDir(join(etc, 'placement')), nova: makeDir(join(etc, 'nova')) };
+    const etcOf = {
+      keystone: makeDir(join(etc, 'keystone')),
+      glance: makeDir(join(etc, 'glance')),
+      placement: makeDir(join(etc, 'placement')),
+      nova: makeDir(join(etc, 'nova')),
+    };
     makeDir(join(dir, 'log'));
     makeDir(join(dir, 'run'));
     const logOf = (a: AccountName) => makeDir(join(dir, 'log', a), accounts[a]);
@@ -236,7 +273,15 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
     const brokerParams = broker.params;
     const transportUrl = `rabbit://guest:guest@127.0.0.1:${brokerParams.node_port}/`;
     const rabbitStarted = timed('rabbitmq', async () => {
-      const r = await runAgent('rabbitmq', 'start', pacemakerEnv(brokerParams, { OCF_RESOURCE_TYPE: 'rabbitmq', OCF_RESOURCE_INSTANCE: 'os-rabbit', OCF_RESKEY_CRM_meta_timeout: '120000' }));
+      const r = await runAgent(
+        'rabbitmq',
+        'start',
+        pacemakerEnv(brokerParams, {
+          OCF_RESOURCE_TYPE: 'rabbitmq',
+          OCF_RESOURCE_INSTANCE: 'os-rabbit',
+          OCF_RESKEY_CRM_meta_timeout: '120000',
+        }),
+      );
       if (r.exitCode !== 0) throw new Error(`the rabbitmq agent did not start the broker (${r.exitCode}): ${tail(r.stderr)}`);
     });
     // Observed below; until then a failure must not count as unhandled.
@@ -246,43 +291,80 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
     const databases = ['keystone', 'glance', 'placement', 'nova_api', 'nova', 'nova_cell0'];
     const db = await timed('mariadb', async () => {
       database = await startLocalServer();
-      await sql(database.socket ?? '', [
-        // Ten OpenStack processes with connection pools: far more than the instance's 20.
-        'SET GLOBAL max_connections = 500',
-        // Schema syncs are thousands of small DDL transactions: no fsync per commit in a throw-away DB.
-        'SET GLOBAL innodb_flush_log_at_trx_commit = 0',
-        `CREATE USER 'os'@'127.0.0.1' IDENTIFIED BY '${dbPassword}'`,
-        ...databases.flatMap((name) => [`CREATE DATABASE ${name} CHARACTER SET utf8`, `GRANT ALL PRIVILEGES ON ${name}.* TO 'os'@'127.0.0.1'`]),
-      ].join('; '));
+      await sql(
+        database.socket ?? '',
+        [
+          // Ten OpenStack processes with connection pools: far more than the instance's 20.
+          'SET GLOBAL max_connections = 500',
+          // Schema syncs are thousands of small DDL transactions: no fsync per commit in a throw-away DB.
+          'SET GLOBAL innodb_flush_log_at_trx_commit = 0',
+          `CREATE USER 'os'@'127.0.0.1' IDENTIFIED BY '${dbPassword}'`,
+          ...databases.flatMap((name) => [
+            `CREATE DATABASE ${name} CHARACTER SET utf8`,
+            `GRANT ALL PRIVILEGES ON ${name}.* TO 'os'@'127.0.0.1'`,
+          ]),
+        ].join('; '),
+      );
       return database;
     });
     const dbUrl = (name: string) => `mysql+pymysql://os:${dbPassword}@127.0.0.1:${db.port}/${name}?charset=utf8`;
 
-    const keystoneConf = writeConfig(join(etcOf.keystone, 'keystone.conf'), iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })), accounts.keystone);
+    const keystoneConf = writeConfig(
+      join(etcOf.keystone, 'keystone.conf'),
+      iniText(keystoneIni({ dbUrl: dbUrl('keystone'), keyDir: keystoneState })),
+      accounts.keystone,
+    );
     // The agent adds --http-socket, --uid and --gid.
-    const keystoneUwsgi = writeConfig(join(etcOf.keystone, 'uwsgi.ini'), uwsgiText(
-      uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, join(logs.keystone, 'uwsgi.log')),
-    ), accounts.keystone);
+    const keystoneUwsgi = writeConfig(
+      join(etcOf.keystone, 'uwsgi.ini'),
+      uwsgiText(
+        uwsgiApp('/usr/bin/keystone-wsgi-public', `OS_KEYSTONE_CONFIG_FILES=${keystoneConf}`, dir, join(logs.keystone, 'uwsgi.log')),
+      ),
+      accounts.keystone,
+    );
 
-    const glanceConf = writeConfig(join(etcOf.glance, 'glance-api.conf'), iniText(glanceIni({ bind: '127.0.0.1', port: ports.glance, dbUrl: dbUrl('glance'), authUrl, state: glanceState })), accounts.glance);
+    const glanceConf = writeConfig(
+      join(etcOf.glance, 'glance-api.conf'),
+      iniText(glanceIni({ bind: '127.0.0.1', port: ports.glance, dbUrl: dbUrl('glance'), authUrl, state: glanceState })),
+      accounts.glance,
+    );
     // Under uwsgi, glance-wsgi-api reads its paste ini from the folder of glance-api.conf.
     symlinkSync('/etc/glance/glance-api-paste.ini', join(etcOf.glance, 'glance-api-paste.ini'));
 
-    const placementConf = writeConfig(join(etcOf.placement, 'placement.conf'), iniText({
-      api: { auth_strategy: 'keystone' },
-      placement_database: { connection: dbUrl('placement') },
-      keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
-    }), accounts.placement);
+    const placementConf = writeConfig(
+      join(etcOf.placement, 'placement.conf'),
+      iniText({
+        api: { auth_strategy: 'keystone' },
+        placement_database: { connection: dbUrl('placement') },
+        keystone_authtoken: keystoneAuthtoken(authUrl, 'placement'),
+      }),
+      accounts.placement,
+    );
     // The placement-api agent adds --http-socket, --uid and --gid, and tells the app its config folder.
-    const placementIni = writeConfig(join(etcOf.placement, 'uwsgi.ini'), uwsgiText(
-      uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etcOf.placement}`, dir, join(logs.placement, 'uwsgi.log')),
-    ), accounts.placement);
+    const placementIni = writeConfig(
+      join(etcOf.placement, 'uwsgi.ini'),
+      uwsgiText(uwsgiApp('/usr/bin/placement-api', `OS_PLACEMENT_CONFIG_DIR=${etcOf.placement}`, dir, join(logs.placement, 'uwsgi.log'))),
+      accounts.placement,
+    );
 
-    const novaConf = writeConfig(join(etcOf.nova, 'nova.conf'), iniText(novaIni({
-      host, myIp: '127.0.0.1', bind: '127.0.0.1', port: ports.nova, transportUrl, state: novaState, authUrl,
-      glanceUrl: `http://127.0.0.1:${ports.glance}`, placementUrl: `http://127.0.0.1:${ports.placement}`,
-      novnc: { bind: '127.0.0.1', port: ports.novnc, baseUrl: `http://127.0.0.1:${ports.novnc}/vnc_auto.html` },
-    })), accounts.nova);
+    const novaConf = writeConfig(
+      join(etcOf.nova, 'nova.conf'),
+      iniText(
+        novaIni({
+          host,
+          myIp: '127.0.0.1',
+          bind: '127.0.0.1',
+          port: ports.nova,
+          transportUrl,
+          state: novaState,
+          authUrl,
+          glanceUrl: `http://127.0.0.1:${ports.glance}`,
+          placementUrl: `http://127.0.0.1:${ports.placement}`,
+          novnc: { bind: '127.0.0.1', port: ports.novnc, baseUrl: `http://127.0.0.1:${ports.novnc}/vnc_auto.html` },
+        }),
+      ),
+      accounts.nova,
+    );
     const novaDbConf = writeConfig(join(etcOf.nova, 'nova-db.conf'), iniText(novaDbIni(dbUrl)), accounts.nova);
 
     // Schemas and keys, as their accounts (a root-owned lock or log file would lock the service out).
@@ -297,22 +379,50 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       timed('nova', () => setUpNova(step, { confs: [novaConf, novaDbConf], nova: accounts.nova })),
     ]);
     timings.total = seconds(performance.now() - started);
-    console.log(`openstack cloud in ${dir} set up in ${timings.total} s (${Object.entries(timings).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    console.log(
+      `openstack cloud in ${dir} set up in ${timings.total} s (${Object.entries(timings)
+        .filter(([k]) => k !== 'total')
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    );
 
     const credentials = (username: string, password: string, project: string) => ({
-      os_auth_url: authUrl, os_username: username, os_password: password, os_project_name: project, os_user_domain_name: 'Default', os_project_domain_name: 'Default',
+      os_auth_url: authUrl,
+      os_username: username,
+      os_password: password,
+      os_project_name: project,
+      os_user_domain_name: 'Default',
+      os_project_domain_name: 'Default',
     });
     const novaFiles = `${novaConf} ${novaDbConf}`;
-    const novaService = (name: string) => ({ binary: `/usr/bin/${name}`, config: novaFiles, user: 'nova', pid: join(runs.nova, `${name}.pid`), log: join(logs.nova, `${name}.log`) });
+    const novaService = (name: string) => ({
+      binary: `/usr/bin/${name}`,
+      config: novaFiles,
+      user: 'nova',
+      pid: join(runs.nova, `${name}.pid`),
+      log: join(logs.nova, `${name}.log`),
+    });
     const rpc = { transport_url: transportUrl, host };
     const params: OpenStackParams = {
       keystone: {
-        binary: UWSGI, uwsgi_ini: keystoneUwsgi, http_socket: `127.0.0.1:${ports.keystone}`, config: keystoneConf, user: 'keystone',
-        pid: join(runs.keystone, 'keystone.pid'), log: join(logs.keystone, 'keystone.log'), url: authUrl, ...credentials('admin', adminPassword, 'admin'),
+        binary: UWSGI,
+        uwsgi_ini: keystoneUwsgi,
+        http_socket: `127.0.0.1:${ports.keystone}`,
+        config: keystoneConf,
+        user: 'keystone',
+        pid: join(runs.keystone, 'keystone.pid'),
+        log: join(logs.keystone, 'keystone.log'),
+        url: authUrl,
+        ...credentials('admin', adminPassword, 'admin'),
       },
       glanceApi: {
-        binary: '/usr/bin/glance-api', config: glanceConf, user: 'glance', pid: join(runs.glance, 'glance-api.pid'), log: join(logs.glance, 'glance-api.log'),
-        url: `http://127.0.0.1:${ports.glance}/healthcheck`, ...credentials('glance', SERVICE_PASSWORD, 'service'),
+        binary: '/usr/bin/glance-api',
+        config: glanceConf,
+        user: 'glance',
+        pid: join(runs.glance, 'glance-api.pid'),
+        log: join(logs.glance, 'glance-api.log'),
+        url: `http://127.0.0.1:${ports.glance}/healthcheck`,
+        ...credentials('glance', SERVICE_PASSWORD, 'service'),
       },
       novaApi: { ...novaService('nova-api'), url: `http://127.0.0.1:${ports.nova}/`, ...credentials('nova', SERVICE_PASSWORD, 'service') },
       novaScheduler: { ...novaService('nova-scheduler'), ...rpc },
@@ -320,13 +430,24 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       novaCompute: { ...novaService('nova-compute'), config: novaConf, ...rpc },
       novaNovncproxy: { ...novaService('nova-novncproxy'), url: `http://127.0.0.1:${ports.novnc}/vnc_auto.html` },
       placementApi: {
-        binary: UWSGI, uwsgi_ini: placementIni, http_socket: `127.0.0.1:${ports.placement}`, config: placementConf, user: 'placement',
-        pid: join(runs.placement, 'placement-api.pid'), log: join(logs.placement, 'placement-api.log'), url: `http://127.0.0.1:${ports.placement}/`,
+        binary: UWSGI,
+        uwsgi_ini: placementIni,
+        http_socket: `127.0.0.1:${ports.placement}`,
+        config: placementConf,
+        user: 'placement',
+        pid: join(runs.placement, 'placement-api.pid'),
+        log: join(logs.placement, 'placement-api.log'),
+        url: `http://127.0.0.1:${ports.placement}/`,
         ...credentials('placement', SERVICE_PASSWORD, 'service'),
       },
     };
 
-    const passwords: Record<'admin' | ServiceUser, string> = { admin: adminPassword, glance: SERVICE_PASSWORD, nova: SERVICE_PASSWORD, placement: SERVICE_PASSWORD };
+    const passwords: Record<'admin' | ServiceUser, string> = {
+      admin: adminPassword,
+      glance: SERVICE_PASSWORD,
+      nova: SERVICE_PASSWORD,
+      placement: SERVICE_PASSWORD,
+    };
     let catalogued = false;
     let placementStarted = false;
     const liveDatabase = db;
@@ -362,7 +483,15 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       async startPlacement() {
         if (placementStarted) return;
         const t = performance.now();
-        const r = await runAgent('placement-api', 'start', pacemakerEnv(params.placementApi, { OCF_RESOURCE_TYPE: 'placement-api', OCF_RESOURCE_INSTANCE: 'placement-api', OCF_RESKEY_CRM_meta_timeout: '120000' }));
+        const r = await runAgent(
+          'placement-api',
+          'start',
+          pacemakerEnv(params.placementApi, {
+            OCF_RESOURCE_TYPE: 'placement-api',
+            OCF_RESOURCE_INSTANCE: 'placement-api',
+            OCF_RESKEY_CRM_meta_timeout: '120000',
+          }),
+        );
         if (r.exitCode !== 0) throw new Error(`the placement-api agent did not start placement (${r.exitCode}): ${tail(r.stderr)}`);
         placementStarted = true;
         timings.placement = seconds(performance.now() - t);
@@ -371,8 +500,15 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       async discoverHosts() {
         const t = performance.now();
         // discover_hosts maps compute nodes, which nova-compute records a moment after it consumes its queue.
-        await waitFor(`nova-compute on ${host} to record its compute node`, 60_000, async () =>
-          (Number(await sql(socket, `SELECT COUNT(*) FROM nova.compute_nodes WHERE host = '${host}' AND deleted = 0`).catch(() => '0')) > 0 ? true : undefined), 200);
+        await waitFor(
+          `nova-compute on ${host} to record its compute node`,
+          60_000,
+          async () =>
+            Number(await sql(socket, `SELECT COUNT(*) FROM nova.compute_nodes WHERE host = '${host}' AND deleted = 0`).catch(() => '0')) > 0
+              ? true
+              : undefined,
+          200,
+        );
         await runLogged(accounts.nova, 'nova-manage', [...nc, 'cell_v2', 'discover_hosts', '--verbose'], setupLog);
         const mapped = await sql(socket, `SELECT COUNT(*) FROM nova_api.host_mappings WHERE host = '${host}'`);
         if (mapped !== '1') throw new Error(`discover_hosts did not map ${host} (${mapped} mappings): see ${setupLog}`);
@@ -380,8 +516,7 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
       },
 
       async consumers(queue) {
-        // A passive declare of a missing queue closes the channel with 404: that means no queue, not a failure.
-        return withChannel(brokerParams, (channel) => channel.checkQueue(queue).then((q) => q.consumerCount, () => undefined));
+        return queueConsumers(brokerParams, queue);
       },
 
       async deleteQueue(queue) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The bundles as esbuild wrote them. */
 export const BUILT = join(ROOT, 'build', 'out');
+/** The OCF root Pacemaker looks in (resource.d/<provider>/<agent>), and gives agents as OCF_ROOT. */
+export const OCF_ROOT = process.env.OCF_ROOT ?? '/usr/lib/ocf';
 /** Where install.sh put them, as Pacemaker finds them. */
-export const INSTALLED = join(process.env.OCF_ROOT ?? '/usr/lib/ocf', 'resource.d', 'tsha');
-export const RESOURCE_AGENTS_DATA = '/usr/share/resource-agents';
+export const INSTALLED = join(OCF_ROOT, 'resource.d', 'tsha');

@@ -1,3 +1,4 @@
+import type { Channel } from 'amqplib';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,9 @@ export interface BrokerLayout {
 function killLayout(nodename: string, epmdPort: number): void {
   for (const p of allProcesses()) {
     const pid = p.pid;
-    const ours = environmentOf(pid, 'RABBITMQ_NODENAME') === nodename || (/epmd/.test(p.argv[0] ?? '') && environmentOf(pid, 'ERL_EPMD_PORT') === String(epmdPort));
+    const ours =
+      environmentOf(pid, 'RABBITMQ_NODENAME') === nodename ||
+      (/epmd/.test(p.argv[0] ?? '') && environmentOf(pid, 'ERL_EPMD_PORT') === String(epmdPort));
     if (ours) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -53,4 +56,38 @@ export async function brokerLayout(): Promise<BrokerLayout> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One short-lived AMQP channel to the private broker (guest, from 127.0.0.1). */
+export async function withChannel<T>(brokerParams: Readonly<Record<string, string>>, work: (channel: Channel) => Promise<T>): Promise<T> {
+  const amqp = await import('amqplib');
+  const connection = await amqp.connect({
+    protocol: 'amqp',
+    hostname: '127.0.0.1',
+    port: Number(brokerParams.node_port),
+    username: 'guest',
+    password: 'guest',
+    vhost: '/',
+    heartbeat: 0,
+  });
+  // A channel closed by the broker also emits 'error': the caller's promise already says what happened.
+  connection.on('error', () => undefined);
+  try {
+    const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
+    return await work(channel);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+/** How many consumers the broker lists on a queue; undefined when there is no such queue. */
+export async function queueConsumers(brokerParams: Readonly<Record<string, string>>, queue: string): Promise<number | undefined> {
+  // A passive declare of a missing queue closes the channel with 404: that means no queue, not a failure.
+  return withChannel(brokerParams, (channel) =>
+    channel.checkQueue(queue).then(
+      (q) => q.consumerCount,
+      () => undefined,
+    ),
+  );
 }

@@ -18,7 +18,9 @@ export function writeStandIn(dir: string, name: string): string {
   const amqplib = join(dir, 'node_modules', 'amqplib');
   cpSync(dirname(createRequire(join(ROOT, 'package.json')).resolve('amqplib')), amqplib, { recursive: true });
   const file = join(dir, name);
-  writeFileSync(file, `#!${process.execPath}
+  writeFileSync(
+    file,
+    `#!${process.execPath}
 'use strict';
 const amqp = require(${JSON.stringify(amqplib)});
 const fs = require('node:fs');
@@ -48,7 +50,8 @@ const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
   console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue);
 })().catch((e) => { console.error('ERROR ' + e.message); process.exit(1); });
 setInterval(() => undefined, 1 << 30);
-`);
+`,
+  );
   chmodSync(file, 0o755);
   return file;
 }
@@ -60,7 +63,9 @@ setInterval(() => undefined, 1 << 30);
  */
 export function writeHttpStandIn(dir: string, name: string): string {
   const file = join(dir, name);
-  writeFileSync(file, `#!${process.execPath}
+  writeFileSync(
+    file,
+    `#!${process.execPath}
 'use strict';
 const fs = require('node:fs');
 const http = require('node:http');
@@ -75,7 +80,8 @@ http.createServer((req, res) => {
   res.writeHead(failing ? 500 : 200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ versions: [] }));
 }).listen(port, '127.0.0.1', () => console.log(${JSON.stringify(name)} + ' stand-in on ' + port + ', worker ' + worker.pid));
-`);
+`,
+  );
   chmodSync(file, 0o755);
   return file;
 }

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../shared/ocf/agent.ts';
@@ -8,12 +8,21 @@ import { usage } from '../../shared/ocf/usage.ts';
 import { ROOT } from '../support/paths.ts';
 import { OCF_10_DTD, OCF_10_RNG, OCF_11_RNG, xmllint } from './ocf/xmllint.ts';
 
-const names = readdirSync(join(ROOT, 'agents')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-const agents = await Promise.all(names.map(async (n) => [n, (await import(join(ROOT, 'agents', `${n}.ts`))).default as Agent<ParameterTable>] as const));
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const names = readdirSync(join(ROOT, 'agents'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3));
+const agents = await Promise.all(
+  names.map(async (n) => [n, (await import(join(ROOT, 'agents', `${n}.ts`))).default as Agent<ParameterTable>] as const),
+);
 
 describe.each(agents)('every agent: %s', (name, agent) => {
   it('is named after its file', () => {
     expect(agent.name).toBe(name);
+  });
+
+  it("shows tsha's one version, package.json's, in its meta-data", () => {
+    expect(metadata(agent, '1.1')).toContain(`<resource-agent name="${name}" version="${PACKAGE_VERSION}">`);
   });
 
   it('has OCF 1.0 meta-data valid against ra-api-1.dtd and metadata.rng', () => {

@@ -23,15 +23,16 @@ const LAYERS: Record<string, number> = {
 
 function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const FILES = [...sources('shared'), ...sources('agents')];
 
-/** Relative imports of a file (static, type-only, re-exports and dynamic), as repository paths. */
+/** Relative imports of source files (static, type-only, re-exports and dynamic), as repository paths; data (package.json) is no layer. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
+  const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+\.ts)'/g)].map((m) => m[1]!);
   return specifiers.map((s) => relative(ROOT, resolve(join(ROOT, dirname(file)), s)));
 }
 
@@ -53,7 +54,8 @@ describe('the layers of shared/ and agents/', () => {
       const from = layerOf(file);
       for (const target of importsOf(file)) {
         const to = layerOf(target);
-        if (to.folder !== from.folder && to.rank >= from.rank) violations.push(`${file} imports ${target} (layer ${from.rank} → ${to.rank})`);
+        if (to.folder !== from.folder && to.rank >= from.rank)
+          violations.push(`${file} imports ${target} (layer ${from.rank} → ${to.rank})`);
       }
     }
     expect(violations).toEqual([]);

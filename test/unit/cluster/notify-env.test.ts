@@ -8,17 +8,19 @@ function meta(entries: Record<string, string>): ReadonlyMap<string, string> {
 
 describe('readNotifyEnv', () => {
   it('reads the type, the operation and the nodes of a pre-promote notification', () => {
-    const env = readNotifyEnv(meta({
-      notify_type: 'pre',
-      notify_operation: 'promote',
-      notify_promote_uname: 'n2 ',
-      notify_promoted_uname: '',
-      notify_unpromoted_uname: 'n1 n2 n3 ',
-      notify_active_uname: 'n1 n2 n3',
-      notify_start_uname: ' ',
-      notify_stop_uname: '',
-      notify_demote_uname: '',
-    }));
+    const env = readNotifyEnv(
+      meta({
+        notify_type: 'pre',
+        notify_operation: 'promote',
+        notify_promote_uname: 'n2 ',
+        notify_promoted_uname: '',
+        notify_unpromoted_uname: 'n1 n2 n3 ',
+        notify_active_uname: 'n1 n2 n3',
+        notify_start_uname: ' ',
+        notify_stop_uname: '',
+        notify_demote_uname: '',
+      }),
+    );
     expect(env).toEqual({
       type: 'pre',
       operation: 'promote',
@@ -40,7 +42,9 @@ describe('readNotifyEnv', () => {
   });
 
   it('reads start and stop lists', () => {
-    const env = readNotifyEnv(meta({ notify_type: 'pre', notify_operation: 'start', notify_start_uname: 'n3', notify_stop_uname: 'n1 n2' }));
+    const env = readNotifyEnv(
+      meta({ notify_type: 'pre', notify_operation: 'start', notify_start_uname: 'n3', notify_stop_uname: 'n1 n2' }),
+    );
     expect(env.start).toEqual(['n3']);
     expect(env.stop).toEqual(['n1', 'n2']);
   });
@@ -53,7 +57,15 @@ describe('readNotifyEnv', () => {
 
   it('missing keys are empty lists, an empty operation and no type', () => {
     expect(readNotifyEnv(new Map())).toEqual({
-      type: '', operation: '', start: [], stop: [], promote: [], demote: [], promoted: [], unpromoted: [], active: [],
+      type: '',
+      operation: '',
+      start: [],
+      stop: [],
+      promote: [],
+      demote: [],
+      promoted: [],
+      unpromoted: [],
+      active: [],
     });
   });
 
@@ -74,17 +86,27 @@ describe('readNotifyEnv', () => {
   });
 
   it('falls back to the legacy names when the OCF 1.1 ones are blank', () => {
-    const env = readNotifyEnv(meta({
-      notify_promoted_uname: ' ', notify_master_uname: 'n1', notify_unpromoted_uname: '', notify_slave_uname: 'n2',
-    }));
+    const env = readNotifyEnv(
+      meta({
+        notify_promoted_uname: ' ',
+        notify_master_uname: 'n1',
+        notify_unpromoted_uname: '',
+        notify_slave_uname: 'n2',
+      }),
+    );
     expect(env.promoted).toEqual(['n1']);
     expect(env.unpromoted).toEqual(['n2']);
   });
 
   it('prefers the OCF 1.1 names over the legacy ones when both are set', () => {
-    const env = readNotifyEnv(meta({
-      notify_promoted_uname: 'n1', notify_master_uname: 'old', notify_unpromoted_uname: 'n2', notify_slave_uname: 'old',
-    }));
+    const env = readNotifyEnv(
+      meta({
+        notify_promoted_uname: 'n1',
+        notify_master_uname: 'old',
+        notify_unpromoted_uname: 'n2',
+        notify_slave_uname: 'old',
+      }),
+    );
     expect(env.promoted).toEqual(['n1']);
     expect(env.unpromoted).toEqual(['n2']);
   });
@@ -108,7 +130,7 @@ describe('runningAfterTransition (the partition a promotion compares)', () => {
     expect(runningAfterTransition({ ...base, active: ['n1'], start: ['n2'] })).toEqual(['n1', 'n2']);
   });
 
-  it('leaves out instances stopped in this transition (a crashed node\'s implied stop after fencing)', () => {
+  it("leaves out instances stopped in this transition (a crashed node's implied stop after fencing)", () => {
     expect(runningAfterTransition({ ...base, active: ['n1', 'n2', 'n3'], stop: ['n2'] })).toEqual(['n1', 'n3']);
   });
 });

@@ -70,7 +70,11 @@ describe('parseGreeting', () => {
     ['another protocol version', packet(Buffer.from([9, 0x35, 0])), 'protocol version 9'],
     ['an HTTP reply (its 5th byte is "/")', Buffer.from('HTTP/1.1 400 Bad Request\r\n'), 'protocol version 47'],
     ['a version without its terminator', packet(Buffer.from([10, 0x38, 0x2e, 0x30])), 'truncated handshake'],
-    ['a handshake cut before the connection id', packet(Buffer.concat([Buffer.from([10]), Buffer.from('8.0\0'), Buffer.from([1, 2])])), 'truncated handshake'],
+    [
+      'a handshake cut before the connection id',
+      packet(Buffer.concat([Buffer.from([10]), Buffer.from('8.0\0'), Buffer.from([1, 2])])),
+      'truncated handshake',
+    ],
   ])('calls %s garbled', (_, bytes, detail) => {
     expect(parseGreeting(bytes)).toEqual({ kind: 'garbled', detail });
   });
@@ -124,11 +128,14 @@ describe('readGreeting against real sockets', () => {
   it('a handshake that arrives in pieces is put together', async () => {
     const path = socketPath();
     const bytes = handshake('10.6.18-MariaDB', 5);
-    await serve((s) => {
-      s.write(bytes.subarray(0, 2));
-      setTimeout(() => s.write(bytes.subarray(2, 9)), 20);
-      setTimeout(() => s.write(bytes.subarray(9)), 40);
-    }, { path });
+    await serve(
+      (s) => {
+        s.write(bytes.subarray(0, 2));
+        setTimeout(() => s.write(bytes.subarray(2, 9)), 20);
+        setTimeout(() => s.write(bytes.subarray(9)), 40);
+      },
+      { path },
+    );
     expect(await readGreeting({ socketPath: path }, 5_000)).toEqual({ kind: 'handshake', version: '10.6.18-MariaDB', connectionId: 5 });
   });
 

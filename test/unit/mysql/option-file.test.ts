@@ -39,12 +39,16 @@ describe('readOptionFile', () => {
   });
 
   it('ignores comment lines and blank lines', () => {
-    const groups = optionFile(['# a comment', '; another', '', '[client]', '  # indented comment', 'user = u', '', '; password = no', ''].join('\n'));
+    const groups = optionFile(
+      ['# a comment', '; another', '', '[client]', '  # indented comment', 'user = u', '', '; password = no', ''].join('\n'),
+    );
     expect(asObject(groups)).toEqual({ client: { user: 'u' } });
   });
 
   it('ignores a # comment at the end of a line, as the mysql client does', () => {
-    const groups = optionFile(['[client]   # credentials for the monitor', 'user = monitor # not root', 'password = "p#w" # quoted', ''].join('\n'));
+    const groups = optionFile(
+      ['[client]   # credentials for the monitor', 'user = monitor # not root', 'password = "p#w" # quoted', ''].join('\n'),
+    );
     expect(asObject(groups)).toEqual({ client: { user: 'monitor', password: 'p#w' } });
   });
 
@@ -52,7 +56,7 @@ describe('readOptionFile', () => {
     ['password = pass#word', 'pass'],
     ["password = 'it''s#not'", "it''s#not"],
     ['password = "a#b"#c', 'a#b'],
-    ["password = \"x'#\" # y", "x'#"],
+    ['password = "x\'#" # y', "x'#"],
   ])('%s reads as %j, as mysql reads it', (line, value) => {
     expect(optionFile(`[client]\n${line}\n`).get('client')?.get('password')).toBe(value);
   });
@@ -86,7 +90,16 @@ describe('readOptionFile', () => {
 
 describe('credentialsFrom', () => {
   const groups = optionFile(
-    ['[client]', 'user = client-user', 'password = client-pw', '[tsha-test]', 'user = test-user', '[other]', 'password = other-pw', ''].join('\n'),
+    [
+      '[client]',
+      'user = client-user',
+      'password = client-pw',
+      '[tsha-test]',
+      'user = test-user',
+      '[other]',
+      'password = other-pw',
+      '',
+    ].join('\n'),
   );
 
   it('takes each of user and password from the first group in the order that has it', () => {

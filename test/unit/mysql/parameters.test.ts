@@ -5,19 +5,38 @@ import { readParameters } from '../../../shared/ocf/read-parameters.ts';
 
 // The parameters of resource-agents' heartbeat/mysql that tsha keeps, same names, same meanings.
 const HEARTBEAT_MYSQL = [
-  'binary', 'client_binary', 'config', 'datadir', 'user', 'group', 'log', 'pid', 'socket',
-  'test_table', 'test_user', 'test_passwd', 'enable_creation', 'additional_parameters',
-  'replication_user', 'replication_passwd', 'replication_port', 'replication_require_ssl',
-  'replication_master_ssl_ca', 'replication_master_ssl_cert', 'replication_master_ssl_key',
-  'max_slave_lag', 'evict_outdated_slaves', 'reader_attribute',
+  'binary',
+  'client_binary',
+  'config',
+  'datadir',
+  'user',
+  'group',
+  'log',
+  'pid',
+  'socket',
+  'test_table',
+  'test_user',
+  'test_passwd',
+  'enable_creation',
+  'additional_parameters',
+  'replication_user',
+  'replication_passwd',
+  'replication_port',
+  'replication_require_ssl',
+  'replication_master_ssl_ca',
+  'replication_master_ssl_cert',
+  'replication_master_ssl_key',
+  'max_slave_lag',
+  'evict_outdated_slaves',
+  'reader_attribute',
 ];
 
 describe('mysql parameters', () => {
-  it.each(HEARTBEAT_MYSQL)('declares heartbeat/mysql\'s %s', (name) => {
+  it.each(HEARTBEAT_MYSQL)("declares heartbeat/mysql's %s", (name) => {
     expect(mysqlParameters).toHaveProperty(name);
   });
 
-  it('a resource with no parameters gets Debian\'s paths and no problems', () => {
+  it("a resource with no parameters gets Debian's paths and no problems", () => {
     const reading = readParameters(mysql, new Map());
     expect(reading.problems.size).toBe(0);
     expect(reading.values).toMatchObject({
@@ -44,7 +63,9 @@ describe('mysql parameters', () => {
   });
 
   it('only the passwords are secret', () => {
-    const secret = Object.entries(mysqlParameters).filter(([, p]) => 'secret' in p && p.secret).map(([n]) => n);
+    const secret = Object.entries(mysqlParameters)
+      .filter(([, p]) => 'secret' in p && p.secret)
+      .map(([n]) => n);
     expect(secret).toEqual(['test_passwd', 'replication_passwd']);
   });
 

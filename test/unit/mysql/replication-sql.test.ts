@@ -10,7 +10,8 @@ const source = { host: 'db1', port: 3306, user: 'repl', password: "it's", ssl: u
 describe('replication statements per server', () => {
   it('MariaDB replicates by GTID from slave_pos, set to all the instance holds, and waits with MASTER_GTID_WAIT', () => {
     expect(mariadb.changeSource(source)).toBe(
-      "CHANGE MASTER TO MASTER_HOST='db1', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='it\\'s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1");
+      "CHANGE MASTER TO MASTER_HOST='db1', MASTER_PORT=3306, MASTER_USER='repl', MASTER_PASSWORD='it\\'s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+    );
     expect(mariadb.startFrom('0-2-459')).toEqual(["SET GLOBAL gtid_slave_pos = '0-2-459'"]);
     expect(mariadb.waitApplied('0-1-100', 9)).toBe("SELECT MASTER_GTID_WAIT('0-1-100', 9) AS r");
     expect(mariadb.state).toContain('@@global.gtid_binlog_pos AS binlog');
@@ -25,9 +26,15 @@ describe('replication statements per server', () => {
 
   it('MySQL 8.4 speaks only REPLICA/SOURCE: CHANGE REPLICATION SOURCE with auto-positioning and the public key', () => {
     expect(mysql84.changeSource(source)).toBe(
-      "CHANGE REPLICATION SOURCE TO SOURCE_HOST='db1', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='it\\'s', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, SOURCE_CONNECT_RETRY=1");
-    expect([mysql84.replicaStatus, mysql84.stopReplica, mysql84.startApplier, mysql84.stopReceiver, mysql84.resetReplica]).toEqual(
-      ['SHOW REPLICA STATUS', 'STOP REPLICA', 'START REPLICA SQL_THREAD', 'STOP REPLICA IO_THREAD', 'RESET REPLICA ALL']);
+      "CHANGE REPLICATION SOURCE TO SOURCE_HOST='db1', SOURCE_PORT=3306, SOURCE_USER='repl', SOURCE_PASSWORD='it\\'s', SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1, SOURCE_CONNECT_RETRY=1",
+    );
+    expect([mysql84.replicaStatus, mysql84.stopReplica, mysql84.startApplier, mysql84.stopReceiver, mysql84.resetReplica]).toEqual([
+      'SHOW REPLICA STATUS',
+      'STOP REPLICA',
+      'START REPLICA SQL_THREAD',
+      'STOP REPLICA IO_THREAD',
+      'RESET REPLICA ALL',
+    ]);
     expect(mysql84.waitApplied('uuid:1-5', 3)).toBe("SELECT WAIT_FOR_EXECUTED_GTID_SET('uuid:1-5', 3) AS r");
     expect(mysql84.state).toContain('@@global.gtid_executed');
     expect(mysql84.state).toContain('@@global.server_uuid');
@@ -41,10 +48,15 @@ describe('replication statements per server', () => {
 
   it('MySQL semi-sync uses the source/replica plugins, installed when missing', () => {
     expect(mysql84.semiSyncPlugins).toEqual([
-      { name: 'rpl_semi_sync_source', soname: 'semisync_source.so' }, { name: 'rpl_semi_sync_replica', soname: 'semisync_replica.so' }]);
+      { name: 'rpl_semi_sync_source', soname: 'semisync_source.so' },
+      { name: 'rpl_semi_sync_replica', soname: 'semisync_replica.so' },
+    ]);
     expect(mysql84.semiSyncOn).toEqual([
-      'SET GLOBAL rpl_semi_sync_source_enabled = ON', 'SET GLOBAL rpl_semi_sync_replica_enabled = ON', 'SET GLOBAL rpl_semi_sync_source_wait_no_replica = OFF',
-      'SET GLOBAL rpl_semi_sync_source_wait_point = AFTER_SYNC']);
+      'SET GLOBAL rpl_semi_sync_source_enabled = ON',
+      'SET GLOBAL rpl_semi_sync_replica_enabled = ON',
+      'SET GLOBAL rpl_semi_sync_source_wait_no_replica = OFF',
+      'SET GLOBAL rpl_semi_sync_source_wait_point = AFTER_SYNC',
+    ]);
     expect(mysql84.startFrom('uuid:1-5')).toEqual([]);
     expect(mysql84.semiSyncReplica(true)).toBe('SET GLOBAL rpl_semi_sync_replica_enabled = ON');
     expect(mysql84.setServerId(2147483650)).toBe('SET GLOBAL server_id = 2147483650');

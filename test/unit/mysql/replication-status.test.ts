@@ -52,8 +52,15 @@ describe('replicaStatusOf', () => {
 
   it('reads a healthy MariaDB replica', () => {
     expect(replicaStatusOf(MARIADB_ROW)).toEqual({
-      configured: true, io: 'Yes', sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
-      secondsBehind: 0, masterHost: '10.0.0.1',
+      configured: true,
+      io: 'Yes',
+      sqlRunning: true,
+      lastIoErrno: 0,
+      lastIoError: '',
+      lastSqlErrno: 0,
+      lastSqlError: '',
+      secondsBehind: 0,
+      masterHost: '10.0.0.1',
     });
   });
 
@@ -67,20 +74,31 @@ describe('replicaStatusOf', () => {
     expect(replicaStatusOf({ ...MARIADB_ROW, Slave_IO_Running: value }).io).toBe(io);
   });
 
-  it.each([['Yes', true], ['No', false], ['', false]] as const)('Slave_SQL_Running %j reads as running %j', (value, running) => {
+  it.each([
+    ['Yes', true],
+    ['No', false],
+    ['', false],
+  ] as const)('Slave_SQL_Running %j reads as running %j', (value, running) => {
     expect(replicaStatusOf({ ...MARIADB_ROW, Slave_SQL_Running: value }).sqlRunning).toBe(running);
   });
 
   it('reads error numbers given as numbers, with their messages', () => {
     const status = replicaStatusOf({
-      ...MARIADB_ROW, Slave_IO_Running: 'Connecting', Slave_SQL_Running: 'No',
-      Last_IO_Errno: 2003, Last_IO_Error: "Can't connect to MySQL server on '10.0.0.1'",
-      Last_SQL_Errno: 1062, Last_SQL_Error: "Duplicate entry '1' for key 'PRIMARY'",
+      ...MARIADB_ROW,
+      Slave_IO_Running: 'Connecting',
+      Slave_SQL_Running: 'No',
+      Last_IO_Errno: 2003,
+      Last_IO_Error: "Can't connect to MySQL server on '10.0.0.1'",
+      Last_SQL_Errno: 1062,
+      Last_SQL_Error: "Duplicate entry '1' for key 'PRIMARY'",
     });
     expect(status).toMatchObject({
-      io: 'Connecting', sqlRunning: false,
-      lastIoErrno: 2003, lastIoError: "Can't connect to MySQL server on '10.0.0.1'",
-      lastSqlErrno: 1062, lastSqlError: "Duplicate entry '1' for key 'PRIMARY'",
+      io: 'Connecting',
+      sqlRunning: false,
+      lastIoErrno: 2003,
+      lastIoError: "Can't connect to MySQL server on '10.0.0.1'",
+      lastSqlErrno: 1062,
+      lastSqlError: "Duplicate entry '1' for key 'PRIMARY'",
     });
   });
 
@@ -106,20 +124,33 @@ describe('replicaStatusOf', () => {
     expect(replicaStatusOf({ ...MARIADB_ROW, Seconds_Behind_Master: '' }).secondsBehind).toBeNull();
   });
 
-  it.each([['0', 0], [0, 0], ['42', 42], [42, 42]] as const)('Seconds_Behind_Master %j reads as %i', (value, seconds) => {
+  it.each([
+    ['0', 0],
+    [0, 0],
+    ['42', 42],
+    [42, 42],
+  ] as const)('Seconds_Behind_Master %j reads as %i', (value, seconds) => {
     expect(replicaStatusOf({ ...MARIADB_ROW, Seconds_Behind_Master: value }).secondsBehind).toBe(seconds);
   });
 
   it('reads the MySQL 8.4 source/replica column names', () => {
     expect(replicaStatusOf(MYSQL84_ROW)).toEqual({
-      configured: true, io: 'Yes', sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
-      secondsBehind: 3, masterHost: '10.0.0.2',
+      configured: true,
+      io: 'Yes',
+      sqlRunning: true,
+      lastIoErrno: 0,
+      lastIoError: '',
+      lastSqlErrno: 0,
+      lastSqlError: '',
+      secondsBehind: 3,
+      masterHost: '10.0.0.2',
     });
   });
 
   it('reads a stopped MySQL 8.4 replica with a NULL lag', () => {
-    expect(replicaStatusOf({ ...MYSQL84_ROW, Replica_IO_Running: 'No', Replica_SQL_Running: 'No', Seconds_Behind_Source: null }))
-      .toMatchObject({ configured: true, io: 'No', sqlRunning: false, secondsBehind: null });
+    expect(
+      replicaStatusOf({ ...MYSQL84_ROW, Replica_IO_Running: 'No', Replica_SQL_Running: 'No', Seconds_Behind_Source: null }),
+    ).toMatchObject({ configured: true, io: 'No', sqlRunning: false, secondsBehind: null });
   });
 
   it('an empty MySQL 8.4 Source_Host means no replication configured', () => {

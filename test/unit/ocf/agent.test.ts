@@ -107,9 +107,9 @@ describe('defineAgent', () => {
   });
 
   it('refuses a select default that is not one of its options', () => {
-    expect(
-      failure({ parameters: { mode: select(['a', 'b'], { ...d, default: 'c' as 'a' }) } }),
-    ).toContain('parameter mode: default does not parse');
+    expect(failure({ parameters: { mode: select(['a', 'b'], { ...d, default: 'c' as 'a' }) } })).toContain(
+      'parameter mode: default does not parse',
+    );
   });
 
   it('refuses a default of the wrong type (it parses to another value)', () => {

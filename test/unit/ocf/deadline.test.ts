@@ -60,9 +60,7 @@ describe('Deadline', () => {
   it('budget throws a DeadlineError naming the call when the deadline has passed', () => {
     const deadline = new Deadline(0);
     expect(() => deadline.budget(5_000, 'query SELECT 1')).toThrow(DeadlineError);
-    expect(() => deadline.budget(5_000, 'query SELECT 1')).toThrow(
-      'query SELECT 1: no time left before the operation timeout',
-    );
+    expect(() => deadline.budget(5_000, 'query SELECT 1')).toThrow('query SELECT 1: no time left before the operation timeout');
   });
 
   it('until returns the first value the probe gives', async () => {
@@ -80,7 +78,16 @@ describe('Deadline', () => {
 
   it('until times out with a DeadlineError saying what it waited for', async () => {
     let calls = 0;
-    const error = await caught(new Deadline(150).until('the socket to appear', () => { calls++; return undefined; }, 20));
+    const error = await caught(
+      new Deadline(150).until(
+        'the socket to appear',
+        () => {
+          calls++;
+          return undefined;
+        },
+        20,
+      ),
+    );
     expect(error).toBeInstanceOf(DeadlineError);
     expect(error.message).toMatch(/^timed out after \d+ ms waiting for the socket to appear$/);
     expect(calls).toBeGreaterThan(1);
@@ -98,7 +105,11 @@ describe('Deadline', () => {
   });
 
   it('until passes on a probe failure', async () => {
-    const error = await caught(new Deadline(1_000).until('x', () => { throw new Error('probe broke'); }));
+    const error = await caught(
+      new Deadline(1_000).until('x', () => {
+        throw new Error('probe broke');
+      }),
+    );
     expect(error.message).toBe('probe broke');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProbe, isTrue, readEnvironment, speaksOcf11 } from '../../../shared/ocf/environment.ts';
+import { isProbe, readEnvironment, speaksOcf11 } from '../../../shared/ocf/environment.ts';
 
 describe('readEnvironment', () => {
   it('splits OCF_RESKEY_* into parameters and CRM_meta_* into meta attributes', () => {
@@ -113,22 +113,5 @@ describe('isProbe', () => {
   ])('%s with interval %j is a probe: %s', (action, interval, expected) => {
     const vars = interval === undefined ? {} : { OCF_RESKEY_CRM_meta_interval: interval };
     expect(isProbe(readEnvironment(vars), action)).toBe(expected);
-  });
-});
-
-describe('isTrue', () => {
-  it.each<[string | undefined, boolean]>([
-    ['1', true],
-    ['true', true],
-    ['YES', true],
-    [' on ', true],
-    ['y', true],
-    ['0', false],
-    ['false', false],
-    ['', false],
-    [undefined, false],
-    ['yes please', false],
-  ])('%j is true: %s', (text, expected) => {
-    expect(isTrue(text)).toBe(expected);
   });
 });

@@ -10,7 +10,11 @@ const STAMP = String.raw`\d{4}/\d{2}/\d{2}_\d{2}:\d{2}:\d{2}`;
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function lines(path: string): string[] {
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return existsSync(path)
+    ? readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }
 
 let stderr: string[];
@@ -29,10 +33,7 @@ function files(debug: boolean): { file: string; debugFile: string; log: Logger }
   const dir = tempDir();
   const file = join(dir, 'ha-log');
   const debugFile = join(dir, 'ha-debug');
-  const targets = logTargets(
-    { HA_LOGFILE: file, HA_DEBUGLOG: debugFile, HA_LOGFACILITY: 'none', HA_debug: debug ? '1' : '0' },
-    false,
-  );
+  const targets = logTargets({ HA_LOGFILE: file, HA_DEBUGLOG: debugFile, HA_LOGFACILITY: 'none', HA_debug: debug ? '1' : '0' }, false);
   return { file, debugFile, log: new Logger(TAG, targets) };
 }
 

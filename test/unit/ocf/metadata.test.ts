@@ -53,7 +53,19 @@ describe('OCF 1.0 meta-data (ocf-tester, ocft)', () => {
   });
 
   it('still lists the actions the DTD knows', () => {
-    expect(attributeValues(mysql10, '//action/@name')).toEqual(['start', 'stop', 'monitor', 'monitor', 'monitor', 'monitor', 'promote', 'demote', 'notify', 'validate-all', 'meta-data']);
+    expect(attributeValues(mysql10, '//action/@name')).toEqual([
+      'start',
+      'stop',
+      'monitor',
+      'monitor',
+      'monitor',
+      'monitor',
+      'promote',
+      'demote',
+      'notify',
+      'validate-all',
+      'meta-data',
+    ]);
   });
 });
 
@@ -77,7 +89,9 @@ describe('OCF 1.1 meta-data (Pacemaker ≥ 2.1)', () => {
   });
 
   it('marks exactly the reloadable parameters reloadable="1"', () => {
-    const reloadable = Object.entries(mysql.parameters).filter(([, p]) => p.reloadable).map(([n]) => n);
+    const reloadable = Object.entries(mysql.parameters)
+      .filter(([, p]) => p.reloadable)
+      .map(([n]) => n);
     expect(reloadable.length).toBeGreaterThan(0);
     expect(attributeValues(mysql11, '//parameter[@reloadable="1"]/@name')).toEqual(reloadable);
     expect(attributeValues(mysql11, '//parameter[@reloadable and @reloadable!="1"]/@name')).toEqual([]);
@@ -96,7 +110,7 @@ describe('OCF 1.1 meta-data (Pacemaker ≥ 2.1)', () => {
     expect(mysql11).toContain('<action name="monitor" timeout="30s" interval="60s" depth="10"/>');
   });
 
-  it('lists a select parameter\'s options', () => {
+  it("lists a select parameter's options", () => {
     expect(xpath(sample11, 'string(//parameter[@name="mode"]/content/@type)')).toBe('select');
     expect(attributeValues(sample11, '//parameter[@name="mode"]/content/option/@value')).toEqual(['fast', 'safe']);
   });
@@ -144,7 +158,9 @@ describe('parameter rendering', () => {
   });
 
   it('aliases are named in the long description', () => {
-    expect(xpath(sample11, 'string(//parameter[@name="probe_table"]/longdesc)')).toBe('Read by monitor only. Also accepted as: probetable.');
+    expect(xpath(sample11, 'string(//parameter[@name="probe_table"]/longdesc)')).toBe(
+      'Read by monitor only. Also accepted as: probetable.',
+    );
   });
 
   it('validate-all and meta-data are always advertised', () => {

@@ -30,7 +30,11 @@ function messageOf(name: string, decl: ParameterDeclaration, raw: string): strin
 describe('declarations', () => {
   it('each builder records its type', () => {
     expect([anInteger, someSeconds, aBoolean, aSelect, aString].map((p) => p.type)).toEqual([
-      'integer', 'seconds', 'boolean', 'select', 'string',
+      'integer',
+      'seconds',
+      'boolean',
+      'select',
+      'string',
     ]);
   });
 
@@ -112,9 +116,7 @@ describe('boolean parameters', () => {
   });
 
   it.each(['', 'maybe', '2', 'enabled'])('a boolean parameter refuses %j', (raw) => {
-    expect(messageOf('flag', aBoolean, raw)).toBe(
-      `parameter flag expects a boolean (true/false, yes/no, 1/0), got ${JSON.stringify(raw)}`,
-    );
+    expect(messageOf('flag', aBoolean, raw)).toBe(`parameter flag expects a boolean (true/false, yes/no, 1/0), got ${JSON.stringify(raw)}`);
   });
 });
 

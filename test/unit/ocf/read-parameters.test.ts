@@ -86,9 +86,7 @@ describe('readParameters', () => {
         monitor: { timeout: 1, run: async () => OCF.SUCCESS },
       },
     });
-    expect(readParameters(strict, new Map([['port', '']])).problems.get('port')).toBe(
-      'parameter port is required and was not given',
-    );
+    expect(readParameters(strict, new Map([['port', '']])).problems.get('port')).toBe('parameter port is required and was not given');
   });
 
   it('a bad value becomes a problem naming it, and the default is used', () => {
@@ -156,7 +154,12 @@ describe('assertNoProblems', () => {
   it('throws the first problem as a ConfigurationError (6)', () => {
     let error: unknown;
     try {
-      assertNoProblems(new Map([['a', 'first'], ['b', 'second']]));
+      assertNoProblems(
+        new Map([
+          ['a', 'first'],
+          ['b', 'second'],
+        ]),
+      );
     } catch (e) {
       error = e;
     }

@@ -2,9 +2,11 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ActionContext, ValidationScope } from '../../../shared/ocf/agent.ts';
-import { ConfigurationError, GenericError, InstalledError, UnimplementedError } from '../../../shared/ocf/errors.ts';
+import { ConfigurationError, GenericError, NotInstalledError, UnimplementedError } from '../../../shared/ocf/errors.ts';
 import { OCF } from '../../../shared/ocf/exit-codes.ts';
 import { run } from '../../../shared/ocf/run.ts';
+import { exitReasonLines, pacemakerEnv } from '../../support/pacemaker-env.ts';
+import { INSTALLED } from '../../support/paths.ts';
 import { useTempDirs } from '../helpers.ts';
 import { sampleAgent, type SampleOptions, type SampleParameters } from './sample-agent.ts';
 
@@ -66,35 +68,22 @@ afterEach(() => {
   setTerminal(false);
 });
 
-/** The environment pacemaker-execd would give, with a valid required parameter. */
+/** The environment pacemaker-execd would give the sample agent, with a valid required parameter. */
 function pacemaker(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    OCF_ROOT: '/usr/lib/ocf',
-    OCF_RA_VERSION_MAJOR: '1',
-    OCF_RA_VERSION_MINOR: '1',
-    OCF_RESOURCE_INSTANCE: 'thing',
-    OCF_RESKEY_crm_feature_set: '3.16.1',
-    OCF_RESKEY_CRM_meta_timeout: '20000',
-    OCF_RESKEY_name: 'db',
-    HA_LOGFILE: logFile,
-    HA_LOGFACILITY: 'none',
-    HA_debug: '0',
-    ...extra,
-  };
+  return pacemakerEnv({ name: 'db' }, { OCF_RESOURCE_INSTANCE: 'thing', OCF_RESOURCE_TYPE: 'sample', HA_LOGFILE: logFile, ...extra });
 }
 
 async function invoke(options: SampleOptions, action: string | undefined, vars: NodeJS.ProcessEnv = pacemaker()): Promise<Ran> {
-  const argv = ['/usr/bin/node', '/usr/lib/ocf/resource.d/tsha/sample', ...(action === undefined ? [] : [action])];
+  const argv = ['/usr/bin/node', join(INSTALLED, 'sample'), ...(action === undefined ? [] : [action])];
   try {
     await run(sampleAgent(options), argv, vars);
   } catch (error) {
     if (!(error instanceof ExitSignal)) throw error;
-    const prefix = vars.OCF_EXIT_REASON_PREFIX ?? 'ocf-exit-reason:';
     return {
       code: Number(error.code),
       stdout,
       stderr,
-      reasons: stderr.split('\n').filter((l) => l.startsWith(prefix)),
+      reasons: exitReasonLines(stderr, vars.OCF_EXIT_REASON_PREFIX),
       log: existsSync(logFile) ? readFileSync(logFile, 'utf8') : '',
     };
   }
@@ -160,13 +149,16 @@ describe('usage', () => {
 });
 
 describe('actions', () => {
-  it.each(['frobnicate', 'promote', 'migrate_to'])('%s, which the agent lacks, exits 3 (ERR_UNIMPLEMENTED) with an exit reason', async (action) => {
-    const r = recorder();
-    const ran = await invoke(r.options, action);
-    expect(ran.code).toBe(OCF.ERR_UNIMPLEMENTED);
-    expect(ran.reasons).toEqual([`ocf-exit-reason:action ${action} is not implemented by sample`]);
-    expect(r.calls).toEqual([]);
-  });
+  it.each(['frobnicate', 'promote', 'migrate_to'])(
+    '%s, which the agent lacks, exits 3 (ERR_UNIMPLEMENTED) with an exit reason',
+    async (action) => {
+      const r = recorder();
+      const ran = await invoke(r.options, action);
+      expect(ran.code).toBe(OCF.ERR_UNIMPLEMENTED);
+      expect(ran.reasons).toEqual([`ocf-exit-reason:action ${action} is not implemented by sample`]);
+      expect(r.calls).toEqual([]);
+    },
+  );
 
   it('start validates the local environment, then starts', async () => {
     const r = recorder();
@@ -254,7 +246,10 @@ describe('actions', () => {
   });
 
   it('a failure reason is also logged as an error', async () => {
-    const ran = await invoke({ actions: { start: { timeout: 10, run: async () => ({ code: OCF.ERR_GENERIC, reason: 'no socket' }) } } }, 'start');
+    const ran = await invoke(
+      { actions: { start: { timeout: 10, run: async () => ({ code: OCF.ERR_GENERIC, reason: 'no socket' }) } } },
+      'start',
+    );
     expect(ran.code).toBe(OCF.ERR_GENERIC);
     expect(ran.log).toContain('ERROR: no socket');
   });
@@ -270,12 +265,19 @@ describe('actions', () => {
   it('with no log file and no syslog the reason is written to stderr once', async () => {
     const vars = pacemaker();
     delete vars.HA_LOGFILE;
-    const ran = await invoke({ actions: { start: { timeout: 10, run: async () => ({ code: OCF.ERR_GENERIC, reason: 'no socket' }) } } }, 'start', vars);
+    const ran = await invoke(
+      { actions: { start: { timeout: 10, run: async () => ({ code: OCF.ERR_GENERIC, reason: 'no socket' }) } } },
+      'start',
+      vars,
+    );
     expect(ran.stderr).toBe('ocf-exit-reason:no socket\n');
   });
 
   it('a note is not an exit reason', async () => {
-    const ran = await invoke({ actions: { stop: { timeout: 10, run: async () => ({ code: OCF.SUCCESS, note: 'was not running' }) } } }, 'stop');
+    const ran = await invoke(
+      { actions: { stop: { timeout: 10, run: async () => ({ code: OCF.SUCCESS, note: 'was not running' }) } } },
+      'stop',
+    );
     expect(ran.code).toBe(OCF.SUCCESS);
     expect(ran.stderr).toBe('');
   });
@@ -297,7 +299,7 @@ describe('validate-all', () => {
     const ran = await invoke(
       {
         validate: async () => {
-          throw new InstalledError('mysqld not found at /usr/sbin/mysqld');
+          throw new NotInstalledError('mysqld not found at /usr/sbin/mysqld');
         },
       },
       'validate-all',
@@ -498,7 +500,9 @@ describe('secrets', () => {
     );
     expect(ran.code).toBe(OCF.ERR_GENERIC);
     expect(ran.stderr).not.toContain(SECRET);
-    expect(ran.stderr).toMatch(/^start: 1 ERR_GENERIC - unexpected failure in start: auth \*\*\* \(\d+ ms\)$/m);
+    expect(ran.stderr).toMatch(
+      /^start: 1 ERR_GENERIC - unexpected failure in start: auth \*\*\* \(\d+ ms\); Pacemaker would recover it in place \(restart\)$/m,
+    );
   });
 });
 

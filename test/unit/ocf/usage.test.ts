@@ -35,7 +35,9 @@ describe('usage', () => {
   });
 
   it('aligns the parameter descriptions in one column', () => {
-    const sample = usage(sampleAgent(), 'sample').split('\n').filter((l) => /^ {2}[a-z]/.test(l));
+    const sample = usage(sampleAgent(), 'sample')
+      .split('\n')
+      .filter((l) => /^ {2}[a-z]/.test(l));
     const columns = new Set(sample.map((l) => l.search(/ {2}[A-Z]/)));
     expect(columns.size).toBe(1);
   });

@@ -20,7 +20,7 @@ describe('splitWords', () => {
     ['"back\\\\slash"', ['back\\slash']],
     ["'single \\n stays'", ['single \\n stays']],
     ['"it\'s"', ["it's"]],
-    ["'say \"hi\"'", ['say "hi"']],
+    ['\'say "hi"\'', ['say "hi"']],
     ['trailing\\', ['trailing\\']],
     ['$HOME `id` *', ['$HOME', '`id`', '*']],
   ])('%j splits into %j', (text, words) => {

@@ -23,22 +23,32 @@ async function listen(server: Server | ReturnType<typeof createTcpServer>): Prom
 }
 
 async function transportError(p: Promise<unknown>): Promise<HttpTransportError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(HttpTransportError);
   return error as HttpTransportError;
 }
 
 describe('the HTTP client (node:http, a timeout per exchange)', () => {
   it('returns status, headers and body; sends the body and headers given', async () => {
-    const port = await listen(createHttpServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.writeHead(201, { 'x-subject-token': 'tok', 'content-type': 'application/json' });
-        res.end(JSON.stringify({ method: req.method, body, type: req.headers['content-type'] }));
-      });
-    }));
-    const r = await httpRequest(`http://127.0.0.1:${port}/v3/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', timeoutMs: 2000 });
+    const port = await listen(
+      createHttpServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          res.writeHead(201, { 'x-subject-token': 'tok', 'content-type': 'application/json' });
+          res.end(JSON.stringify({ method: req.method, body, type: req.headers['content-type'] }));
+        });
+      }),
+    );
+    const r = await httpRequest(`http://127.0.0.1:${port}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+      timeoutMs: 2000,
+    });
     expect(r.status).toBe(201);
     expect(header(r, 'X-Subject-Token')).toBe('tok');
     expect(JSON.parse(r.body)).toEqual({ method: 'POST', body: '{"a":1}', type: 'application/json' });
@@ -72,10 +82,12 @@ describe('the HTTP client (node:http, a timeout per exchange)', () => {
 
   it('httpCheck: below 500 is alive, 5xx a server error, no answer unreachable with its code', async () => {
     let status = 401;
-    const port = await listen(createHttpServer((_req, res) => {
-      res.writeHead(status);
-      res.end();
-    }));
+    const port = await listen(
+      createHttpServer((_req, res) => {
+        res.writeHead(status);
+        res.end();
+      }),
+    );
     expect(await httpCheck(`http://127.0.0.1:${port}/`, { timeoutMs: 1000 })).toEqual({ kind: 'alive', status: 401 });
     status = 503;
     expect(await httpCheck(`http://127.0.0.1:${port}/`, { timeoutMs: 1000 })).toEqual({ kind: 'server-error', status: 503 });
@@ -91,14 +103,40 @@ describe('the HTTP client over TLS', () => {
     const dir = tempDir();
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
     ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tsha test CA');
-    for (const [name, cn] of [['server', '127.0.0.1'], ['client', 'monitor']] as const) {
+    for (const [name, cn] of [
+      ['server', '127.0.0.1'],
+      ['client', 'monitor'],
+    ] as const) {
       ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
       const ext = join(dir, `${name}.ext`);
       execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > ${ext}`]);
-      ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', ext);
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.pem`,
+        '-days',
+        '2',
+        '-extfile',
+        ext,
+      );
     }
     const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-    pem = { caKey: read('ca.key'), ca: read('ca.pem'), key: read('server.key'), cert: read('server.pem'), clientKey: read('client.key'), clientCert: read('client.pem') };
+    pem = {
+      caKey: read('ca.key'),
+      ca: read('ca.pem'),
+      key: read('server.key'),
+      cert: read('server.pem'),
+      clientKey: read('client.key'),
+      clientCert: read('client.pem'),
+    };
   });
 
   it('verifies the server against the CA given; without it the certificate is refused; insecure skips the check', async () => {
@@ -110,11 +148,15 @@ describe('the HTTP client over TLS', () => {
   });
 
   it('presents the client certificate to a server that requires one', async () => {
-    const port = await listen(createHttpsServer({ key: pem.key, cert: pem.cert, ca: pem.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      res.end((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? 'none');
-    }) as unknown as Server);
+    const port = await listen(
+      createHttpsServer({ key: pem.key, cert: pem.cert, ca: pem.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+        res.end((req.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN ?? 'none');
+      }) as unknown as Server,
+    );
     const url = `https://127.0.0.1:${port}/`;
-    expect((await httpRequest(url, { timeoutMs: 2000, tls: { ca: pem.ca, cert: pem.clientCert, key: pem.clientKey } })).body).toBe('monitor');
+    expect((await httpRequest(url, { timeoutMs: 2000, tls: { ca: pem.ca, cert: pem.clientCert, key: pem.clientKey } })).body).toBe(
+      'monitor',
+    );
     await transportError(httpRequest(url, { timeoutMs: 2000, tls: { ca: pem.ca } }));
   });
 });

@@ -46,7 +46,14 @@ describe('oslo.config files read once', () => {
 
 describe('transport URLs', () => {
   it('takes the first of several hosts, decodes the password and the vhost', () => {
-    expect(parseTransportUrl('rabbit://nova:p%40ss@h1:5673,nova:p%40ss@h2:5673/%2Fnova')).toEqual({ hostname: 'h1', port: 5673, username: 'nova', password: 'p@ss', vhost: '/nova', tls: false });
+    expect(parseTransportUrl('rabbit://nova:p%40ss@h1:5673,nova:p%40ss@h2:5673/%2Fnova')).toEqual({
+      hostname: 'h1',
+      port: 5673,
+      username: 'nova',
+      password: 'p@ss',
+      vhost: '/nova',
+      tls: false,
+    });
   });
 
   it('knows TLS by scheme or ssl=1', () => {

@@ -16,7 +16,11 @@ clouds:
   lab:
     auth_type: v3applicationcredential
 `);
-    expect(mappingAt(doc, 'clouds', 'prod', 'auth')).toEqual({ auth_url: 'http://10.0.0.11:5000/v3', username: 'monitor', password: 'p@ss: #not a comment' });
+    expect(mappingAt(doc, 'clouds', 'prod', 'auth')).toEqual({
+      auth_url: 'http://10.0.0.11:5000/v3',
+      username: 'monitor',
+      password: 'p@ss: #not a comment',
+    });
     expect(mappingAt(doc, 'clouds', 'prod')?.verify).toBe('false');
     expect(mappingAt(doc, 'clouds', 'lab')).toEqual({ auth_type: 'v3applicationcredential' });
   });

@@ -7,7 +7,7 @@ describe('runCommand', () => {
     delete process.env.OCF_RESKEY_CRM_meta_on_node;
   });
 
-  it('passes the agent\'s environment on (Pacemaker\'s tools read the resource and node from it)', async () => {
+  it("passes the agent's environment on (Pacemaker's tools read the resource and node from it)", async () => {
     process.env.OCF_RESKEY_CRM_meta_on_node = 'n1';
     const r = await runCommand('env', [], new Deadline(5000));
     expect(r.exitCode).toBe(0);

@@ -13,25 +13,26 @@ function log(text: string): string {
   return path;
 }
 
-const BEFORE = [
-  '2024-01-01  0:00:00 0 [Note] Starting MariaDB',
-  '2024-01-01  0:00:01 0 [ERROR] an old error from the last start',
-  '',
-].join('\n');
+const BEFORE = ['2024-01-01  0:00:00 0 [Note] Starting MariaDB', '2024-01-01  0:00:01 0 [ERROR] an old error from the last start', ''].join(
+  '\n',
+);
 
 describe('tellingLines', () => {
   it('picks the [ERROR] lines written after the offset', () => {
     const path = log(BEFORE);
     const offset = sizeOf(path);
-    appendFileSync(path, [
-      '2024-01-02  0:00:00 0 [Note] Starting MariaDB',
-      '2024-01-02  0:00:01 0 [ERROR] Can\'t open and lock privilege tables',
-      '2024-01-02  0:00:01 0 [Warning] something mild',
-      '2024-01-02  0:00:01 0 [ERROR] Aborting',
-      '',
-    ].join('\n'));
+    appendFileSync(
+      path,
+      [
+        '2024-01-02  0:00:00 0 [Note] Starting MariaDB',
+        "2024-01-02  0:00:01 0 [ERROR] Can't open and lock privilege tables",
+        '2024-01-02  0:00:01 0 [Warning] something mild',
+        '2024-01-02  0:00:01 0 [ERROR] Aborting',
+        '',
+      ].join('\n'),
+    );
     expect(tellingLines(path, offset, ERROR)).toEqual([
-      '2024-01-02  0:00:01 0 [ERROR] Can\'t open and lock privilege tables',
+      "2024-01-02  0:00:01 0 [ERROR] Can't open and lock privilege tables",
       '2024-01-02  0:00:01 0 [ERROR] Aborting',
     ]);
   });

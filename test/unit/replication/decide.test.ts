@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  assess, catchUpPlan, mayFollow, mayPromote, ownTransactionsToFetch, roleVerdict, SCORE, type Candidate, type InstanceState, type ReplicaStatus,
+  assess,
+  catchUpPlan,
+  mayFollow,
+  mayPromote,
+  ownTransactionsToFetch,
+  roleVerdict,
+  SCORE,
+  type Candidate,
+  type InstanceState,
+  type ReplicaStatus,
 } from '../../../shared/replication/decide.ts';
 import { parsePosition, type Position } from '../../../shared/replication/position.ts';
 
@@ -8,8 +17,15 @@ const parseGtid = (text: string) => parsePosition(text, 'mariadb');
 
 /** A healthy, current replica: both threads running, no error, 0 s behind. */
 const HEALTHY: ReplicaStatus = {
-  configured: true, io: 'Yes', sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
-  secondsBehind: 0, masterHost: 'n1',
+  configured: true,
+  io: 'Yes',
+  sqlRunning: true,
+  lastIoErrno: 0,
+  lastIoError: '',
+  lastSqlErrno: 0,
+  lastSqlError: '',
+  secondsBehind: 0,
+  masterHost: 'n1',
 };
 
 function replica(changes: Partial<ReplicaStatus> = {}, readOnly = true): InstanceState {
@@ -29,12 +45,18 @@ describe('assess', () => {
   });
 
   it('a read-only instance without replication is idle: a last resort', () => {
-    expect(assess(replica({ configured: false, io: 'No', sqlRunning: false, secondsBehind: null }), MAX_LAG))
-      .toEqual({ kind: 'replica', score: SCORE.IDLE, lagging: true });
+    expect(assess(replica({ configured: false, io: 'No', sqlRunning: false, secondsBehind: null }), MAX_LAG)).toEqual({
+      kind: 'replica',
+      score: SCORE.IDLE,
+      lagging: true,
+    });
   });
 
   it('a replica with an SQL error is broken, and the reason carries the error', () => {
-    const health = assess(replica({ lastSqlErrno: 1062, lastSqlError: "Duplicate entry '1' for key 'PRIMARY'", sqlRunning: false }), MAX_LAG);
+    const health = assess(
+      replica({ lastSqlErrno: 1062, lastSqlError: "Duplicate entry '1' for key 'PRIMARY'", sqlRunning: false }),
+      MAX_LAG,
+    );
     expect(health.kind).toBe('broken');
     expect(health).toHaveProperty('reason', expect.stringContaining('1062'));
     expect(health).toHaveProperty('reason', expect.stringContaining("Duplicate entry '1' for key 'PRIMARY'"));
@@ -45,22 +67,33 @@ describe('assess', () => {
   });
 
   it('a replica with an IO error other than a connect error is broken, and the reason carries the error', () => {
-    const health = assess(replica({
-      io: 'No', lastIoErrno: 1236, lastIoError: 'Got fatal error 1236 from master when reading data from binary log',
-    }), MAX_LAG);
+    const health = assess(
+      replica({
+        io: 'No',
+        lastIoErrno: 1236,
+        lastIoError: 'Got fatal error 1236 from master when reading data from binary log',
+      }),
+      MAX_LAG,
+    );
     expect(health.kind).toBe('broken');
     expect(health).toHaveProperty('reason', expect.stringContaining('1236'));
     expect(health).toHaveProperty('reason', expect.stringContaining('Got fatal error 1236'));
   });
 
   it.each([[2003], [2005], [2013]])('a replica that cannot reach its primary (IO error %i) is uncertain, not broken', (errno) => {
-    expect(assess(replica({ io: 'Connecting', lastIoErrno: errno, lastIoError: 'cannot connect', secondsBehind: null }), MAX_LAG))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
+    expect(assess(replica({ io: 'Connecting', lastIoErrno: errno, lastIoError: 'cannot connect', secondsBehind: null }), MAX_LAG)).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      lagging: true,
+    });
   });
 
   it('a connect error with the IO thread stopped is still uncertain while the SQL thread runs', () => {
-    expect(assess(replica({ io: 'No', lastIoErrno: 2003, secondsBehind: null }), MAX_LAG))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
+    expect(assess(replica({ io: 'No', lastIoErrno: 2003, secondsBehind: null }), MAX_LAG)).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      lagging: true,
+    });
   });
 
   it('a connect error does not hide a stopped SQL thread', () => {
@@ -73,20 +106,29 @@ describe('assess', () => {
   });
 
   it('a replica whose IO thread is connecting is uncertain', () => {
-    expect(assess(replica({ io: 'Connecting', secondsBehind: null }), MAX_LAG))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
+    expect(assess(replica({ io: 'Connecting', secondsBehind: null }), MAX_LAG)).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      lagging: true,
+    });
   });
 
   it('a replica whose IO thread is connecting is uncertain even if a lag figure is left over', () => {
-    expect(assess(replica({ io: 'Connecting', secondsBehind: 0 }), MAX_LAG))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
+    expect(assess(replica({ io: 'Connecting', secondsBehind: 0 }), MAX_LAG)).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      lagging: true,
+    });
   });
 
   it('a replica whose lag reads NULL is uncertain, never current', () => {
     expect(assess(replica({ secondsBehind: null }), MAX_LAG)).toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
     // Not even with the loosest lag limit: NULL lag is unknown, never zero.
-    expect(assess(replica({ secondsBehind: null }), Number.MAX_SAFE_INTEGER))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true });
+    expect(assess(replica({ secondsBehind: null }), Number.MAX_SAFE_INTEGER)).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      lagging: true,
+    });
   });
 
   it('a replica lagging beyond max lag is uncertain and lagging', () => {
@@ -116,7 +158,7 @@ describe('SCORE', () => {
     expect(SCORE.IDLE).toBeGreaterThan(0);
   });
 
-  it('every score is an integer far below Pacemaker\'s INFINITY (1,000,000)', () => {
+  it("every score is an integer far below Pacemaker's INFINITY (1,000,000)", () => {
     for (const score of Object.values(SCORE)) {
       expect(Number.isInteger(score)).toBe(true);
       expect(score).toBeLessThanOrEqual(1_000_000 / 100);
@@ -190,7 +232,7 @@ describe('mayPromote', () => {
     expect(verdict).toEqual({ promote: false, reason: expect.stringContaining('n3 published no position') });
   });
 
-  it('the promoting instance\'s own published position is not compared with itself', () => {
+  it("the promoting instance's own published position is not compared with itself", () => {
     expect(promote(at('n1', '0-1-100'), [at('n1', '0-1-90')], ['n1'])).toEqual({ promote: true });
   });
 });
@@ -202,13 +244,19 @@ describe('catchUpPlan (a refused promotion gets what the member ahead has, then 
   });
 
   it('a switchover: this replica still receives from its source (the demoted primary), so it waits', () => {
-    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), HEALTHY)).toMatchObject({ from: 'source', target: { node: 'n2' } });
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), HEALTHY)).toMatchObject({
+      from: 'source',
+      target: { node: 'n2' },
+    });
   });
 
   it('a failover: its source is gone, so it replicates what it lacks from the member ahead', () => {
-    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, io: 'Connecting', lastIoErrno: 2003 }))
-      .toMatchObject({ from: 'peer', target: { node: 'n2' } });
-    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, configured: false })).toMatchObject({ from: 'peer' });
+    expect(
+      catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, io: 'Connecting', lastIoErrno: 2003 }),
+    ).toMatchObject({ from: 'peer', target: { node: 'n2' } });
+    expect(catchUpPlan(promote(at('n1', '0-1-100'), [at('n2', '0-1-105')]), { ...HEALTHY, configured: false })).toMatchObject({
+      from: 'peer',
+    });
   });
 
   it('never from a diverged member, nor from one whose position is unknown', () => {
@@ -229,25 +277,39 @@ describe('roleVerdict', () => {
   });
 
   it('a broken replica is a failure with its reason', () => {
-    expect(roleVerdict({ kind: 'broken', reason: 'replication SQL error 1062' }, o)).toEqual({ kind: 'failed', reason: 'replication SQL error 1062' });
+    expect(roleVerdict({ kind: 'broken', reason: 'replication SQL error 1062' }, o)).toEqual({
+      kind: 'failed',
+      reason: 'replication SQL error 1062',
+    });
   });
 
   it('a current replica keeps its score and serves reads', () => {
-    expect(roleVerdict({ kind: 'replica', score: SCORE.CURRENT, lagging: false }, o)).toEqual({ kind: 'replica', score: SCORE.CURRENT, readable: true });
+    expect(roleVerdict({ kind: 'replica', score: SCORE.CURRENT, lagging: false }, o)).toEqual({
+      kind: 'replica',
+      score: SCORE.CURRENT,
+      readable: true,
+    });
   });
 
   it('a lagging replica stays promotable as a last resort but serves no reads', () => {
-    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, lag: 90 }))
-      .toEqual({ kind: 'replica', score: SCORE.UNCERTAIN, readable: false });
+    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, lag: 90 })).toEqual({
+      kind: 'replica',
+      score: SCORE.UNCERTAIN,
+      readable: false,
+    });
   });
 
   it('with evict_outdated_slaves a lagging replica is failed, naming its lag and the limit', () => {
-    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, evictOutdated: true, lag: 90 }))
-      .toEqual({ kind: 'failed', reason: 'replica lag 90 exceeds max_slave_lag 30 s (evict_outdated_slaves)' });
+    expect(roleVerdict({ kind: 'replica', score: SCORE.UNCERTAIN, lagging: true }, { ...o, evictOutdated: true, lag: 90 })).toEqual({
+      kind: 'failed',
+      reason: 'replica lag 90 exceeds max_slave_lag 30 s (evict_outdated_slaves)',
+    });
   });
 
   it('with evict_outdated_slaves an instance not replicating yet is waiting, not outdated', () => {
-    expect(roleVerdict({ kind: 'replica', score: SCORE.IDLE, lagging: true }, { ...o, evictOutdated: true, replicating: false, lag: null }).kind).toBe('replica');
+    expect(
+      roleVerdict({ kind: 'replica', score: SCORE.IDLE, lagging: true }, { ...o, evictOutdated: true, replicating: false, lag: null }).kind,
+    ).toBe('replica');
   });
 });
 
@@ -297,7 +359,7 @@ describe('mayFollow', () => {
     expect(mayFollow(parseGtid(''), fork)).toEqual({ follow: true });
   });
 
-  it('a replica that already replicated the new primary\'s writes and restarted follows', () => {
+  it("a replica that already replicated the new primary's writes and restarted follows", () => {
     expect(mayFollow(parseGtid('0-2-130'), fork)).toEqual({ follow: true });
   });
 
@@ -317,16 +379,30 @@ describe('mayFollow', () => {
 
   it('with several domains, errant writes in each are all listed', () => {
     const multi = { position: parseGtid('0-1-100,1-1-40'), source: 2 };
-    expect(mayFollow(parseGtid('0-1-101,1-1-45,5-1-3'), multi))
-      .toEqual({ follow: false, errant: ['0-1-101..101', '1-1-41..45', '5-1-1..3'] });
+    expect(mayFollow(parseGtid('0-1-101,1-1-45,5-1-3'), multi)).toEqual({
+      follow: false,
+      errant: ['0-1-101..101', '1-1-41..45', '5-1-1..3'],
+    });
   });
 });
 
 describe('a replica whose receiving was stopped on purpose', () => {
   it('scores as a last resort (IDLE), below one whose primary just became unreachable', () => {
-    const base = { readOnly: true, position: parseGtid(''), replica: {
-      configured: true, io: 'No' as const, sqlRunning: true, lastIoErrno: 0, lastIoError: '', lastSqlErrno: 0, lastSqlError: '',
-      secondsBehind: null, masterHost: 'n1' } };
+    const base = {
+      readOnly: true,
+      position: parseGtid(''),
+      replica: {
+        configured: true,
+        io: 'No' as const,
+        sqlRunning: true,
+        lastIoErrno: 0,
+        lastIoError: '',
+        lastSqlErrno: 0,
+        lastSqlError: '',
+        secondsBehind: null,
+        masterHost: 'n1',
+      },
+    };
     expect(assess(base, 3600)).toEqual({ kind: 'replica', score: SCORE.IDLE, lagging: true });
     expect(assess({ ...base, replica: { ...base.replica, io: 'Connecting' as const } }, 3600).kind).toBe('replica');
     expect(SCORE.IDLE).toBeLessThan(SCORE.UNCERTAIN);

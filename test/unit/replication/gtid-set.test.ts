@@ -29,7 +29,13 @@ describe('parseGtidSet', () => {
   it('reads several intervals of one uuid and several uuids, keyed in uuid order', () => {
     expect(entries(`${A}:1-5:11-18,${B}:1-27`)).toEqual([
       [B, [[1n, 27n]]],
-      [A, [[1n, 5n], [11n, 18n]]],
+      [
+        A,
+        [
+          [1n, 5n],
+          [11n, 18n],
+        ],
+      ],
     ]);
   });
 
@@ -63,13 +69,20 @@ describe('parseGtidSet', () => {
   it('a tag applies to the intervals after it, up to the next tag', () => {
     expect(entries(`${A}:Batch:1-3:7:_nightly:4`)).toEqual([
       [`${A}:_nightly`, [[4n, 4n]]],
-      [`${A}:batch`, [[1n, 3n], [7n, 7n]]],
+      [
+        `${A}:batch`,
+        [
+          [1n, 3n],
+          [7n, 7n],
+        ],
+      ],
     ]);
   });
 
   it('reads tagged GTIDs written one uuid entry per tag, as the MySQL manual does', () => {
-    expect(formatGtidSet(parseGtidSet(`${A.toUpperCase()}:Domain_1:1-3:15-21, ${A.toUpperCase()}:Domain_2:8-52`)))
-      .toBe(`${A}:domain_1:1-3:15-21:domain_2:8-52`);
+    expect(formatGtidSet(parseGtidSet(`${A.toUpperCase()}:Domain_1:1-3:15-21, ${A.toUpperCase()}:Domain_2:8-52`))).toBe(
+      `${A}:domain_1:1-3:15-21:domain_2:8-52`,
+    );
   });
 
   it.each([[''], ['  \n '], [null], [undefined]])('an empty value (%j) is the empty set', (text) => {

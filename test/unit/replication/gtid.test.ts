@@ -183,7 +183,9 @@ describe('comparePositions', () => {
 
   it('positions of different flavours do not compare: a TypeError', () => {
     expect(() => comparePositions(parsePosition('', 'mariadb'), parsePosition('', 'mysql'))).toThrow(TypeError);
-    expect(() => comparePositions(parsePosition('', 'mysql'), parsePosition('', 'mariadb'))).toThrow('cannot compare a mysql position with a mariadb one');
+    expect(() => comparePositions(parsePosition('', 'mysql'), parsePosition('', 'mariadb'))).toThrow(
+      'cannot compare a mysql position with a mariadb one',
+    );
   });
 });
 

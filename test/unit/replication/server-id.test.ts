@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configurableServerId, configuredServerId, replicaServerId } from '../../../shared/replication/server-id.ts';
 
 describe('the server_id a replica runs under', () => {
-  it('differs from its configured id, so that the IO thread drops none of the instance\'s own past writes', () => {
+  it("differs from its configured id, so that the IO thread drops none of the instance's own past writes", () => {
     expect(replicaServerId(2)).not.toBe(2);
     expect(replicaServerId(2)).toBe(2 ** 31 + 2);
   });

@@ -1,0 +1,47 @@
+/**
+ * What the cluster did after a crash, read from the nodes' Pacemaker logs: when the node was lost,
+ * fenced, the database promoted and the VIP started, as seconds after the crash. For test output and
+ * benchmarks; nothing is asserted on it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lab } from './lab.ts';
+
+const EVENTS = [
+  ['lost', /Node \S+ state is now lost/],
+  ['fenced', /was terminated \(off\)/],
+  ['promoted', /Result of promote operation for db on \S+: ok/],
+  ['vip', /Result of start operation for vip on \S+: ok/],
+] as const;
+
+export type Timeline = Partial<Record<(typeof EVENTS)[number][0], number>>;
+
+/** "Dec 02 06:35:20.704 n1 ..." (UTC, this year) as epoch ms. */
+function stamp(line: string, year: number): number | undefined {
+  const m = /^([A-Z][a-z]{2}) (\d{2}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) /.exec(line);
+  if (!m) return undefined;
+  const month = 'JanFebMarAprMayJunJulAugSepOctNovDec'.indexOf(m[1]!) / 3;
+  return Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}
+
+export function failoverTimeline(lab: Lab, crashedAt: number): Timeline {
+  const year = new Date(crashedAt).getUTCFullYear();
+  const timeline: Timeline = {};
+  for (const node of lab.names) {
+    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
+    if (!existsSync(log)) continue;
+    for (const line of readFileSync(log, 'utf8').split('\n')) {
+      const at = stamp(line, year);
+      if (at === undefined || at < crashedAt) continue;
+      for (const [name, pattern] of EVENTS) {
+        if (pattern.test(line) && (timeline[name] === undefined || at < crashedAt + timeline[name]! * 1000))
+          timeline[name] = (at - crashedAt) / 1000;
+      }
+    }
+  }
+  return timeline;
+}
+
+export function describeTimeline(t: Timeline): string {
+  return EVENTS.map(([name]) => `${name} +${t[name]?.toFixed(2) ?? '?'} s`).join(', ');
+}
