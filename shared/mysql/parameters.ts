@@ -142,7 +142,10 @@ export const mysqlParameters = {
   semi_sync: boolean({
     shortdesc: 'Semi-synchronous replication',
     longdesc:
-      'Promotable clones: a commit on the primary is acknowledged only once a replica has it, so a crash of the primary loses no acknowledged write. With no replica connected the primary does not wait.',
+      'Promotable clones: semi-synchronous replication both ways, with the wait point AFTER_SYNC set by the agent: ' +
+      'a commit on the primary is acknowledged only once a replica has it, so a crash of the primary loses no acknowledged write. ' +
+      'A crashed primary restarts with init-rpl-role=SLAVE and gets back from the new primary what its recovery truncated. ' +
+      'With no replica connected the primary does not wait.',
     default: false,
   }),
   max_slave_lag: seconds({

@@ -95,7 +95,7 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
       ctx.log.info(
         `promote: ${node} has ${formatPosition(position)}; ${plan.from === 'source' ? 'receiving it from the source' : `replicating it from ${node}`} first`,
       );
-      if (plan.from === 'peer') await follow(r, await sourceFor(ctx, node), { semiSync: ctx.params.semi_sync });
+      if (plan.from === 'peer') await follow(r, await sourceFor(ctx, node));
       await applyReceived(r, formatPosition(position), budget).catch((error: unknown) =>
         ctx.log.warn(`promote: ${(error as Error).message}`),
       );
@@ -190,7 +190,7 @@ async function attach(ctx: Ctx, primary: string): Promise<void> {
     if (own.length > 0)
       ctx.log.info(`${own.join(', ')} written here were lost here (crash recovery) and are on ${primary}: replicated back`);
     await setReadOnly(r, true);
-    await follow(r, source, { semiSync: ctx.params.semi_sync });
+    await follow(r, source);
     ctx.log.info(`replicating from ${primary} (${source.host}:${source.port})`);
   });
 }

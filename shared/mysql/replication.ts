@@ -125,11 +125,7 @@ export async function killClientSessions(s: SqlSession, spare: readonly number[]
  * replica server_id so that none of them is dropped as "ours" (server-id.ts). The statement carries the
  * password over the session only; it is never logged.
  */
-export async function follow(r: Replication, source: SourceSpec, o: { semiSync?: boolean } = {}): Promise<void> {
-  // A semi-sync replica's IO thread, when stopped, first connects to its source to end the dump thread
-  // there; with the source dead that connect waits out rpl_semi_sync_slave_kill_conn_timeout (2 s
-  // measured here) inside post-promote, which the VIP waits for. Off first, on again for the new source.
-  if (o.semiSync) await r.session.query(r.sql.semiSyncReplica(false));
+export async function follow(r: Replication, source: SourceSpec): Promise<void> {
   await r.session.query(r.sql.stopReplica);
   const state = await readInstanceState(r);
   if (!configurableServerId(state.serverId)) {
@@ -140,7 +136,6 @@ export async function follow(r: Replication, source: SourceSpec, o: { semiSync?:
   for (const statement of r.sql.startFrom(formatPosition(state.position))) await r.session.query(statement);
   await r.session.query(r.sql.setServerId(replicaServerId(state.serverId)));
   await r.session.query(r.sql.changeSource(source));
-  if (o.semiSync) await r.session.query(r.sql.semiSyncReplica(true));
   await r.session.query(r.sql.startReplica);
 }
 

@@ -5,6 +5,7 @@
  * Counting rows on the new primary alone would have missed a replica that reports healthy replication
  * while it lacks a row for good — the divergence this check exists for.
  */
+import { formatGtid, furthestOf, parseGtid } from '../../shared/replication/gtid.ts';
 import { waitFor, type ClusterStatus, type Lab } from './lab.ts';
 
 /** One SQL statement on a node's own server, through its socket, as root (test inspection only). */
@@ -18,14 +19,30 @@ export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs
   ).trim();
 }
 
-/** What a server holds, comparable across servers whatever server_id it runs under. */
+/**
+ * What a server holds, comparable across servers whatever server_id it runs under: per domain the
+ * furthest of its binary log and its applied replication position (a re-cloned replica's binary log
+ * starts empty, and only the slave position says where it stands).
+ */
 async function positionOf(lab: Lab, node: string): Promise<string | undefined> {
   const r = await lab.exec(
     node,
-    ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', 'SELECT @@global.gtid_binlog_pos'],
+    [
+      'mariadb',
+      '--no-defaults',
+      '-S',
+      '/run/mysqld/mysqld.sock',
+      '-uroot',
+      '-N',
+      '-B',
+      '-e',
+      'SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos',
+    ],
     10_000,
   );
-  return r.code === 0 ? r.stdout.trim() : undefined;
+  if (r.code !== 0) return undefined;
+  const [binlog, slave] = r.stdout.replace(/\n$/, '').split('\t');
+  return formatGtid(furthestOf(parseGtid(binlog), parseGtid(slave)));
 }
 
 /** Every id of the table (its `id` column, as text), in order. */

@@ -21,7 +21,7 @@ describe('replication statements per server', () => {
     expect(mariadb.semiSyncPlugins).toEqual([]);
     expect(mariadb.semiSyncOn[0]).toBe('SET GLOBAL rpl_semi_sync_master_enabled = ON');
     expect(mariadb.semiSyncOn).toContain('SET GLOBAL rpl_semi_sync_master_wait_point = AFTER_SYNC');
-    expect(mariadb.semiSyncReplica(false)).toBe('SET GLOBAL rpl_semi_sync_slave_enabled = OFF');
+    expect(mariadb.semiSyncOn).toContain('SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = 1');
   });
 
   it('MySQL 8.4 speaks only REPLICA/SOURCE: CHANGE REPLICATION SOURCE with auto-positioning and the public key', () => {
@@ -58,7 +58,6 @@ describe('replication statements per server', () => {
       'SET GLOBAL rpl_semi_sync_source_wait_point = AFTER_SYNC',
     ]);
     expect(mysql84.startFrom('uuid:1-5')).toEqual([]);
-    expect(mysql84.semiSyncReplica(true)).toBe('SET GLOBAL rpl_semi_sync_replica_enabled = ON');
     expect(mysql84.setServerId(2147483650)).toBe('SET GLOBAL server_id = 2147483650');
   });
 
