@@ -360,4 +360,47 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     await lab.mustExec(target, ['crm_resource', '--resource', 'ms_db', '--clear']);
     await expectConsistent(lab, target, acked);
   });
+
+  it('when Pacemaker picks a replica that lacks transactions another has, it catches up from that one and is promoted with every acknowledged write', async () => {
+    const s = await lab.waitUntil(
+      'one Promoted with the VIP and two Unpromoted',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
+    const primary = promoted(s)[0]!;
+    const [current, behind] = unpromoted(s) as [string, string];
+    for (const r of [current, behind]) {
+      await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+    }
+    // `behind` stops receiving, then misses what the client writes; its own monitor then scores it low.
+    await sqlOn(lab, behind, 'STOP SLAVE IO_THREAD');
+    const writer = startClient(lab, 'write', 4, 9_000_000);
+    await writer.done;
+    const acked = acknowledged(writer);
+    expect(acked.length).toBeGreaterThan(0);
+    await sleep(7000);
+    // Equal or wrong scores are what makes Pacemaker pick a replica that is behind: forced here.
+    await lab.mustExec(primary, ['crm_attribute', '--node', behind, '--name', 'master-db', '--lifetime', 'reboot', '--update', '900']);
+    const count = async (text: string) =>
+      Number((await lab.exec(behind, ['grep', '-c', text, '/var/log/pacemaker/pacemaker.log'])).stdout.trim() || 0);
+    const refusedBefore = await count('refusing to promote');
+    await lab.crash(primary);
+    const after = await lab.waitUntil(
+      'a survivor promoted with the VIP',
+      90_000,
+      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0],
+      current,
+    );
+    expect(promoted(after)).toEqual([behind]);
+    // It did not refuse and fail its promotion: it caught up from the replica ahead first.
+    expect(await count('refusing to promote')).toBe(refusedBefore);
+    expect(await count(`replicating it from ${current} first`)).toBeGreaterThan(0);
+    await lab.waitUntilSql(
+      current,
+      'SHOW SLAVE STATUS\\G',
+      new RegExp(`Master_Host: ${lab.address(behind).replaceAll('.', '\\.')}`),
+      60_000,
+    );
+    await expectConsistent(lab, behind, acked);
+  });
 });
