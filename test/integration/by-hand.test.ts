@@ -32,9 +32,11 @@ describe('running ocf:tsha:mysql by hand', () => {
     expect(out.trim().split('\n').at(-1)).toMatch(/^monitor: 7 NOT_RUNNING - no pid file .* \(\d+ ms\)$/);
   });
 
-  it('in a terminal, a failed validation shows the exit reason and the verdict', () => {
+  it('in a terminal, a failed validation shows the exit reason, the verdict and what Pacemaker would do', () => {
     const out = inTerminal('validate-all', { PATH: '/usr/bin:/bin', OCF_RESKEY_max_slave_lag: 'abc' });
-    expect(out).toMatch(/^validate-all: 6 ERR_CONFIGURED - parameter max_slave_lag expects a number of seconds .*got "abc" \(\d+ ms\)$/m);
+    expect(out).toMatch(
+      /^validate-all: 6 ERR_CONFIGURED - parameter max_slave_lag expects a number of seconds .*got "abc" \(\d+ ms\); Pacemaker would stop it on every node until the configuration is fixed$/m,
+    );
   });
 
   it('off a terminal, output is only what Pacemaker reads: nothing on stdout for monitor, no verdict', async () => {
