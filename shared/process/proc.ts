@@ -4,6 +4,8 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 export interface ProcessInfo {
   readonly pid: number;
   readonly ppid: number;
+  /** Session id: a daemon started by startDaemon leads its own (setsid). */
+  readonly session: number;
   /** R, S, D, T (stopped), t (traced), Z (zombie), X (dead), I (idle). */
   readonly state: string;
   /** Start time in clock ticks after boot: with the pid, a process's identity. */
@@ -48,6 +50,7 @@ export function readProcess(pid: number): ProcessInfo | undefined {
     pid,
     state: fields[0] ?? '?',
     ppid: Number(fields[1]),
+    session: Number(fields[3]),
     startTicks: Number(fields[19]),
     argv,
     exe,

@@ -8,6 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync,
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isLive, readProcess } from '../../shared/process/proc.ts';
 import { installLabPrograms, startFenceSupervisor, stopFenceSupervisor } from './fencing.ts';
 
 const run = promisify(execFile);
@@ -108,8 +109,7 @@ export class Lab {
   pid1(node: string): number | undefined {
     try {
       const pid = Number(readFileSync(join(this.nodeDir(node), 'pid1'), 'utf8'));
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return /^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0]!) ? undefined : pid;
+      return isLive(readProcess(pid)) ? pid : undefined;
     } catch {
       return undefined;
     }

@@ -14,10 +14,7 @@ afterEach(async () => {
   }
 });
 
-function sessionOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-}
+const sessionOf = (pid: number): number | undefined => readProcess(pid)?.session;
 
 describe('spawnDaemon', () => {
   it('starts the daemon in its own session with its output appended to the log', async () => {

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { descendants, isFrozen, isLive, readProcess, signal, type ProcessInfo } from '../../../shared/process/proc.ts';
+import { allProcesses, descendants, isFrozen, isLive, readProcess, signal, type ProcessInfo } from '../../../shared/process/proc.ts';
 import { exited, useProcesses } from '../helpers.ts';
 
 const start = useProcesses();
@@ -119,7 +119,7 @@ describe('signal', () => {
 });
 
 function info(pid: number, ppid: number, state = 'S'): ProcessInfo {
-  return { pid, ppid, state, startTicks: pid, argv: [`p${pid}`], exe: undefined, uid: 0 };
+  return { pid, ppid, session: 1, state, startTicks: pid, argv: [`p${pid}`], exe: undefined, uid: 0 };
 }
 
 describe('descendants', () => {
@@ -165,3 +165,23 @@ function scan(): ProcessInfo[] {
     .map((name) => readProcess(Number(name)))
     .filter((p): p is ProcessInfo => p !== undefined);
 }
+
+describe('readProcess session', () => {
+  it('reads the session id: a process started with setsid leads its own', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn('setsid', ['sleep', '30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      const leader = readProcess(child.pid!);
+      expect(leader).toBeDefined();
+      // setsid forks when it is a group leader; either way the sleep it runs leads a session of its own.
+      const sleeper = [child.pid!, ...descendants(child.pid!, allProcesses()).map((p) => p.pid)]
+        .map(readProcess)
+        .find((p) => p?.argv[0] === 'sleep');
+      expect(sleeper?.session).toBe(sleeper?.pid);
+      expect(readProcess(process.pid)?.session).not.toBe(sleeper?.pid);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
