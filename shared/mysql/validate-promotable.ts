@@ -1,6 +1,7 @@
 /** validate-all and the check before every action, for the promotable clone's own settings. */
 import type { ValidationScope } from '../ocf/agent.ts';
-import { ConfigurationError, GenericError, PermissionError } from '../ocf/errors.ts';
+import { ArgsError, ConfigurationError, GenericError, PermissionError } from '../ocf/errors.ts';
+import { configurableServerId, configuredServerId } from '../replication/server-id.ts';
 import { nodeAttribute } from '../cluster/attributes.ts';
 import { runCommand } from '../process/command.ts';
 import { isPromotable, masterAddressAttribute, withReplicationUser, type Ctx } from './clone.ts';
@@ -27,17 +28,27 @@ export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Prom
     ctx.log.info('validate-all: the server is not running here; replication privileges not checked');
     return;
   }
-  const missing = await withReplicationUser(ctx, async (s) => {
+  const { missing, serverId } = await withReplicationUser(ctx, async (s) => {
     const rows = await s.query<Record<string, string>[]>('SHOW GRANTS');
-    return missingPrivileges(
-      rows.map((r) => Object.values(r)[0] ?? ''),
-      parseServerVersion(status.version),
-    );
+    const [id] = await s.query<{ id: number }[]>('SELECT @@global.server_id AS id');
+    return {
+      missing: missingPrivileges(
+        rows.map((r) => Object.values(r)[0] ?? ''),
+        parseServerVersion(status.version),
+      ),
+      serverId: configuredServerId(Number(id?.id ?? 0)),
+    };
   }).catch((error: unknown) => {
     throw new GenericError(`validate-all: cannot connect as replication_user ${ctx.params.replication_user}: ${(error as Error).message}`, {
       cause: error,
     });
   });
+  // A replica runs under its configured server_id + 2^31 (server-id.ts): the configured one must leave room.
+  if (!configurableServerId(serverId)) {
+    throw new ArgsError(
+      `server_id ${serverId} of this server cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`,
+    );
+  }
   if (missing.length > 0) {
     throw new PermissionError(`replication_user ${ctx.params.replication_user} lacks ${missing.join(', ')} on this server`);
   }
