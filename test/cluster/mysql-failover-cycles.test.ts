@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
-import { checkConsistency, describeReport, lostWrites, unsafe, type ConsistencyReport } from '../lab/consistency.ts';
+import { checkConsistency, describeReport, heldOutReason, lostWrites, sqlOn, unsafe, type ConsistencyReport } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { masterSlaveCrm, prepareReplicas, recloneFromPrimary, setMasterAddresses } from '../lab/replication-setup.ts';
@@ -150,7 +150,7 @@ describe.each([
       const rejoined = await lab.waitUntil(
         `${crashed} back as a replica, or held out (cycle ${cycle})`,
         120_000,
-        (s) => unpromoted(s).includes(crashed) || s.failures.some((f) => f.node === crashed && f.reason !== ''),
+        (s) => unpromoted(s).includes(crashed) || heldOutReason(s, crashed) !== undefined,
         primary,
       );
       // Replicating again, or held out (its monitor fails with a reason): whichever comes first.
@@ -159,18 +159,10 @@ describe.each([
           `${crashed} replicating or held out (cycle ${cycle})`,
           60_000,
           async () => {
-            const r = await lab.exec(crashed, [
-              'mariadb',
-              '--no-defaults',
-              '-S',
-              '/run/mysqld/mysqld.sock',
-              '-uroot',
-              '-e',
-              'SHOW SLAVE STATUS\\G',
-            ]);
-            if (r.code === 0 && /Slave_IO_Running: Yes/.test(r.stdout)) return true;
+            const status = await sqlOn(lab, crashed, 'SHOW SLAVE STATUS\\G').catch(() => '');
+            if (/Slave_IO_Running: Yes/.test(status)) return true;
             const s = await lab.status(primary).catch(() => undefined);
-            return s?.failures.some((f) => f.node === crashed && f.reason !== '') ? true : undefined;
+            return s && heldOutReason(s, crashed) !== undefined ? true : undefined;
           },
           300,
         );

@@ -256,6 +256,12 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
 
 describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone promotable=true, Promoted): the most advanced replica wins', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
+  const settled = () =>
+    lab.waitUntil(
+      'one Promoted instance with the VIP and two Unpromoted',
+      120_000,
+      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    );
 
   beforeAll(async () => {
     await lab.up();
@@ -266,11 +272,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
   afterAll(() => lab.release());
 
   it('with one replica stopped behind, a crash of the primary promotes the replica that has everything, never the lagging one', async () => {
-    const s = await lab.waitUntil(
-      'one Promoted instance with the VIP and two Unpromoted',
-      120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
-    );
+    const s = await settled();
     const primary = promoted(s)[0]!;
     const [current, lagging] = unpromoted(s) as [string, string];
     for (const r of [current, lagging])
@@ -328,11 +330,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
   it('a switchover by crm resource move to a named replica, under writes, loses no acknowledged write and re-points both other instances', async () => {
     // The node crashed by the first test comes back as a third replica.
     for (const n of lab.names) if (!lab.liveNodes().includes(n)) await lab.start(n);
-    const s = await lab.waitUntil(
-      'one Promoted with the VIP and two Unpromoted',
-      120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
-    );
+    const s = await settled();
     const old = promoted(s)[0]!;
     const [target, third] = unpromoted(s) as [string, string];
     for (const r of [target, third])
@@ -362,11 +360,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
   });
 
   it('when Pacemaker picks a replica that lacks transactions another has, it catches up from that one and is promoted with every acknowledged write', async () => {
-    const s = await lab.waitUntil(
-      'one Promoted with the VIP and two Unpromoted',
-      120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
-    );
+    const s = await settled();
     const primary = promoted(s)[0]!;
     const [current, behind] = unpromoted(s) as [string, string];
     for (const r of [current, behind]) {

@@ -25,23 +25,10 @@ export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs
  * starts empty, and only the slave position says where it stands).
  */
 async function positionOf(lab: Lab, node: string): Promise<string | undefined> {
-  const r = await lab.exec(
-    node,
-    [
-      'mariadb',
-      '--no-defaults',
-      '-S',
-      '/run/mysqld/mysqld.sock',
-      '-uroot',
-      '-N',
-      '-B',
-      '-e',
-      'SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos',
-    ],
-    10_000,
-  );
-  if (r.code !== 0) return undefined;
-  const [binlog, slave] = r.stdout.replace(/\n$/, '').split('\t');
+  const out = await sqlOn(lab, node, 'SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos', 10_000).catch(() => undefined);
+  if (out === undefined) return undefined;
+  // sqlOn trims, which may take an empty column's tab with it: furthestOf is symmetric, so either order reads right.
+  const [binlog, slave] = out.split('\t');
   return formatGtid(furthestOf(parseGtid(binlog), parseGtid(slave)));
 }
 
@@ -78,7 +65,8 @@ export interface ConsistencyReport {
   readonly instances: readonly InstanceVerdict[];
 }
 
-function heldOutReason(s: ClusterStatus, node: string, resource: string): string | undefined {
+/** The exit reason Pacemaker shows for a failed operation of `resource` on `node`, if any: the instance is held out. */
+export function heldOutReason(s: ClusterStatus, node: string, resource = 'db'): string | undefined {
   const failure = s.failures.find((f) => f.node === node && (f.id === resource || f.id.startsWith(`${resource}_`)) && f.reason !== '');
   return failure?.reason;
 }
