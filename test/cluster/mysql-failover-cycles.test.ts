@@ -2,7 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
-import { checkConsistency, describeReport, heldOutReason, lostWrites, unsafe, type ConsistencyReport } from '../lab/consistency.ts';
+import {
+  checkConsistency,
+  describeReport,
+  heldOutReason,
+  lostWrites,
+  mariadbArgv,
+  unsafe,
+  type ConsistencyReport,
+} from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { masterSlaveCrm, prepareReplicas, recloneFromPrimary, setMasterAddresses } from '../lab/replication-setup.ts';
@@ -159,16 +167,7 @@ describe.each([
           `${crashed} replicating or held out (cycle ${cycle})`,
           60_000,
           async () => {
-            // Vertical output (\G) needs the client's default mode: sqlOn's batch mode (-N -B) prints it otherwise.
-            const r = await lab.exec(crashed, [
-              'mariadb',
-              '--no-defaults',
-              '-S',
-              '/run/mysqld/mysqld.sock',
-              '-uroot',
-              '-e',
-              'SHOW SLAVE STATUS\\G',
-            ]);
+            const r = await lab.exec(crashed, mariadbArgv('SHOW SLAVE STATUS\\G', { vertical: true }));
             if (r.code === 0 && /Slave_IO_Running: Yes/.test(r.stdout)) return true;
             const s = await lab.status(primary).catch(() => undefined);
             return s && heldOutReason(s, crashed) !== undefined ? true : undefined;

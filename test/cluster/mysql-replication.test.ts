@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, crashUnderClient, recoverySeconds, startClient } from '../lab/client.ts';
-import { checkConsistency, describeReport, lostWrites, sqlOn, unsafe } from '../lab/consistency.ts';
+import { checkConsistency, describeReport, lostWrites, mariadbArgv, sqlOn, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import {
   masterSlaveCrm,
@@ -119,19 +119,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     const old = primary;
     const next = replicaOf(old);
     // A client holds a transaction open on the primary, sleeping inside it.
-    const holder = lab.exec(
-      old,
-      [
-        'mariadb',
-        '--no-defaults',
-        '-S',
-        '/run/mysqld/mysqld.sock',
-        '-uroot',
-        '-e',
-        'BEGIN; INSERT INTO demo.rows (id) VALUES (800000001); SELECT SLEEP(300)',
-      ],
-      400_000,
-    );
+    const holder = lab.exec(old, mariadbArgv('BEGIN; INSERT INTO demo.rows (id) VALUES (800000001); SELECT SLEEP(300)'), 400_000);
     await sleep(1000);
     const startedAt = Date.now();
     await lab.mustExec(old, ['crm_resource', '--resource', 'ms_db', '--move', '--promoted', '--node', next]);

@@ -9,14 +9,17 @@ import { formatGtid, furthestOf, parseGtid } from '../../shared/replication/gtid
 import { waitFor, type ClusterStatus, type Lab } from './lab.ts';
 
 /** One SQL statement on a node's own server, through its socket, as root (test inspection only). */
+/**
+ * The argv of the lab's mariadb client running one statement as root over the node's socket: batch mode
+ * (-N -B, tab-separated, no headers) unless `vertical`, which vertical output (\G) needs.
+ */
+export function mariadbArgv(statement: string, { vertical = false } = {}): string[] {
+  const mode = vertical ? [] : ['-N', '-B'];
+  return ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', ...mode, '-e', statement];
+}
+
 export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs = 60_000): Promise<string> {
-  return (
-    await lab.mustExec(
-      node,
-      ['mariadb', '--no-defaults', '-S', '/run/mysqld/mysqld.sock', '-uroot', '-N', '-B', '-e', statement],
-      timeoutMs,
-    )
-  ).trim();
+  return (await lab.mustExec(node, mariadbArgv(statement), timeoutMs)).trim();
 }
 
 /**
