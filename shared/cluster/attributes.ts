@@ -95,24 +95,33 @@ export async function setPromotionScore(
   );
 }
 
-/** The transient node attribute (reader_attribute) reader VIPs follow: 1 where this instance may serve reads. */
-export async function setReadable(
+/**
+ * A transient 0/1 node attribute a VIP's location rule follows (mysql's reader_attribute: 1 where the
+ * instance may serve reads; galera's writer_attribute: 1 where it may take writes).
+ */
+export async function setNodeFlag(
   scope: AttributeScope,
   name: string,
-  readable: boolean,
+  on: boolean,
   deadline: Deadline,
   log: Logger,
   force = false,
 ): Promise<void> {
-  const value = readable ? '1' : '0';
+  const value = on ? '1' : '0';
   await writeIfChanged(
     scope,
-    `reader-${name}`,
+    `flag-${name}`,
     value,
     () => runCommand('attrd_updater', ['--name', name, '--update', value, '--lifetime', 'reboot'], deadline),
     log,
     force,
   );
+}
+
+/** Sets another node's promotion score (the bootstrap node lets the others join); not cached. */
+export async function setPromotionScoreOn(node: string, score: number, deadline: Deadline): Promise<boolean> {
+  const r = await runCommand('crm_attribute', ['--promotion', '--node', node, '--update', String(score)], deadline);
+  return r.exitCode === 0;
 }
 
 /** Forgets what this node last wrote, so the next monitor writes every value again (after a stop or start). */

@@ -9,6 +9,9 @@ import type { MysqlValues } from './parameters.ts';
 
 const SERVER_NAMES = new Set(['mysqld', 'mariadbd']);
 
+/** What locates one server instance: the mysql and galera families both have these parameters. */
+export type ServerPaths = Pick<MysqlValues, 'binary' | 'pid' | 'socket' | 'datadir'>;
+
 export function isSafeWrapper(binary: string): boolean {
   return basename(binary).includes('safe');
 }
@@ -20,12 +23,12 @@ export function isServerProcess(p: ProcessInfo, binary: string): boolean {
   return names.some((n) => SERVER_NAMES.has(n) || n === own);
 }
 
-export function endpointOf(params: MysqlValues): Endpoint {
+export function endpointOf(params: Pick<ServerPaths, 'socket'>): Endpoint {
   return { socketPath: params.socket };
 }
 
 /** Does the process serve this instance (its pid file, socket or datadir on its command line)? */
-function servesInstance(p: ProcessInfo, params: MysqlValues): boolean {
+function servesInstance(p: ProcessInfo, params: ServerPaths): boolean {
   const marks = [`--pid-file=${params.pid}`, `--socket=${params.socket}`, `--datadir=${params.datadir}`];
   return p.argv.some((a) => marks.includes(a));
 }
@@ -34,7 +37,7 @@ function servesInstance(p: ProcessInfo, params: MysqlValues): boolean {
  * Servers of this instance found by scanning /proc, for when the pid file cannot be trusted: stop must
  * not report success while one still runs.
  */
-export function findInstanceServers(params: MysqlValues): ProcessInfo[] {
+export function findInstanceServers(params: ServerPaths): ProcessInfo[] {
   return allProcesses().filter((p) => isServerProcess(p, params.binary) && servesInstance(p, params));
 }
 

@@ -1,6 +1,8 @@
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome } from '../ocf/agent.ts';
+import type { Deadline } from '../ocf/deadline.ts';
+import type { Logger } from '../ocf/log.ts';
 import { GenericError, NotInstalledError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { splitWords } from '../ocf/words.ts';
@@ -10,11 +12,11 @@ import { inspectPidFile } from '../process/pid-file.ts';
 import type { ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount, findGroup, type Account } from '../process/users.ts';
-import { findInstanceServers, isSafeWrapper, isServerProcess, safeParent } from './instance.ts';
+import { findInstanceServers, isSafeWrapper, isServerProcess, safeParent, type ServerPaths } from './instance.ts';
 import type { MysqlParameters, MysqlValues } from './parameters.ts';
 import { isPromotable } from './clone.ts';
 import { beforeStop, startAsReplica } from './promotable.ts';
-import { serverStatus } from './status.ts';
+import { serverStatus, type ServerStatus } from './status.ts';
 
 const ERROR_LINE = /\[ERROR\]|error:/i;
 
@@ -30,7 +32,19 @@ function ensureLog(path: string, uid: number, gid: number): void {
   chownSync(path, uid, gid);
 }
 
-function serverArguments(p: MysqlValues, promotable: boolean): string[] {
+/** What launching and stopping a server reads: parameters the mysql and galera families share. */
+export type LaunchValues = ServerPaths &
+  Pick<MysqlValues, 'config' | 'user' | 'group' | 'log' | 'enable_creation' | 'additional_parameters'>;
+
+/** What the shared launch and stop need of an action. */
+export interface ServerContext {
+  readonly params: LaunchValues;
+  readonly deadline: Deadline;
+  readonly log: Logger;
+}
+
+/** The family's own options go between the paths and additional_parameters. */
+function serverArguments(p: LaunchValues, familyArgs: readonly string[]): string[] {
   // --defaults-file must come first; the explicit paths below override whatever it says.
   return [
     `--defaults-file=${p.config}`,
@@ -39,14 +53,23 @@ function serverArguments(p: MysqlValues, promotable: boolean): string[] {
     `--socket=${p.socket}`,
     `--log-error=${p.log}`,
     `--user=${p.user}`,
+    ...familyArgs,
+    ...splitWords(p.additional_parameters),
+  ];
+}
+
+function promotableArguments(p: MysqlValues): string[] {
+  return [
     // A promotable instance always starts as a replica: read-only, replication started by the agent.
     // MariaDB knows skip-slave-start, MySQL ≥ 8.0.26 skip-replica-start and super_read_only: loose-,
     // so each server takes its own and ignores the others'.
-    ...(promotable ? ['--read-only', '--loose-skip-slave-start', '--loose-skip-replica-start', '--loose-super-read-only=ON'] : []),
+    '--read-only',
+    '--loose-skip-slave-start',
+    '--loose-skip-replica-start',
+    '--loose-super-read-only=ON',
     // MariaDB ≥ 10.6 recovering a crashed semi-sync primary as a replica truncates the binlog tail no
     // replica acknowledged, instead of keeping it as errant transactions (loose-: others ignore it).
-    ...(promotable && p.semi_sync ? ['--loose-init-rpl-role=SLAVE'] : []),
-    ...splitWords(p.additional_parameters),
+    ...(p.semi_sync ? ['--loose-init-rpl-role=SLAVE'] : []),
   ];
 }
 
@@ -62,7 +85,7 @@ function installDbTool(binary: string): string | undefined {
 }
 
 /** enable_creation: initialise an empty datadir with the server's own tool, bounded by the deadline. */
-async function initialiseDatadir(ctx: ActionContext<MysqlParameters>, account: Account, group: number): Promise<void> {
+async function initialiseDatadir(ctx: ServerContext, account: Account, group: number): Promise<void> {
   const p = ctx.params;
   ensureDirectory(p.datadir, account.uid, group);
   const tool = installDbTool(p.binary);
@@ -97,12 +120,27 @@ async function initialiseDatadir(ctx: ActionContext<MysqlParameters>, account: A
   });
 }
 
-/** Idempotent: a serving instance is success; otherwise launch it and wait until it greets, or fail fast. */
-export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
-  const { params: p, deadline, log } = ctx;
-  const before = await serverStatus(p, deadline);
-  if (before.kind !== 'stopped') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+/** The folders the server writes its pid file, socket and log into (a fresh /run has none), and the log. */
+export function prepareServerDirectories(p: LaunchValues): void {
+  const account = findAccount(p.user)!;
+  const gid = findGroup(p.group)!.gid;
+  ensureDirectory(dirname(p.pid), account.uid, gid);
+  ensureDirectory(dirname(p.socket), account.uid, gid);
+  ensureDirectory(dirname(p.log), account.uid, gid);
+  ensureLog(p.log, account.uid, gid);
+}
 
+/**
+ * Launches a stopped server (initialising an empty datadir with enable_creation) and waits until it
+ * greets on its socket, or fails fast with the telling lines of its log. `crashed`: a pid file outlived
+ * its server and is removed first.
+ */
+export async function launchServer(
+  ctx: ServerContext,
+  familyArgs: readonly string[],
+  crashed: { readonly crashed: boolean; readonly detail: string },
+): Promise<{ pid: number; ready: ServerStatus & { kind: 'serving' | 'saturated' } }> {
+  const { params: p, deadline, log } = ctx;
   const account = findAccount(p.user)!;
   const gid = findGroup(p.group)!.gid;
   if (!existsSync(join(p.datadir, 'mysql'))) {
@@ -111,22 +149,18 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
     }
     await initialiseDatadir(ctx, account, gid);
   }
-  if (before.crashed) {
+  if (crashed.crashed) {
     // Its process is gone (checked by pid and start time); the server may not be able to overwrite it.
-    log.info(`removing stale pid file: ${before.detail}`);
+    log.info(`removing stale pid file: ${crashed.detail}`);
     rmSync(p.pid, { force: true });
   }
-  ensureDirectory(dirname(p.pid), account.uid, gid);
-  ensureDirectory(dirname(p.socket), account.uid, gid);
-  ensureDirectory(dirname(p.log), account.uid, gid);
-  ensureLog(p.log, account.uid, gid);
+  prepareServerDirectories(p);
 
   // mysqld_safe runs as root and switches itself; the server proper is started as its account directly.
   const asAccount = isSafeWrapper(p.binary) ? {} : { uid: account.uid, gid };
-  const promotable = isPromotable(ctx.env);
-  const { pid, ready } = await startDaemon({
+  const launched = await startDaemon({
     file: p.binary,
-    args: serverArguments(p, promotable),
+    args: serverArguments(p, familyArgs),
     logFile: p.log,
     cwd: p.datadir,
     ...asAccount,
@@ -138,7 +172,17 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
       return s.kind === 'stopped' ? undefined : s;
     },
   });
-  log.info(`started ${basename(p.binary)} (pid ${pid})`);
+  log.info(`started ${basename(p.binary)} (pid ${launched.pid})`);
+  return launched;
+}
+
+/** Idempotent: a serving instance is success; otherwise launch it and wait until it greets, or fail fast. */
+export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
+  const { params: p, deadline } = ctx;
+  const before = await serverStatus(p, deadline);
+  if (before.kind !== 'stopped') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+  const promotable = isPromotable(ctx.env);
+  const { ready } = await launchServer(ctx, promotable ? promotableArguments(p) : [], before);
   if (promotable) await startAsReplica(ctx);
   return { code: OCF.SUCCESS, note: `running (pid ${ready.process.pid}, ${ready.kind === 'serving' ? ready.version : 'saturated'})` };
 }
@@ -148,8 +192,13 @@ export async function start(ctx: ActionContext<MysqlParameters>): Promise<Outcom
  * process of this instance is gone. Reads no monitoring input, so it cannot fail on one.
  */
 export async function stop(ctx: ActionContext<MysqlParameters>): Promise<Outcome> {
-  const { params: p, deadline, log } = ctx;
   if (isPromotable(ctx.env)) await beforeStop(ctx);
+  return { code: OCF.SUCCESS, note: await stopServer(ctx) };
+}
+
+/** Stops every server process of this instance (its mysqld_safe first); says how. */
+export async function stopServer(ctx: ServerContext): Promise<string> {
+  const { params: p, deadline, log } = ctx;
   const isServer = (proc: ProcessInfo) => isServerProcess(proc, p.binary);
   const servers = findInstanceServers(p);
   // A server started outside tsha may not name its pid file on its command line.
@@ -164,5 +213,5 @@ export async function stop(ctx: ActionContext<MysqlParameters>): Promise<Outcome
   }
   // A pid file whose process is gone (a crash, or the SIGKILL above) is left-over state: clean it up.
   if (inspectPidFile(p.pid, isServer).kind === 'stale') rmSync(p.pid, { force: true });
-  return { code: OCF.SUCCESS, note: how };
+  return how;
 }

@@ -16,7 +16,7 @@ import {
   queryPrivateAll,
   setClusterProperty,
   setPromotionScore,
-  setReadable,
+  setNodeFlag,
 } from '../cluster/attributes.ts';
 import { readNotifyEnv, runningAfterTransition } from '../cluster/notify-env.ts';
 import {
@@ -70,7 +70,7 @@ export async function startAsReplica(ctx: Ctx): Promise<void> {
   });
   forgetWrittenAttributes(ctx.env);
   await setPromotionScore(ctx.env, SCORE.IDLE, ctx.deadline, ctx.log, true);
-  await setReadable(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
+  await setNodeFlag(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
 }
 
 export async function promote(ctx: Ctx): Promise<Outcome> {
@@ -240,6 +240,6 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
 /** stop, promotable: the score goes first, so the scheduler never promotes an instance being stopped. */
 export async function beforeStop(ctx: Ctx): Promise<void> {
   await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log, true);
-  await setReadable(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
+  await setNodeFlag(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, true);
   forgetWrittenAttributes(ctx.env);
 }

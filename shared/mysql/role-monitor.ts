@@ -3,7 +3,7 @@
  * how healthy it is (decide.ts), published as the promotion score and the reader attribute.
  */
 import { GenericError, NotInstalledError } from '../ocf/errors.ts';
-import { setPromotionScore, setReadable } from '../cluster/attributes.ts';
+import { setPromotionScore, setNodeFlag } from '../cluster/attributes.ts';
 import { assess, roleVerdict } from '../replication/decide.ts';
 import { formatPosition } from '../replication/position.ts';
 import { withReplication, type Ctx } from './clone.ts';
@@ -48,10 +48,10 @@ export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<R
   if (verdict.kind === 'failed') {
     // Never promotable, never read from: both go before the failure is reported.
     await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);
-    await setReadable(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, ctx.probe);
+    await setNodeFlag(ctx.env, ctx.params.reader_attribute, false, ctx.deadline, ctx.log, ctx.probe);
     throw new GenericError(verdict.reason);
   }
-  await setReadable(ctx.env, ctx.params.reader_attribute, verdict.readable, ctx.deadline, ctx.log, ctx.probe);
+  await setNodeFlag(ctx.env, ctx.params.reader_attribute, verdict.readable, ctx.deadline, ctx.log, ctx.probe);
   await setPromotionScore(ctx.env, verdict.score, ctx.deadline, ctx.log, ctx.probe);
   const at = formatPosition(state.position) || 'an empty position';
   return verdict.kind === 'primary'

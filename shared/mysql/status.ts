@@ -4,8 +4,7 @@ import { GenericError } from '../ocf/errors.ts';
 import { locateDaemon } from '../process/pid-file.ts';
 import { isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { describeEndpoint, readGreeting, type Greeting } from './greeting.ts';
-import { endpointOf, isServerProcess } from './instance.ts';
-import type { MysqlValues } from './parameters.ts';
+import { endpointOf, isServerProcess, type ServerPaths } from './instance.ts';
 
 /** How long a live server may take to greet before monitor calls it hung. */
 export const GREETING_CAP_MS = 5000;
@@ -20,7 +19,7 @@ export type ServerStatus =
  * Where the server is, from the pid file (identity-checked) and its greeting. Clean absence is
  * `stopped`; a server that is there but not serving is an error, never "stopped".
  */
-export async function serverStatus(params: MysqlValues, deadline: Deadline): Promise<ServerStatus> {
+export async function serverStatus(params: ServerPaths, deadline: Deadline): Promise<ServerStatus> {
   const found = locateDaemon(params.pid, (p) => isServerProcess(p, params.binary), 'a MySQL server');
   const endpoint = endpointOf(params);
   if (found.kind === 'stopped') {

@@ -5,6 +5,7 @@ import { ConfigurationError, NotInstalledError, PermissionError } from '../ocf/e
 import { splitWords } from '../ocf/words.ts';
 import { accountCan, statOrUndefined } from '../process/access.ts';
 import { findAccount, findGroup } from '../process/users.ts';
+import type { LaunchValues } from './lifecycle.ts';
 import type { MysqlParameters } from './parameters.ts';
 import { validatePromotable } from './validate-promotable.ts';
 
@@ -13,25 +14,37 @@ const TABLE = /^[A-Za-z0-9_$]+(\.[A-Za-z0-9_$]+)?$/;
 /** Value checks (level 0), then this node's environment (level 10): binary, config, account, datadir. */
 export async function validate(ctx: ActionContext<MysqlParameters>, scope: ValidationScope): Promise<void> {
   const p = ctx.params;
-  for (const name of ['binary', 'datadir', 'pid', 'socket', 'log'] as const) {
-    if (!isAbsolute(p[name])) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
-  }
+  validateServerValues(p);
   if (!TABLE.test(p.test_table)) {
     throw new ConfigurationError(
       `parameter test_table expects database.table (letters, digits, _ and $), got ${JSON.stringify(p.test_table)}`,
     );
-  }
-  try {
-    splitWords(p.additional_parameters);
-  } catch (error) {
-    throw new ConfigurationError(`parameter additional_parameters: ${(error as Error).message}`, { cause: error });
   }
   if (p.replication_port < 1 || p.replication_port > 65535) {
     throw new ConfigurationError(`parameter replication_port expects a TCP port (1-65535), got ${p.replication_port}`);
   }
   await validatePromotable(ctx, scope);
   if (scope === 'parameters') return;
+  validateServerLocal(p);
+  if (p.client_option_file && !existsSync(p.client_option_file)) {
+    throw new NotInstalledError(`client_option_file ${p.client_option_file} does not exist`);
+  }
+}
 
+/** The server's parameters, shared by the mysql and galera families: paths absolute, extra options parseable. */
+export function validateServerValues(p: LaunchValues): void {
+  for (const name of ['binary', 'datadir', 'pid', 'socket', 'log'] as const) {
+    if (!isAbsolute(p[name])) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
+  }
+  try {
+    splitWords(p.additional_parameters);
+  } catch (error) {
+    throw new ConfigurationError(`parameter additional_parameters: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** This node has what the server needs: binary, config, account, a writable datadir, a place for the log. */
+export function validateServerLocal(p: LaunchValues): void {
   try {
     accessSync(p.binary, constants.X_OK);
   } catch {
@@ -41,9 +54,6 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   const account = findAccount(p.user);
   if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
   if (!findGroup(p.group)) throw new NotInstalledError(`group ${p.group} does not exist`);
-  if (p.client_option_file && !existsSync(p.client_option_file)) {
-    throw new NotInstalledError(`client_option_file ${p.client_option_file} does not exist`);
-  }
   const datadir = statOrUndefined(p.datadir);
   if (!datadir) {
     if (!p.enable_creation) throw new NotInstalledError(`datadir ${p.datadir} does not exist (set enable_creation=true to create it)`);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledged, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
+import { AckLedger, recoverySeconds, startClient } from '../lab/client.ts';
 import {
   checkConsistency,
   describeReport,
@@ -64,8 +64,7 @@ describe.each([
 ])('ocf:tsha:mysql promotable, $nodes nodes, semi_sync=$semiSync: repeated crash/rejoin cycles under writes', ({ nodes, semiSync }) => {
   const lab = new Lab({ nodes, stonith: true });
   const label = `${nodes} nodes, semi_sync=${semiSync}`;
-  const acked: number[] = [];
-  let nextId = 1;
+  const ledger = new AckLedger();
   let primary: string;
 
   /** Acknowledged ids that asynchronous replication lost for good, each found on a held-out instance. */
@@ -78,9 +77,9 @@ describe.each([
    */
   async function verify(what: string): Promise<{ report: ConsistencyReport; lost: number[] }> {
     const report = await checkConsistency(lab, primary);
-    const lost = lostWrites(report, acked).filter((id) => !lostForGood.has(id));
+    const lost = lostWrites(report, ledger.acked).filter((id) => !lostForGood.has(id));
     console.log(
-      `[lab] ${label}, ${what}: ${describeReport(report)}; acknowledged so far ${acked.length}, lost ${lost.length}${lost.length ? ` (${lost.slice(0, 10).join(',')})` : ''}`,
+      `[lab] ${label}, ${what}: ${describeReport(report)}; acknowledged so far ${ledger.acked.length}, lost ${lost.length}${lost.length ? ` (${lost.slice(0, 10).join(',')})` : ''}`,
     );
     expect(unsafe(report)).toEqual([]);
     if (semiSync) expect(lost).toEqual([]);
@@ -107,18 +106,6 @@ describe.each([
     return { report, lost };
   }
 
-  function collect(writer: ClientRun): number[] {
-    const ids = acknowledged(writer);
-    // Tens of thousands a cycle: no spreading them into arguments.
-    for (const id of ids) {
-      acked.push(id);
-      if (id >= nextId) nextId = id + 1;
-    }
-    // A row whose acknowledgement was lost in the crash may be there too: never reuse its id.
-    nextId += 1000;
-    return ids;
-  }
-
   beforeAll(async () => {
     await lab.up();
     await prepareReplicas(lab);
@@ -140,7 +127,7 @@ describe.each([
       for (const n of lab.names.filter((n) => n !== crashed)) {
         await lab.waitUntilSql(n, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
       }
-      const writer = startClient(lab, 'write', 240, nextId);
+      const writer = startClient(lab, 'write', 240, ledger.nextId);
       await sleep(2000);
       const crashedAt = Date.now();
       await lab.crash(crashed);
@@ -178,7 +165,7 @@ describe.each([
       await sleep(2000);
       writer.child.kill();
       await writer.done;
-      const ids = collect(writer);
+      const ids = ledger.collect(writer);
       expect(ids.length).toBeGreaterThan(0);
       const { report, lost } = await verify(`cycle ${cycle} (crashed ${crashed}, primary now ${primary})`);
       figures.push({
@@ -217,7 +204,7 @@ describe.each([
       for (const n of lab.names.filter((n) => n !== primary)) {
         await lab.waitUntilSql(n, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
       }
-      const writer = startClient(lab, 'write', 120, nextId);
+      const writer = startClient(lab, 'write', 120, ledger.nextId);
       await sleep(2000);
       const from = primary;
       await lab
@@ -233,7 +220,7 @@ describe.each([
       await sleep(2000);
       writer.child.kill();
       await writer.done;
-      expect(collect(writer).length).toBeGreaterThan(0);
+      expect(ledger.collect(writer).length).toBeGreaterThan(0);
       // A switchover waits for the new primary to have everything: nothing lost, no one held out, either mode.
       const { report, lost } = await verify(`switchover ${from} → ${target}`);
       expect(lost).toEqual([]);

@@ -33,6 +33,27 @@ export function acknowledged(run: ClientRun): number[] {
 }
 
 /**
+ * Every id the writers of a test had acknowledged, and the id the next writer starts from: past every
+ * id written so far, with a gap, because a row whose acknowledgement was lost in a crash may be there.
+ */
+export class AckLedger {
+  readonly acked: number[] = [];
+  nextId = 1;
+
+  /** Adds a finished writer's acknowledged ids; returns them. */
+  collect(writer: ClientRun): number[] {
+    const ids = acknowledged(writer);
+    // Tens of thousands a cycle: no spreading them into arguments.
+    for (const id of ids) {
+      this.acked.push(id);
+      if (id >= this.nextId) this.nextId = id + 1;
+    }
+    this.nextId += 1000;
+    return ids;
+  }
+}
+
+/**
  * Seconds from `since` (epoch ms) to the first success after the outage that followed it: the first
  * "ack" (writer) or "up" (probe) after the first failure.
  */

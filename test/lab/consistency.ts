@@ -27,7 +27,7 @@ export async function sqlOn(lab: Lab, node: string, statement: string, timeoutMs
  * furthest of its binary log and its applied replication position (a re-cloned replica's binary log
  * starts empty, and only the slave position says where it stands).
  */
-async function positionOf(lab: Lab, node: string): Promise<string | undefined> {
+async function gtidPositionOf(lab: Lab, node: string): Promise<string | undefined> {
   const out = await sqlOn(lab, node, 'SELECT @@global.gtid_binlog_pos, @@global.gtid_slave_pos', 10_000).catch(() => undefined);
   if (out === undefined) return undefined;
   // sqlOn trims, which may take an empty column's tab with it: furthestOf is symmetric, so either order reads right.
@@ -70,7 +70,10 @@ export interface ConsistencyReport {
 
 /** The exit reason Pacemaker shows for a failed operation of `resource` on `node`, if any: the instance is held out. */
 export function heldOutReason(s: ClusterStatus, node: string, resource = 'db'): string | undefined {
-  const failure = s.failures.find((f) => f.node === node && (f.id === resource || f.id.startsWith(`${resource}_`)) && f.reason !== '');
+  // 190/191 (degraded) is a running instance saying why it is not at its best, not one held out.
+  const failure = s.failures.find(
+    (f) => f.node === node && (f.id === resource || f.id.startsWith(`${resource}_`)) && f.reason !== '' && f.rc !== '190' && f.rc !== '191',
+  );
   return failure?.reason;
 }
 
@@ -86,10 +89,12 @@ function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
 export async function checkConsistency(
   lab: Lab,
   primary: string,
-  o: { resource?: string; table?: string; catchUpMs?: number } = {},
+  o: { resource?: string; table?: string; catchUpMs?: number; position?: (lab: Lab, node: string) => Promise<string | undefined> } = {},
 ): Promise<ConsistencyReport> {
   const resource = o.resource ?? 'db';
   const table = o.table ?? 'demo.rows';
+  // Replication compares GTID positions; Galera, its last committed seqno.
+  const positionOf = o.position ?? gtidPositionOf;
   const primaryPosition = (await positionOf(lab, primary)) ?? '';
   const primaryIds = await idsOn(lab, primary, table);
   const primarySums = await checksumsOn(lab, primary);

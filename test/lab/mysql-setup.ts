@@ -31,7 +31,8 @@ export function mysqlConfig(extra: readonly string[] = []): string {
   ].join('\n');
 }
 
-function ids(name: string): { uid: number; gid: number } {
+/** An account's uid and gid, from /etc/passwd. */
+export function ids(name: string): { uid: number; gid: number } {
   for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const f = line.split(':');
     if (f[0] === name) return { uid: Number(f[2]), gid: Number(f[3]) };

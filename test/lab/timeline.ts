@@ -7,14 +7,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lab } from './lab.ts';
 
-const EVENTS = [
-  ['lost', /Node \S+ state is now lost/],
-  ['fenced', /was terminated \(off\)/],
-  ['promoted', /Result of promote operation for db on \S+: ok/],
-  ['vip', /Result of start operation for vip on \S+: ok/],
-] as const;
+const EVENT_NAMES = ['lost', 'fenced', 'promoted', 'vip'] as const;
 
-export type Timeline = Partial<Record<(typeof EVENTS)[number][0], number>>;
+function events(resource: string): readonly (readonly [(typeof EVENT_NAMES)[number], RegExp])[] {
+  return [
+    ['lost', /Node \S+ state is now lost/],
+    ['fenced', /was terminated \(off\)/],
+    ['promoted', new RegExp(`Result of promote operation for ${resource} on \\S+: ok`)],
+    ['vip', /Result of start operation for vip on \S+: ok/],
+  ];
+}
+
+export type Timeline = Partial<Record<(typeof EVENT_NAMES)[number], number>>;
 
 /** "Dec 02 06:35:20.704 n1 ..." (UTC, this year) as epoch ms. */
 function stamp(line: string, year: number): number | undefined {
@@ -24,7 +28,8 @@ function stamp(line: string, year: number): number | undefined {
   return Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
-export function failoverTimeline(lab: Lab, crashedAt: number): Timeline {
+/** `resource`: the promotable primitive whose promotion counts (db for mysql, galera for galera). */
+export function failoverTimeline(lab: Lab, crashedAt: number, resource = 'db'): Timeline {
   const year = new Date(crashedAt).getUTCFullYear();
   const timeline: Timeline = {};
   for (const node of lab.names) {
@@ -33,7 +38,7 @@ export function failoverTimeline(lab: Lab, crashedAt: number): Timeline {
     for (const line of readFileSync(log, 'utf8').split('\n')) {
       const at = stamp(line, year);
       if (at === undefined || at < crashedAt) continue;
-      for (const [name, pattern] of EVENTS) {
+      for (const [name, pattern] of events(resource)) {
         if (pattern.test(line) && (timeline[name] === undefined || at < crashedAt + timeline[name]! * 1000))
           timeline[name] = (at - crashedAt) / 1000;
       }
@@ -43,5 +48,5 @@ export function failoverTimeline(lab: Lab, crashedAt: number): Timeline {
 }
 
 export function describeTimeline(t: Timeline): string {
-  return EVENTS.map(([name]) => `${name} +${t[name]?.toFixed(2) ?? '?'} s`).join(', ');
+  return EVENT_NAMES.map((name) => `${name} +${t[name]?.toFixed(2) ?? '?'} s`).join(', ');
 }

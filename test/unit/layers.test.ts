@@ -15,7 +15,8 @@ const LAYERS: Record<string, number> = {
   'shared/replication': 2,
   'shared/amqp': 2,
   'shared/mysql': 3,
-  'shared/galera': 3,
+  // Galera builds on the mysql family's server handling (launch, stop, greeting, SQL session).
+  'shared/galera': 3.5,
   'shared/rabbitmq': 3,
   'shared/openstack': 3,
   agents: 4,
