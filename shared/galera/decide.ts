@@ -80,7 +80,7 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   // A primary component runs: joining it is always safe (IST/SST bring the joiner to its state).
   if (v.primary.length > 0) return { kind: 'join', primary: v.primary };
   // Without quorum another partition may be running or bootstrapping: never start a second history.
-  if (!v.quorate) return { kind: 'wait', reason: 'this partition has no quorum: not bootstrapping a cluster here' };
+  if (!v.quorate) return { kind: 'wait', reason: 'no quorum in this partition' };
 
   const reported = v.expected.filter((n) => v.reports.has(n));
   const missing = v.expected.filter((n) => !v.reports.has(n));
@@ -88,8 +88,8 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   const histories = new Set(withState.map((n) => v.reports.get(n)!.uuid));
   if (histories.size > 1) {
     // Two histories cannot both be right, and neither can be chosen by seqno: an operator must decide.
-    const who = withState.map((n) => `${n} ${v.reports.get(n)!.uuid}`).join(', ');
-    return { kind: 'wait', reason: `nodes hold different cluster histories (${who}): bootstrap by hand from the right one` };
+    const who = withState.map((n) => `${n} ${v.reports.get(n)!.uuid.slice(0, 8)}`).join(', ');
+    return { kind: 'wait', reason: `members hold different cluster histories (${who}): bootstrap by hand` };
   }
   const bootstrap = (node: string, rule: BootstrapRule, why: string): BootstrapVerdict => {
     const r = v.reports.get(node)!;
@@ -108,7 +108,7 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   // in wsrep_cluster_address, once every member is here to agree on it.
   if (withState.length === 0) {
     if (missing.length === 0) return bootstrap(v.expected[0]!, 'all-reported', 'starts a new cluster: no member holds data yet');
-    return { kind: 'wait', reason: `no reporting node holds data and ${list(missing)} has not reported: waiting for every member` };
+    return { kind: 'wait', reason: `new cluster: waiting for ${list(missing)} to report` };
   }
 
   const best = mostAdvanced(withState, v.reports, v.expected);
@@ -118,7 +118,7 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   // be the one ahead: bootstrapping now could throw its transactions away. Wait for it.
   const reachable = missing.filter((n) => v.members.includes(n));
   if (reachable.length > 0) {
-    return { kind: 'wait', reason: `${list(reachable)} is online but has not reported its position yet: its data may be ahead` };
+    return { kind: 'wait', reason: `waiting for ${list(reachable)}: online, position not reported yet (may be ahead)` };
   }
 
   // From here every missing member is offline. Galera's own mark: the last node to leave the last
@@ -133,7 +133,7 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   if (!newest) {
     return {
       kind: 'wait',
-      reason: `${list(missing)} is offline and no reporting node can prove it holds everything (no safe_to_bootstrap, no last-component record): boot ${list(missing)}, or bootstrap by hand`,
+      reason: `waiting for ${list(missing)}: offline, and nothing proves the others hold all it may hold; boot it`,
     };
   }
   const present = new Set(components.map((c) => c.self));
@@ -154,12 +154,14 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
   // anything past the bootstrap seqno (the exclusion recorded at bootstrap), never by IST.
   const majority = (newest.members.length - absentFromNewest.length) * 2 > newest.members.length;
   const waited = v.now - Math.min(...reported.map((n) => v.reports.get(n)!.at));
-  const last = `the last primary component had ${newest.members.length} members, ${absentFromNewest.length} of them missing`;
-  if (!majority) return { kind: 'wait', reason: `${list(missing)} is offline and ${last}: no majority here, boot ${list(missing)}` };
+  const here = `${newest.members.length - absentFromNewest.length}/${newest.members.length}`;
+  if (!majority) {
+    return { kind: 'wait', reason: `waiting for ${list(missing)}: offline; only ${here} of the last primary component here, no majority` };
+  }
   if (waited < v.bootstrapWait) {
     return {
       kind: 'wait',
-      reason: `${list(missing)} is offline; ${last}: waiting ${v.bootstrapWait - waited} s more before bootstrapping the majority`,
+      reason: `waiting ${v.bootstrapWait - waited} s more for ${list(missing)} (offline) before ${here} bootstrap (bootstrap_wait)`,
     };
   }
   return bootstrap(

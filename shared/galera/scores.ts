@@ -29,6 +29,6 @@ export function describeVerdict(v: BootstrapVerdict, self: string): string {
         ? `${self} bootstraps the cluster: ${v.reason}`
         : `${v.node} bootstraps the cluster, ${self} joins after: ${v.reason}`;
     case 'wait':
-      return `no primary component, not bootstrapping yet: ${v.reason}`;
+      return `not bootstrapping: ${v.reason}`;
   }
 }

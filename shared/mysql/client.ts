@@ -20,7 +20,8 @@ export class SqlError extends Error {
   }
   /** The server refused the credentials: it is alive, the configuration is wrong. */
   get accessDenied(): boolean {
-    return this.code === 'ER_ACCESS_DENIED_ERROR' || this.code === 'ER_DBACCESS_DENIED_ERROR' || this.errno === 1045;
+    // 1698: denied by an authentication plugin (unix_socket for an account that is not this OS user).
+    return this.code === 'ER_ACCESS_DENIED_ERROR' || this.code === 'ER_DBACCESS_DENIED_ERROR' || this.errno === 1045 || this.errno === 1698;
   }
   get timedOut(): boolean {
     return this.code === 'ETIMEDOUT' || this.code === 'PROTOCOL_SEQUENCE_TIMEOUT';
