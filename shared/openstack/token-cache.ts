@@ -7,7 +7,8 @@
  * in argv, a log line or an exit reason. A file that is corrupt, unreadable or not private is ignored:
  * the monitor issues a new token, as it would without a cache.
  */
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { readPrivateFile, removePrivateFile, writePrivateFile } from '../process/private-file.ts';
 import type { Credentials } from './credentials.ts';
 import type { IssuedToken } from './keystone.ts';
@@ -94,6 +95,26 @@ export function stillFresh(e: { receivedAt: number; expiresAt: number }, now: nu
   return now < e.expiresAt - renewalMargin(e.expiresAt - e.receivedAt);
 }
 
+/**
+ * Removes the files of other identities whose tokens have expired or that hold no token (an old
+ * password's, a removed resource's): run when a token is stored, about once per token lifetime.
+ * Temporary files are left alone: another monitor may be writing one.
+ */
+function prune(folder: string, keep: string, now: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json') || name === keep) continue;
+    const text = readPrivateFile(join(folder, name));
+    const e = text === undefined ? undefined : parseEntry(text);
+    if (!e || e.expiresAt <= now) removePrivateFile(join(folder, name));
+  }
+}
+
 export interface TokenCache {
   /** The cached token if it is still fresh, else undefined. */
   read(): { readonly issued: IssuedToken; readonly expiresInMs: number } | undefined;
@@ -119,6 +140,7 @@ export function tokenCache(stateDir: string, c: Credentials, now: () => number =
       const entry: Entry = { token: issued.token, version: issued.version, receivedAt, expiresAt };
       try {
         writePrivateFile(file, `${JSON.stringify(entry)}\n`);
+        prune(dirname(file), basename(file), receivedAt);
         return true;
       } catch {
         return false;

@@ -176,6 +176,22 @@ describe('the Keystone token cache', () => {
     expect(readPrivateFile(linked)).toBeUndefined();
   });
 
+  it("storing a token removes other identities' expired or empty files (an old password's), never a fresh one", () => {
+    const dir = tempDir();
+    const oldPassword = tokenCache(dir, { ...glance, password: 'old' }, () => T0);
+    oldPassword.store(issued('old-token'), T0 - 2 * HOUR);
+    const nova = tokenCache(dir, { ...glance, username: 'nova' }, () => T0);
+    nova.store(issued('nova-token'), T0 - 1000);
+    const junk = join(dir, TOKEN_FOLDER, 'junk.json');
+    writePrivateFile(junk, 'not json');
+    const writing = join(dir, TOKEN_FOLDER, 'x.json.123.tmp');
+    writePrivateFile(writing, '');
+    tokenCache(dir, glance, () => T0).store(issued(), T0);
+    expect(readdirSync(join(dir, TOKEN_FOLDER)).sort()).toEqual(
+      [`${tokenCacheKey(glance)}.json`, `${tokenCacheKey({ ...glance, username: 'nova' })}.json`, 'x.json.123.tmp'].sort(),
+    );
+  });
+
   it('drop forgets the token; a state directory that cannot be written only means no cache', () => {
     const dir = tempDir();
     const cache = tokenCache(dir, glance, () => T0 + 1000);
