@@ -12,9 +12,10 @@ import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
 import { readInputFile } from './input-file.ts';
 import { HttpTransportError, httpRequest, type TlsOptions } from './http-client.ts';
-import { issueToken, TokenError, validateToken } from './keystone.ts';
+import { issueToken, TokenError, validateToken, type IssuedToken } from './keystone.ts';
 import { PingError, rpcPing } from './rpc-ping.ts';
 import type { HttpCheck, RpcCheck } from './service-spec.ts';
+import { tokenCache } from './token-cache.ts';
 import { parseTransportUrl } from './transport-url.ts';
 
 /** Nothing to report, or the code and reason monitor ends with. */
@@ -24,6 +25,8 @@ export interface CheckContext {
   readonly deadline: Deadline;
   readonly log: Logger;
   readonly service: string;
+  /** Where Keystone tokens are kept between runs (the agents' state directory); none: every run issues one. */
+  readonly stateDir?: string;
 }
 
 /** TLS options from the parameters, filled in from a clouds.yaml entry or credentials file. */
@@ -55,9 +58,65 @@ export async function endpointCheck(c: CheckContext, url: string, tls: TlsOption
   }
 }
 
+/** A token Keystone has just issued, or what the monitor reports when it issued none. */
+async function newToken(
+  c: CheckContext,
+  credentials: Credentials,
+  tls: TlsOptions,
+  isKeystone: boolean,
+): Promise<{ readonly issued: IssuedToken } | { readonly problem: NonNullable<Problem> }> {
+  try {
+    const issued = await issueToken(credentials, { timeoutMs: c.deadline.budget(10_000, 'Keystone token request'), tls });
+    c.log.addSecret(issued.token);
+    return { issued };
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    // Keystone failing is keystone's own failure, but only a dependency's for every other service.
+    if (error.kind === 'unavailable' && !isKeystone)
+      return { problem: { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` } };
+    return { problem: { code: OCF.ERR_GENERIC, reason: error.message } };
+  }
+}
+
+/** The service's answer to an authenticated GET, or the problem when it gives none. */
+async function authenticatedGet(
+  c: CheckContext,
+  target: string,
+  token: string,
+  tls: TlsOptions,
+): Promise<{ status: number } | { problem: NonNullable<Problem> }> {
+  try {
+    const response = await httpRequest(target, {
+      headers: { 'x-auth-token': token, accept: 'application/json' },
+      timeoutMs: c.deadline.budget(10_000, `GET ${target}`),
+      tls,
+      maxBody: 2048,
+    });
+    return { status: response.status };
+  } catch (error) {
+    if (error instanceof HttpTransportError)
+      return { problem: { code: OCF.ERR_GENERIC, reason: `${c.service} does not answer ${target} (${error.code})` } };
+    throw error;
+  }
+}
+
+const accepted = (status: number) => status >= 200 && status < 300;
+
+function verdict(c: CheckContext, target: string, status: number): Problem {
+  if (accepted(status)) return undefined;
+  const hint =
+    status === 401
+      ? ': it rejects a token Keystone just issued (check its [keystone_authtoken])'
+      : status === 403
+        ? ": the monitor's account lacks the role this call needs"
+        : '';
+  return { code: OCF.ERR_GENERIC, reason: `${c.service} answers HTTP ${status} to an authenticated GET ${target}${hint}` };
+}
+
 /**
  * Depth 10 for an API service: a Keystone token, then either its validation (keystone itself) or an
- * authenticated GET of the service's own API.
+ * authenticated GET of the service's own API. Keystone's own check always issues a new token — that
+ * is what it checks; every other service reuses a cached one (token-cache.ts) while it is fresh.
  */
 export async function authenticatedCheck(
   c: CheckContext,
@@ -67,19 +126,11 @@ export async function authenticatedCheck(
   tls: TlsOptions,
 ): Promise<Problem> {
   const auth = check.authenticated;
-  let issued;
-  try {
-    issued = await issueToken(credentials, { timeoutMs: c.deadline.budget(10_000, 'Keystone token request'), tls });
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    // Keystone failing is keystone's own failure, but only a dependency's for every other service.
-    if (error.kind === 'unavailable' && auth?.kind !== 'token')
-      return { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` };
-    return { code: OCF.ERR_GENERIC, reason: error.message };
-  }
   if (auth?.kind === 'token') {
+    const fresh = await newToken(c, credentials, tls, true);
+    if ('problem' in fresh) return fresh.problem;
     try {
-      await validateToken(credentials.authUrl, issued, { timeoutMs: c.deadline.budget(5000, 'Keystone token validation'), tls });
+      await validateToken(credentials.authUrl, fresh.issued, { timeoutMs: c.deadline.budget(5000, 'Keystone token validation'), tls });
       return undefined;
     } catch (error) {
       if (error instanceof TokenError) return { code: OCF.ERR_GENERIC, reason: error.message };
@@ -88,27 +139,27 @@ export async function authenticatedCheck(
   }
   if (auth?.kind !== 'get') return undefined;
   const target = new URL(auth.path, new URL('.', url)).toString();
-  let response;
-  try {
-    response = await httpRequest(target, {
-      headers: { 'x-auth-token': issued.token, accept: 'application/json' },
-      timeoutMs: c.deadline.budget(10_000, `GET ${target}`),
-      tls,
-      maxBody: 2048,
-    });
-  } catch (error) {
-    if (error instanceof HttpTransportError)
-      return { code: OCF.ERR_GENERIC, reason: `${c.service} does not answer ${target} (${error.code})` };
-    throw error;
+  const cache = c.stateDir === undefined ? undefined : tokenCache(c.stateDir, credentials);
+  const cached = cache?.read();
+  if (cached) {
+    c.log.addSecret(cached.issued.token);
+    c.log.debug(`a cached Keystone token for ${credentials.source}, fresh for ${Math.round(cached.expiresInMs / 1000)} s more`);
+    const answer = await authenticatedGet(c, target, cached.issued.token, tls);
+    if ('problem' in answer) return answer.problem;
+    if (accepted(answer.status)) return undefined;
+    // No failure is reported on a cached token: it may have been revoked (401), or the service could
+    // not check it (keystonemiddleware answers 503 while Keystone is down, which is DEGRADED, not a
+    // failure of the service). Once, with a new token, the check decides as an uncached run would.
+    c.log.debug(`${c.service} answers HTTP ${answer.status} to the cached token: dropping it and issuing a new one`);
+    cache!.drop();
   }
-  if (response.status >= 200 && response.status < 300) return undefined;
-  const hint =
-    response.status === 401
-      ? ': it rejects a token Keystone just issued (check its [keystone_authtoken])'
-      : response.status === 403
-        ? ": the monitor's account lacks the role this call needs"
-        : '';
-  return { code: OCF.ERR_GENERIC, reason: `${c.service} answers HTTP ${response.status} to an authenticated GET ${target}${hint}` };
+  const requestedAt = Date.now();
+  const fresh = await newToken(c, credentials, tls, false);
+  if ('problem' in fresh) return fresh.problem;
+  if (cache)
+    c.log.debug(cache.store(fresh.issued, requestedAt) ? 'issued a Keystone token and cached it' : 'issued a Keystone token (not cached)');
+  const answer = await authenticatedGet(c, target, fresh.issued.token, tls);
+  return 'problem' in answer ? answer.problem : verdict(c, target, answer.status);
 }
 
 export interface RpcInputs {

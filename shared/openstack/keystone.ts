@@ -58,14 +58,44 @@ function who(c: Credentials): string {
 export interface IssuedToken {
   readonly token: string;
   readonly version: 'v3' | 'v2.0';
+  /** When Keystone says the token expires and when it issued it (ms since the epoch, Keystone's clock), if it says. */
+  readonly expiresAt?: number;
+  readonly issuedAt?: number;
+}
+
+function time(text: unknown): number | undefined {
+  const ms = typeof text === 'string' ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The body's token object (v3 `token`, v2.0 `access.token`), or undefined when the body is no JSON. */
+function tokenObject(body: string, version: 'v3' | 'v2.0'): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const holder = version === 'v3' ? parsed : (parsed as { access?: unknown } | null)?.access;
+  const token = (holder as { token?: unknown } | null | undefined)?.token;
+  return typeof token === 'object' && token !== null ? (token as Record<string, unknown>) : undefined;
+}
+
+/** expires_at and issued_at of a v3 token response (expires and issued_at in v2.0). */
+function lifetime(t: Record<string, unknown> | undefined, version: 'v3' | 'v2.0'): { expiresAt?: number; issuedAt?: number } {
+  const expiresAt = time(t?.[version === 'v3' ? 'expires_at' : 'expires']);
+  const issuedAt = time(t?.issued_at);
+  return { ...(expiresAt !== undefined ? { expiresAt } : {}), ...(issuedAt !== undefined ? { issuedAt } : {}) };
 }
 
 export async function issueToken(c: Credentials, o: { timeoutMs: number; tls: TlsOptions }): Promise<IssuedToken> {
   const { path, body } = tokenRequestBody(c);
   const url = `${c.authUrl}${path}`;
+  const v2 = c.authUrl.endsWith('/v2.0');
   let response;
   try {
-    response = await httpRequest(url, {
+    // nocatalog: the monitor needs no service catalog, and Keystone need not build one.
+    response = await httpRequest(v2 ? url : `${url}?nocatalog`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(body),
@@ -88,19 +118,15 @@ export async function issueToken(c: Credentials, o: { timeoutMs: number; tls: Tl
       `Keystone at ${url} answers HTTP ${response.status} to a token request for ${who(c)} from ${c.source}`,
     );
   }
-  if (c.authUrl.endsWith('/v2.0')) {
-    let token: string | undefined;
-    try {
-      token = (JSON.parse(response.body) as { access?: { token?: { id?: string } } }).access?.token?.id;
-    } catch {
-      token = undefined;
-    }
+  if (v2) {
+    const t = tokenObject(response.body, 'v2.0');
+    const token = typeof t?.id === 'string' && t.id !== '' ? t.id : undefined;
     if (!token) throw new TokenError('unavailable', `Keystone at ${url} answered without a token`);
-    return { token, version: 'v2.0' };
+    return { token, version: 'v2.0', ...lifetime(t, 'v2.0') };
   }
   const token = header(response, 'x-subject-token');
   if (!token) throw new TokenError('unavailable', `Keystone at ${url} answered ${response.status} without X-Subject-Token`);
-  return { token, version: 'v3' };
+  return { token, version: 'v3', ...lifetime(tokenObject(response.body, 'v3'), 'v3') };
 }
 
 /** Keystone's own depth-10 question: does it validate the token it just issued? (GET /v3/auth/tokens) */

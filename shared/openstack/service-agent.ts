@@ -52,7 +52,12 @@ export function openstackService<const E extends ParameterTable = Record<never, 
 
   const find = (ctx: Ctx): DaemonPresence => locateDaemon(pidFile(ctx), (p) => isService(p, ctx.params), basename(binaryOf(ctx.params)));
 
-  const checkContext = (ctx: Ctx): CheckContext => ({ deadline: ctx.deadline, log: ctx.log, service: spec.name });
+  const checkContext = (ctx: Ctx): CheckContext => ({
+    deadline: ctx.deadline,
+    log: ctx.log,
+    service: spec.name,
+    stateDir: ctx.env.stateDir,
+  });
 
   /**
    * The depth-10 login of an API service, or undefined when nothing provides one; keystone falls back

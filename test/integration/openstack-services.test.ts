@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
+import { TOKEN_FOLDER } from '../../shared/openstack/token-cache.ts';
 import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
 import { waitFor } from '../lab/lab.ts';
-import { openstackCloud, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
+import { openstackCloud, runCloudAgent, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
@@ -21,11 +22,7 @@ const deep = { ...recurring, OCF_CHECK_LEVEL: '10' };
 let cloud: OpenStackCloud;
 
 function run(agent: string, action: string, params: Record<string, string>, extra: Record<string, string> = {}): Promise<AgentResult> {
-  return runAgent(
-    agent,
-    action,
-    pacemakerEnv(params, { OCF_RESOURCE_TYPE: agent, OCF_RESOURCE_INSTANCE: agent, OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }),
-  );
+  return runCloudAgent(cloud, agent, action, params, extra);
 }
 
 async function mustRun(
@@ -185,6 +182,8 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
     });
 
     it("Keystone down: glance-api's depth 10 is DEGRADED (190), its depth 0 still SUCCESS", async () => {
+      // Without a cached token: with one, glance may still serve it from keystonemiddleware's own cache.
+      rmSync(join(cloud.stateDir, TOKEN_FOLDER), { recursive: true, force: true });
       await mustRun('keystone', 'stop', cloud.params.keystone);
       try {
         const r = await run('glance-api', 'monitor', p(), deep);

@@ -47,7 +47,7 @@ import {
   type SetupStep,
 } from './openstack-config.ts';
 import { pacemakerEnv } from './pacemaker-env.ts';
-import { runAgent } from './run-agent.ts';
+import { runAgent, type AgentResult } from './run-agent.ts';
 
 export { SERVICE_PASSWORD } from './openstack-config.ts';
 
@@ -86,6 +86,8 @@ export interface OpenStackParams {
 export interface OpenStackCloud {
   /** Private 0755 directory under os.tmpdir(): configs, state, logs and pid files of the whole cloud. */
   readonly dir: string;
+  /** The agents' state directory (HA_RSCTMP) on this cloud: the Keystone token cache lives there. */
+  readonly stateDir: string;
   /** nova's [DEFAULT] host: its services consume scheduler.<host>, conductor.<host>, compute.<host>. */
   readonly host: string;
   readonly transportUrl: string;
@@ -118,6 +120,29 @@ export interface OpenStackCloud {
   deleteQueue(queue: string): Promise<void>;
   /** Kills every process of this cloud, stops RabbitMQ and MariaDB, removes the directory. */
   remove(): Promise<void>;
+}
+
+/**
+ * Runs an agent on the cloud as Pacemaker would (parameters in the environment, a 120 s timeout unless
+ * `extra` says otherwise), its state in the cloud's folder rather than this node's /run; the built
+ * agent unless `executable` names another.
+ */
+export function runCloudAgent(
+  cloud: Pick<OpenStackCloud, 'stateDir'>,
+  agent: string,
+  action: string,
+  params: Record<string, string>,
+  extra: Record<string, string> = {},
+  executable?: string,
+): Promise<AgentResult> {
+  const env = pacemakerEnv(params, {
+    OCF_RESOURCE_TYPE: agent,
+    OCF_RESOURCE_INSTANCE: agent,
+    OCF_RESKEY_CRM_meta_timeout: '120000',
+    HA_RSCTMP: cloud.stateDir,
+    ...extra,
+  });
+  return runAgent(agent, action, env, executable);
 }
 
 function account(name: AccountName): Account {
@@ -455,6 +480,7 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
     const socket = liveDatabase.socket ?? '';
     return {
       dir,
+      stateDir: join(dir, 'rsctmp'),
       host,
       transportUrl,
       admin: { authUrl, username: 'admin', password: adminPassword, project: 'admin' },
