@@ -70,6 +70,7 @@ export const galeraParameters = {
       'After an outage, when members of the last primary component are offline and no record proves they left before it, ' +
       'a majority of that component bootstraps only after waiting this long for them. Members that are online are always waited for.',
     default: 30,
+    reloadable: true,
   }),
   sst_timeout: seconds({
     shortdesc: "Bound on a joiner's state transfer",
@@ -77,6 +78,7 @@ export const galeraParameters = {
       'A joining member that is not Synced within this time (0: the promote timeout) is stopped, which ends the state ' +
       'transfer, and the promote fails with the phase it was in. Its progress is logged meanwhile.',
     default: 0,
+    reloadable: true,
   }),
   writer_attribute: string({
     shortdesc: 'Node attribute marking the member that may take writes',
