@@ -2,8 +2,9 @@
 # Installs tsha's OCF agents under $DESTDIR$OCF_ROOT/resource.d/tsha/, with a Node.js >= 22 runtime.
 #
 #   ./install.sh               build (npm ci + esbuild) if needed, install agents (and Node 22 if the system's is older)
-#   ./install.sh --demo [--keep] [--ms | --openstack]  the same, then a 2-node Pacemaker lab: MySQL + VIP
-#                 (or the seed's master/slave set, or its whole OpenStack control plane), a crash, the failover
+#   ./install.sh --demo [--keep] [--ms | --openstack | --galera]  the same, then a 2-node Pacemaker lab: MySQL + VIP
+#                 (or the seed's master/slave set, or its whole OpenStack control plane), a crash, the failover;
+#                 --galera: a 3-node Galera cluster, a whole-cluster power loss, the time until writes succeed again
 #   ./install.sh --demo-agent  the same, then ocf:tsha:mysql driven by hand against a private MariaDB
 #   ./install.sh --runtime     only make sure the Node 22 runtime is there; print its path
 #   ./install.sh --uninstall   remove exactly what an earlier install wrote (its manifest says what)
@@ -186,7 +187,7 @@ main() {
       node=$(ensure_runtime)
       build "$node"
       install_agents "$node" ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 }

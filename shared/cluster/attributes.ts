@@ -177,6 +177,12 @@ export async function setClusterProperty(name: string, value: string, deadline: 
   return r.exitCode === 0;
 }
 
+/** Removes a cluster-wide property; true when it is gone (crm_attribute succeeds on an absent one too). */
+export async function deleteClusterProperty(name: string, deadline: Deadline): Promise<boolean> {
+  const r = await runCommand('crm_attribute', ['--type', 'crm_config', '--name', name, '--delete'], deadline);
+  return r.exitCode === 0;
+}
+
 /** A permanent node attribute (e.g. `<rsc>_mysql_master_IP`, set by the administrator), or undefined. */
 export async function nodeAttribute(node: string, name: string, deadline: Deadline): Promise<string | undefined> {
   const r = await runCommand('crm_attribute', ['--node', node, '--name', name, '--lifetime', 'forever', '--query', '--quiet'], deadline);

@@ -61,3 +61,23 @@ export async function promotedNodes(resource: string, deadline: Deadline): Promi
   ]);
   return r.exitCode === 0 ? parseLocate(r.stdout) : [];
 }
+
+/**
+ * Nodes crm_mon reports offline and not unclean: fenced, or shut down cleanly. A node that merely
+ * left this partition is unclean until fencing confirms it is down; it may still be running.
+ */
+export function parseCleanlyOffline(xml: string): string[] {
+  const section = /<nodes>([\s\S]*?)<\/nodes>/.exec(xml)?.[1] ?? '';
+  const nodes: string[] = [];
+  for (const m of section.matchAll(/<node\s([^>]*)\/?>/g)) {
+    const attr = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(m[1]!)?.[1];
+    if (attr('online') === 'false' && attr('unclean') === 'false' && attr('name')) nodes.push(attr('name')!);
+  }
+  return nodes;
+}
+
+/** Cleanly offline nodes per crm_mon; none when crm_mon does not answer (the cautious case). */
+export async function cleanlyOfflineNodes(deadline: Deadline): Promise<string[]> {
+  const r = await runCommand('crm_mon', ['--one-shot', '--output-as=xml', '--include=none,nodes'], deadline, 5000);
+  return r.exitCode === 0 ? parseCleanlyOffline(r.stdout) : [];
+}

@@ -31,6 +31,8 @@ export interface ClusterView {
   /** Seconds a majority of the last primary component waits for its missing members. */
   readonly bootstrapWait: number;
   readonly twoNodeMode: boolean;
+  /** Nodes Pacemaker reports offline and not unclean (fenced, or shut down); read in two_node_mode only. */
+  readonly cleanlyOffline: readonly string[];
 }
 
 export type BootstrapRule =
@@ -142,10 +144,15 @@ export function decideBootstrap(v: ClusterView): BootstrapVerdict {
     return bootstrap(best, 'missing-left-earlier', `is the most advanced; ${list(missing)} had left before the last primary component`);
   }
 
-  // two_node_mode: the operator relies on Pacemaker's two_node quorum with fencing, as upstream does:
-  // the peer is offline (fenced), so this node is the only one that can run.
-  if (v.twoNodeMode && v.expected.length === 2)
-    return bootstrap(best, 'two-node-mode', `is the survivor of a two-node cluster (two_node_mode)`);
+  // two_node_mode: the operator relies on Pacemaker's two_node quorum with fencing, as upstream does.
+  // Both halves of a split two-node cluster are quorate, so leaving this partition proves nothing:
+  // only once fencing confirmed the peer down (crm_mon: offline, not unclean) is this node the only
+  // one that can run. Before that, both halves bootstrapping would be two histories.
+  if (v.twoNodeMode && v.expected.length === 2) {
+    const unfenced = missing.filter((n) => !v.cleanlyOffline.includes(n));
+    if (unfenced.length === 0) return bootstrap(best, 'two-node-mode', `is the survivor of a two-node cluster (two_node_mode)`);
+    return { kind: 'wait', reason: `two_node_mode: waiting for ${list(unfenced)} to be fenced (out of this partition, may still run)` };
+  }
 
   // A majority of the newest primary component is here and the rest is offline: Galera delivered every
   // committed write set to all members of that component before its origin committed it, so the

@@ -3,7 +3,7 @@
  * member must also be Synced (or donor: 191) in a primary component, and publishes the writer flag. A
  * stopped member is Unpromoted while its instance is started, and decides who bootstraps.
  */
-import { ownNodeName, readPartition } from '../cluster/membership.ts';
+import { cleanlyOfflineNodes, ownNodeName, readPartition } from '../cluster/membership.ts';
 import type { Outcome } from '../ocf/agent.ts';
 import { GenericError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
@@ -63,10 +63,18 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
   }
 }
 
-/** two_node_mode, a two-member cluster, this partition quorate and the peer not in it. */
+/**
+ * two_node_mode, a two-member cluster, this partition quorate and the peer fenced: a peer that only left
+ * the partition may still run, and may be re-forming its own primary component at this moment.
+ */
 async function mayReformInPlace(ctx: Ctx): Promise<boolean> {
   if (!ctx.params.two_node_mode || members(ctx).length !== 2) return false;
   const self = await ownNodeName(ctx.env, ctx.deadline);
-  const partition = await readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline);
-  return partition.quorate && partition.members.length > 0 && members(ctx).every((n) => n === self || !partition.members.includes(n));
+  const peer = members(ctx).find((n) => n !== self);
+  if (peer === undefined) return false;
+  const [partition, offline] = await Promise.all([
+    readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline),
+    cleanlyOfflineNodes(ctx.deadline),
+  ]);
+  return partition.quorate && partition.members.includes(self) && !partition.members.includes(peer) && offline.includes(peer);
 }

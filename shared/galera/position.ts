@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clusterProperty, forgetPrivate, publishPrivate, queryPrivateAll } from '../cluster/attributes.ts';
-import { promotedNodes, readPartition } from '../cluster/membership.ts';
+import { cleanlyOfflineNodes, promotedNodes, readPartition } from '../cluster/membership.ts';
 import { GenericError } from '../ocf/errors.ts';
 import type { ClusterView } from './decide.ts';
 import { clusterArguments, exclusionProperty, members, positionAttribute, recoveryLog, rsc, startedMarker, type Ctx } from './instance.ts';
@@ -123,5 +123,7 @@ export async function readClusterView(ctx: Ctx, self: string): Promise<ClusterVi
     now: epochSeconds(),
     bootstrapWait: ctx.params.bootstrap_wait,
     twoNodeMode: ctx.params.two_node_mode,
+    // One more fork, only where the two_node_mode rule can use it.
+    cleanlyOffline: ctx.params.two_node_mode && expected.length === 2 ? await cleanlyOfflineNodes(ctx.deadline) : [],
   };
 }

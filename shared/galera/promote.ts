@@ -2,10 +2,9 @@
  * promote (Unpromoted → Promoted: the server runs in the primary component), demote (back to stopped,
  * position published again) and notify (Unpromoted members decide again when the cluster changed).
  */
-import { setClusterProperty, setPromotionScore, setPromotionScoreOn } from '../cluster/attributes.ts';
+import { deleteClusterProperty, setClusterProperty, setPromotionScore, setPromotionScoreOn } from '../cluster/attributes.ts';
 import { ownNodeName } from '../cluster/membership.ts';
 import { readNotifyEnv } from '../cluster/notify-env.ts';
-import { runCommand } from '../process/command.ts';
 import type { Outcome } from '../ocf/agent.ts';
 import { GenericError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
@@ -63,7 +62,7 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
 
 /** A member that is Synced again is part of the history: the exclusion no longer applies. */
 async function clearExclusion(ctx: Ctx, self: string): Promise<void> {
-  await runCommand('crm_attribute', ['--type', 'crm_config', '--name', exclusionProperty(ctx, self), '--delete'], ctx.deadline);
+  await deleteClusterProperty(exclusionProperty(ctx, self), ctx.deadline);
 }
 
 /** Promoted → Unpromoted: the server stops cleanly (grastate.dat keeps its seqno) and the position is published again. */

@@ -1,66 +1,30 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckLedger, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
-import { checkConsistency, describeReport, lostWrites, sqlOn, unsafe } from '../lab/consistency.ts';
-import { createDemoSchema, galeraCrm, galeraPosition, prepareGaleraNodes } from '../lab/galera-setup.ts';
+import { AckLedger, firstAckAfter, longestPause, recoverySeconds, startClient } from '../lab/client.ts';
+import { sqlOn } from '../lab/consistency.ts';
+import { createDemoSchema, galeraCrm, galeraPromoted, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
+import { expectGaleraConsistent } from './galera-expect.ts';
 
 // ocf:tsha:galera on three lab nodes: real MariaDB 10.11 + Galera 4 from Debian, rsync SST, fencing on,
 // the clone in the seed's ms spelling (target-role=Master, which once kept heartbeat/galera from ever
 // bootstrapping), a VIP on a Synced member. A client writes one row at a time through the VIP
 // throughout; every scenario ends with the whole table compared on every member and every
 // acknowledged id looked up.
-const promoted = (s: ClusterStatus) => [...runningOn(s, 'galera', 'Promoted'), ...runningOn(s, 'galera', 'Master')];
+const promoted = galeraPromoted;
 const vipOn = (s: ClusterStatus) => runningOn(s, 'vip')[0];
 
 describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partitions under writes', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
   const ledger = new AckLedger();
 
-  /** Every live node Promoted (Synced) and the VIP on one of them. */
-  const allMembers = (nodes: readonly string[]) => (s: ClusterStatus) =>
-    nodes.every((n) => promoted(s).includes(n)) && vipOn(s) !== undefined;
-
   async function settled(what: string, nodes: readonly string[] = lab.liveNodes(), timeoutMs = 180_000): Promise<ClusterStatus> {
-    return lab.waitUntil(what, timeoutMs, allMembers(nodes));
+    return lab.waitUntil(what, timeoutMs, galeraSettled(nodes));
   }
 
-  /** The consistency check: every member holds the writer's member's rows, and every acknowledged id is there. */
-  async function verify(what: string): Promise<void> {
-    const s = await settled(`every live member Synced before checking (${what})`);
-    const reference = vipOn(s)!;
-    const report = await checkConsistency(lab, reference, { resource: 'galera', position: galeraPosition });
-    const lost = lostWrites(report, ledger.acked);
-    console.log(`[lab] galera, ${what}: ${describeReport(report)}; acknowledged so far ${ledger.acked.length}, lost ${lost.length}`);
-    expect(unsafe(report)).toEqual([]);
-    expect(report.instances.filter((i) => i.kind === 'held-out')).toEqual([]);
-    expect(report.instances.length).toBe(lab.liveNodes().length - 1);
-    expect(lost).toEqual([]);
-  }
-
-  /** Seconds from `since` to the first acknowledged write at or after it. */
-  function firstAckAfter(writer: ClientRun, since: number): number | undefined {
-    for (const line of writer.lines) {
-      const [kind, , at] = line.split(' ');
-      if (kind === 'ack' && Number(at) >= since) return (Number(at) - since) / 1000;
-    }
-    return undefined;
-  }
-
-  /** The longest time between two acknowledged writes from `since` on (a commit held while Galera evicts a member). */
-  function longestPause(writer: ClientRun, since: number): number {
-    let previous = since;
-    let longest = 0;
-    for (const line of writer.lines) {
-      const [kind, , at] = line.split(' ');
-      if (kind !== 'ack' || Number(at) < since) continue;
-      longest = Math.max(longest, Number(at) - previous);
-      previous = Number(at);
-    }
-    return longest / 1000;
-  }
+  const verify = (what: string) => expectGaleraConsistent(lab, ledger, what);
 
   /** The agent's own log lines on a node. */
   function agentLog(node: string): string[] {
@@ -70,10 +34,6 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
           .split('\n')
           .filter((l) => l.includes('galera(galera)'))
       : [];
-  }
-
-  async function crashAll(): Promise<void> {
-    await Promise.all(lab.liveNodes().map((n) => lab.crash(n)));
   }
 
   beforeAll(async () => {
@@ -111,9 +71,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
       await lab.start(crashed);
       await settled(`${crashed} back Synced (cycle ${cycle})`, lab.names);
       await sleep(1000);
-      writer.child.kill();
-      await writer.done;
-      expect(ledger.collect(writer).length).toBeGreaterThan(0);
+      expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
       console.log(
         `[lab] galera crash of the VIP node ${crashed} (cycle ${cycle}): first write through the VIP after ${recoverySeconds(writer, crashedAt)?.toFixed(2) ?? '?'} s ` +
           `(${describeTimeline(failoverTimeline(lab, crashedAt, 'galera'))})`,
@@ -126,16 +84,11 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await settled('three Synced members');
     const writer = startClient(lab, 'write', 300, ledger.nextId);
     await sleep(3000);
-    await crashAll();
-    await sleep(1000);
-    const bootedAt = Date.now();
-    await Promise.all(lab.names.map((n) => lab.start(n)));
+    const bootedAt = await lab.powerLoss();
     await waitFor('a write through the VIP after the boot', 120_000, async () => firstAckAfter(writer, bootedAt));
     console.log(`[lab] galera whole-cluster power loss: writable ${firstAckAfter(writer, bootedAt)!.toFixed(2)} s after the boot`);
     await settled('three Synced members after the outage', lab.names);
-    writer.child.kill();
-    await writer.done;
-    ledger.collect(writer);
+    await ledger.finish(writer);
     await verify('after a whole-cluster power loss');
   });
 
@@ -143,11 +96,8 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await settled('three Synced members');
     const writer = startClient(lab, 'write', 300, ledger.nextId);
     await sleep(3000);
-    await crashAll();
-    await sleep(1000);
     const [a, b, late] = [...lab.names] as [string, string, string];
-    const bootedAt = Date.now();
-    await Promise.all([lab.start(a), lab.start(b)]);
+    const bootedAt = await lab.powerLoss([a, b]);
     await waitFor(`a write through the VIP with ${late} still off`, 120_000, async () => firstAckAfter(writer, bootedAt));
     console.log(
       `[lab] galera 2 of 3 booted after a whole-cluster power loss: writable ${firstAckAfter(writer, bootedAt)!.toFixed(2)} s after the boot`,
@@ -167,9 +117,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await sleep(2000);
     await lab.start(late);
     await settled(`${late} rejoined`, lab.names);
-    writer.child.kill();
-    await writer.done;
-    ledger.collect(writer);
+    await ledger.finish(writer);
     expect(agentLog(late).some((l) => /exist only here: grastate.dat moved aside, this node rejoins by full state transfer/.test(l))).toBe(
       true,
     );
@@ -187,9 +135,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await lab.crash(second);
     await sleep(3000);
     await lab.crash(last);
-    writer.child.kill();
-    await writer.done;
-    ledger.collect(writer);
+    await ledger.finish(writer);
     await Promise.all([lab.start(first), lab.start(second)]);
     // Longer than bootstrap_wait: a majority rule that took the older pair would have fired by now.
     const waited = await lab.waitUntil(`${first} and ${second} started, waiting`, 90_000, (s) => runningOn(s, 'galera').length === 2);
@@ -207,9 +153,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await waitFor('a write through the VIP after the newest member booted', 120_000, async () => firstAckAfter(probe, bootedAt));
     console.log(`[lab] galera rolling loss: writable ${firstAckAfter(probe, bootedAt)!.toFixed(2)} s after ${last} booted`);
     await settled('three Synced members after the rolling loss', lab.names);
-    probe.child.kill();
-    await probe.done;
-    ledger.collect(probe);
+    await ledger.finish(probe);
     await verify('after the rolling loss');
   });
 
@@ -243,9 +187,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await lab.link(cut, 'up');
     if (!lab.pid1(cut)) await lab.start(cut);
     await settled(`${cut} back Synced`, lab.names);
-    writer.child.kill();
-    await writer.done;
-    expect(ledger.collect(writer).length).toBeGreaterThan(0);
+    expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
     await verify(`partition of ${cut}, replugged`);
   });
 });

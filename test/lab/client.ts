@@ -40,6 +40,13 @@ export class AckLedger {
   readonly acked: number[] = [];
   nextId = 1;
 
+  /** Stops a running writer and adds its acknowledged ids; returns them. */
+  async finish(writer: ClientRun): Promise<number[]> {
+    writer.child.kill();
+    await writer.done;
+    return this.collect(writer);
+  }
+
   /** Adds a finished writer's acknowledged ids; returns them. */
   collect(writer: ClientRun): number[] {
     const ids = acknowledged(writer);
@@ -67,6 +74,28 @@ export function recoverySeconds(run: ClientRun, since: number): number | undefin
     if ((kind === 'ack' || kind === 'up') && failedAt !== undefined) return (at - since) / 1000;
   }
   return undefined;
+}
+
+/** Seconds from `since` (epoch ms) to the first acknowledged write at or after it. */
+export function firstAckAfter(run: ClientRun, since: number): number | undefined {
+  for (const line of run.lines) {
+    const [kind, , at] = line.split(' ');
+    if (kind === 'ack' && Number(at) >= since) return (Number(at) - since) / 1000;
+  }
+  return undefined;
+}
+
+/** The longest time in seconds between two acknowledged writes from `since` on (a commit held while a member is evicted). */
+export function longestPause(run: ClientRun, since: number): number {
+  let previous = since;
+  let longest = 0;
+  for (const line of run.lines) {
+    const [kind, , at] = line.split(' ');
+    if (kind !== 'ack' || Number(at) < since) continue;
+    longest = Math.max(longest, Number(at) - previous);
+    previous = Number(at);
+  }
+  return longest / 1000;
 }
 
 export interface CrashUnderClient {

@@ -9,8 +9,8 @@ import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MARIADBD } from '../support/mariadb.ts';
-import { sqlOn } from './consistency.ts';
-import type { Lab } from './lab.ts';
+import { checkConsistency, lostWrites, sqlOn, type ConsistencyReport } from './consistency.ts';
+import { runningOn, type ClusterStatus, type Lab } from './lab.ts';
 import { fenceCrm, ids, mysqlConfig } from './mysql-setup.ts';
 
 const run = promisify(execFile);
@@ -24,8 +24,14 @@ export const GALERA_TIMEOUTS =
   'evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT1.5S;evs.inactive_timeout=PT3S;evs.inactive_check_period=PT0.5S;' +
   'evs.install_timeout=PT3S;evs.join_retrans_period=PT0.5S';
 
-export function galeraConfig(lab: Lab, node: string): string {
+/**
+ * `clusterAddress`: wsrep_cluster_address in my.cnf as well. ocf:tsha:galera passes it to every
+ * mariadbd it runs; ocf:heartbeat:galera passes it at start only, and its `--wsrep-recover` run fails
+ * without it ("rsync SST method requires wsrep_cluster_address to be configured on startup").
+ */
+export function galeraConfig(lab: Lab, node: string, o: { clusterAddress?: boolean } = {}): string {
   return mysqlConfig([
+    ...(o.clusterAddress ? [`wsrep_cluster_address = ${galeraAddress(lab)}`] : []),
     'binlog_format = ROW',
     'default_storage_engine = InnoDB',
     'innodb_autoinc_lock_mode = 2',
@@ -49,7 +55,7 @@ export const GALERA_PATHS =
   'socket=/run/mysqld/mysqld.sock pid=/run/mysqld/mysqld.pid log=/srv/node/mysql-error.log user=mysql group=mysql';
 
 /** Every node gets a datadir with the system database only (no Galera state) and its my.cnf. */
-export async function prepareGaleraNodes(lab: Lab): Promise<void> {
+export async function prepareGaleraNodes(lab: Lab, o: { clusterAddress?: boolean } = {}): Promise<void> {
   const mysql = ids('mysql');
   const template = join(lab.dir, 'galera-template');
   rmSync(template, { recursive: true, force: true });
@@ -64,7 +70,7 @@ export async function prepareGaleraNodes(lab: Lab): Promise<void> {
     const target = join(lab.nodeDir(node), 'srv-node', 'mysql');
     rmSync(target, { recursive: true, force: true });
     execFileSync('cp', ['-a', template, target]);
-    writeFileSync(join(lab.nodeDir(node), 'srv-node', 'my.cnf'), galeraConfig(lab, node));
+    writeFileSync(join(lab.nodeDir(node), 'srv-node', 'my.cnf'), galeraConfig(lab, node, o));
   }
   rmSync(template, { recursive: true, force: true });
 }
@@ -123,4 +129,21 @@ export function galeraCrm(
 export async function galeraPosition(lab: Lab, node: string): Promise<string | undefined> {
   const out = await sqlOn(lab, node, "SHOW GLOBAL STATUS LIKE 'wsrep_last_committed'", 10_000).catch(() => undefined);
   return out?.split('\t')[1];
+}
+
+/** Nodes running the galera instance Promoted (either spelling). */
+export const galeraPromoted = (s: ClusterStatus) => [...runningOn(s, 'galera', 'Promoted'), ...runningOn(s, 'galera', 'Master')];
+
+/** Every one of `nodes` Promoted (Synced) and the VIP on some member. */
+export const galeraSettled = (nodes: readonly string[]) => (s: ClusterStatus) =>
+  nodes.every((n) => galeraPromoted(s).includes(n)) && runningOn(s, 'vip')[0] !== undefined;
+
+/**
+ * The full-data check after a galera scenario: every member's rows against the VIP node's, at equal
+ * positions, and every acknowledged id looked up there.
+ */
+export async function galeraCheck(lab: Lab, acked: readonly number[]): Promise<{ report: ConsistencyReport; lost: number[] }> {
+  const s = await lab.waitUntil('every live member Synced before checking', 180_000, galeraSettled(lab.liveNodes()));
+  const report = await checkConsistency(lab, runningOn(s, 'vip')[0]!, { resource: 'galera', position: galeraPosition });
+  return { report, lost: lostWrites(report, acked) };
 }

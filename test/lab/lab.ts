@@ -318,6 +318,15 @@ export class Lab {
     await waitFor(`node ${node} to die`, 10_000, async () => (this.pid1(node) ? undefined : true));
   }
 
+  /** A whole-cluster power loss: every live node off at once, a second later `boot` booted together; returns when they were. */
+  async powerLoss(boot: readonly string[] = this.names): Promise<number> {
+    await Promise.all(this.liveNodes().map((n) => this.crash(n)));
+    await sleep(1000);
+    const bootedAt = Date.now();
+    await Promise.all(boot.map((n) => this.start(n)));
+    return bootedAt;
+  }
+
   /**
    * Runs a command on a node, with its mount, UTS, network and PID namespaces (crm tools need all four).
    * `env` adds variables (a secret goes there, never in args).

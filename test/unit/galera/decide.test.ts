@@ -35,6 +35,7 @@ function view(reports: Record<string, Report>, o: Partial<ClusterView> = {}): Cl
     now: NOW,
     bootstrapWait: 30,
     twoNodeMode: false,
+    cleanlyOffline: [],
     ...o,
   };
 }
@@ -142,17 +143,17 @@ describe('decideBootstrap', () => {
     expect(v).toMatchObject({ kind: 'wait', reason: expect.stringContaining('nothing proves the others hold all it may hold') });
   });
 
-  it('two_node_mode: the survivor of a two-node cluster bootstraps when its peer is offline', () => {
-    const o = { expected: ['n1', 'n2'], members: ['n1'], twoNodeMode: true };
-    expect(decideBootstrap(view({ n1: report(7, { view: 3, me: 'n1', members: ['n1', 'n2'] }) }, o))).toMatchObject({
-      kind: 'bootstrap',
-      rule: 'two-node-mode',
-    });
-    expect(
-      decideBootstrap(view({ n1: report(7, { view: 3, me: 'n1', members: ['n1', 'n2'] }) }, { ...o, twoNodeMode: false })),
-    ).toMatchObject({
-      kind: 'wait',
-    });
+  it('two_node_mode: the survivor of a two-node cluster bootstraps once its peer is fenced', () => {
+    const n1 = { n1: report(7, { view: 3, me: 'n1', members: ['n1', 'n2'] }) };
+    const o = { expected: ['n1', 'n2'], members: ['n1'], twoNodeMode: true, cleanlyOffline: ['n2'] };
+    expect(decideBootstrap(view(n1, o))).toMatchObject({ kind: 'bootstrap', rule: 'two-node-mode', excluded: ['n2'] });
+    expect(decideBootstrap(view(n1, { ...o, twoNodeMode: false }))).toMatchObject({ kind: 'wait' });
+  });
+
+  it('two_node_mode: a peer that only left the partition (unclean, maybe running) is waited for, never bootstrapped around', () => {
+    const n1 = { n1: report(7, { view: 3, me: 'n1', members: ['n1', 'n2'] }) };
+    const v = decideBootstrap(view(n1, { expected: ['n1', 'n2'], members: ['n1'], twoNodeMode: true, cleanlyOffline: [] }));
+    expect(v).toEqual({ kind: 'wait', reason: 'two_node_mode: waiting for n2 to be fenced (out of this partition, may still run)' });
   });
 });
 
