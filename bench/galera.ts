@@ -43,7 +43,9 @@ async function measure(agent: 'tsha' | 'heartbeat'): Promise<Row> {
     await lab.up();
     await prepareGaleraNodes(lab, { clusterAddress: agent === 'heartbeat' });
     const began = Date.now();
-    await lab.loadCrm(galeraCrm(lab, { agent, spelling: 'master-slave' }));
+    // pcs's spelling for both: with the seed's target-role=Master, heartbeat/galera never bootstraps (it takes
+    // that attribute in crm_mon's output for a running Master).
+    await lab.loadCrm(galeraCrm(lab, { agent, spelling: 'promoted' }));
     const formed = await settled('three Synced members and the VIP');
     row.formation = (Date.now() - began) / 1000;
     console.log(`${row.agent}: formation ${row.formation.toFixed(1)} s`);

@@ -98,7 +98,8 @@ export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<Ws
     if (error instanceof DeadlineError || phase.expired()) {
       const bound = p.sst_timeout > 0 ? `sst_timeout ${p.sst_timeout} s` : 'the promote timeout';
       throw new GenericError(
-        `not Synced within ${seconds} s (${bound}); last phase: ${where}; the server was stopped, which ends the state transfer`,
+        // The phase last: Pacemaker keeps 128 characters of an exit reason.
+        `not Synced within ${seconds} s (${bound}): stopped the server, which ends the state transfer; last phase: ${where}`,
         {
           cause: error,
         },

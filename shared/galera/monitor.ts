@@ -5,6 +5,7 @@
  */
 import { cleanlyOfflineNodes, ownNodeName, readPartition } from '../cluster/membership.ts';
 import type { Outcome } from '../ocf/agent.ts';
+import { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { SqlError } from '../mysql/client.ts';
@@ -14,6 +15,11 @@ import { assessMember, PROMOTED_SCORE } from './decide.ts';
 import { checkSession, isStarted, members, type Ctx } from './instance.ts';
 import { describeVerdict, scoreFromDecision, setWritable } from './scores.ts';
 import { readWsrepStatus } from './wsrep.ts';
+
+/** How long a monitor waits for Pacemaker to fence a two_node_mode peer that left, before reporting the failure. */
+const FENCE_WAIT_MS = 15_000;
+/** How long it waits for the re-formed component to be Synced before it sets the writer flag. */
+const SYNC_WAIT_MS = 5_000;
 
 const promotedRole = (ctx: Ctx) => ['Promoted', 'Master'].includes(ctx.env.meta.get('role') ?? '');
 
@@ -40,11 +46,21 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
     const verdict = assessMember(s);
     if (verdict.kind === 'failed') {
       await setWritable(ctx, false);
-      if (s.clusterStatus !== 'Primary' && (await mayReformInPlace(ctx))) {
-        // two_node_mode, peer offline (fenced): this node is all there is; re-form the primary component here.
+      if (s.clusterStatus !== 'Primary' && (await peerFenced(ctx))) {
+        // two_node_mode, the peer fenced: this node is all there is; re-form the primary component here.
         await session.query("SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'");
-        ctx.log.warn('two_node_mode: the peer is offline; re-formed the primary component here (pc.bootstrap)');
-        return { code: OCF.DEGRADED_PROMOTED, reason: 're-formed the primary component alone (two_node_mode, peer offline)' };
+        ctx.log.warn('two_node_mode: the peer was fenced; re-formed the primary component here (pc.bootstrap)');
+        // Writable again as soon as it is Synced, not at the next monitor: the writer VIP follows the flag.
+        const open = session;
+        const synced = await new Deadline(Math.min(SYNC_WAIT_MS, ctx.deadline.remaining()))
+          .until(
+            'Synced after pc.bootstrap',
+            async () => (assessMember(await readWsrepStatus(open)).kind === 'synced' ? true : undefined),
+            200,
+          )
+          .catch(() => false);
+        await setWritable(ctx, synced);
+        return { code: OCF.DEGRADED_PROMOTED, reason: 're-formed the primary component alone (two_node_mode, peer fenced)' };
       }
       throw new GenericError(verdict.reason);
     }
@@ -64,17 +80,32 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
 }
 
 /**
- * two_node_mode, a two-member cluster, this partition quorate and the peer fenced: a peer that only left
- * the partition may still run, and may be re-forming its own primary component at this moment.
+ * two_node_mode, a two-member cluster whose peer left this (quorate) partition: waits a bounded time for
+ * Pacemaker to fence it. A peer that only left the partition may still run, and may be re-forming its
+ * own primary component at this moment; once fenced (crm_mon: offline, not unclean) it cannot.
  */
-async function mayReformInPlace(ctx: Ctx): Promise<boolean> {
+async function peerFenced(ctx: Ctx): Promise<boolean> {
   if (!ctx.params.two_node_mode || members(ctx).length !== 2) return false;
   const self = await ownNodeName(ctx.env, ctx.deadline);
   const peer = members(ctx).find((n) => n !== self);
   if (peer === undefined) return false;
-  const [partition, offline] = await Promise.all([
-    readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline),
-    cleanlyOfflineNodes(ctx.deadline),
-  ]);
-  return partition.quorate && partition.members.includes(self) && !partition.members.includes(peer) && offline.includes(peer);
+  // Leave the monitor time to re-form and report after the wait.
+  const wait = new Deadline(Math.max(0, Math.min(FENCE_WAIT_MS, ctx.deadline.remaining() - SYNC_WAIT_MS)));
+  const fenced = await wait
+    .until(
+      `${peer} to be fenced`,
+      async () => {
+        const [partition, offline] = await Promise.all([
+          readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline),
+          cleanlyOfflineNodes(ctx.deadline),
+        ]);
+        // The peer is in this partition: the component broke for another reason, nothing to wait for.
+        if (!partition.quorate || !partition.members.includes(self) || partition.members.includes(peer)) return false;
+        return offline.includes(peer) ? true : undefined;
+      },
+      500,
+    )
+    .catch(() => false);
+  if (!fenced) ctx.log.info(`two_node_mode: ${peer} is not fenced (or still a member); not re-forming the primary component here`);
+  return fenced;
 }

@@ -59,9 +59,10 @@ export const galeraParameters = {
   two_node_mode: boolean({
     shortdesc: 'Special recovery when running on a 2-node cluster',
     longdesc:
-      'In a two-node Pacemaker cluster (two_node quorum with fencing): a survivor whose peer is offline bootstraps ' +
-      'without waiting for it, and a survivor left in a non-Primary component re-forms the primary component in place ' +
-      '(pc.bootstrap) once Pacemaker reports the peer offline.',
+      'In a two-node Pacemaker cluster (two_node quorum with fencing required): a survivor whose peer Pacemaker has ' +
+      'fenced (offline, not unclean) bootstraps without waiting for it, and a survivor left in a non-Primary component ' +
+      're-forms the primary component in place (pc.bootstrap). A peer that only left the partition is waited for: both ' +
+      'halves of a split pair are quorate.',
     default: false,
   }),
   bootstrap_wait: seconds({

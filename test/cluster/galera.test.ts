@@ -5,6 +5,7 @@ import { AckLedger, firstAckAfter, longestPause, recoverySeconds, startClient } 
 import { sqlOn } from '../lab/consistency.ts';
 import { createDemoSchema, galeraCrm, galeraPromoted, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
+import { waitFenced } from '../lab/fencing.ts';
 import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { expectGaleraConsistent } from './galera-expect.ts';
 
@@ -155,6 +156,48 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await settled('three Synced members after the rolling loss', lab.names);
     await ledger.finish(probe);
     await verify('after the rolling loss');
+  });
+
+  it('a state transfer longer than sst_timeout: the joiner is stopped at the bound and the promote fails saying so; with a fast transfer it joins', async () => {
+    const vip = vipOn(await settled('three Synced members'))!;
+    const [joiner, donor] = lab.names.filter((n) => n !== vip) as [string, string];
+    const cnf = join(lab.nodeDir(joiner), 'srv-node', 'my.cnf');
+    const original = readFileSync(cnf, 'utf8');
+    const writer = startClient(lab, 'write', 300, ledger.nextId);
+    await sleep(1000);
+    // The joiner comes back with the state of another history (a grastate.dat of a foreign uuid), so
+    // only a full transfer can bring it in (IST needs the same history): from a donor that is not the
+    // writer, through the lab's slow rsync (held 40 s on the donor).
+    const crashedAt = Date.now();
+    await lab.crash(joiner);
+    // Booted only once fenced: the fence's power-off would otherwise hit the fresh boot.
+    await waitFenced(lab, joiner, crashedAt);
+    await lab.mustExec(vip, ['crm_resource', '--resource', 'galera', '--set-parameter', 'sst_timeout', '--parameter-value', '15']);
+    writeFileSync(join(lab.sharedDir, 'sst-delay'), '40');
+    writeFileSync(cnf, original.replace('wsrep_sst_method = rsync', `wsrep_sst_method = slowrsync\nwsrep_sst_donor = ${donor}`));
+    writeFileSync(
+      join(lab.nodeDir(joiner), 'srv-node', 'mysql', 'grastate.dat'),
+      '# GALERA saved state\nversion: 2.1\nuuid:    11111111-2222-3333-4444-555555555555\nseqno:   1\nsafe_to_bootstrap: 0\n',
+    );
+    const bootedAt = Date.now();
+    await lab.start(joiner);
+    const failed = await lab.waitUntil(`${joiner}'s promote to fail at sst_timeout`, 120_000, (s) =>
+      s.failures.some((f) => f.node === joiner && f.task === 'promote' && /sst_timeout 15 s/.test(f.reason)),
+    );
+    const reason = failed.failures.find((f) => f.node === joiner && f.task === 'promote')!.reason;
+    console.log(`[lab] galera long SST: promote failed ${((Date.now() - bootedAt) / 1000).toFixed(1)} s after the boot: ${reason}`);
+    expect(reason).toMatch(
+      /^not Synced within 1[5-7] s \(sst_timeout 15 s\): stopped the server, which ends the state transfer; last phase: /,
+    );
+    // The others went on taking writes through the VIP meanwhile.
+    expect(firstAckAfter(writer, bootedAt + 5000)).toBeDefined();
+    writeFileSync(cnf, original);
+    writeFileSync(join(lab.sharedDir, 'sst-delay'), '0');
+    await lab.mustExec(vip, ['crm_resource', '--resource', 'galera', '--delete-parameter', 'sst_timeout']);
+    await lab.mustExec(vip, ['crm_resource', '--cleanup', '--resource', 'galera', '--node', joiner]);
+    await settled(`${joiner} joined by a plain state transfer`, lab.names);
+    expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
+    await verify(`a long SST to ${joiner}, bounded, then a plain one`);
   });
 
   it('a node unplugged under writes: the majority writes on, the minority stops taking writes, and the node rejoins after replug', async () => {

@@ -109,6 +109,16 @@ export function installLabPrograms(dir: string, lab: Lab): void {
   const agent = join(dir, 'fence_tshalab');
   writeFileSync(agent, fenceAgent(fenceSocket(lab)));
   chmodSync(agent, 0o755);
+  // A long state transfer on demand (a large database over a slow link): Galera's rsync SST, held on
+  // the donor for the seconds /srv/shared/sst-delay holds first. A joiner selects it with
+  // wsrep_sst_method = slowrsync.
+  const sst = join(dir, 'wsrep_sst_slowrsync');
+  writeFileSync(
+    sst,
+    '#!/bin/sh\ncase " $* " in *" --role donor "*) sleep "$(cat /srv/shared/sst-delay 2>/dev/null || echo 0)" ;; esac\n' +
+      'exec /usr/bin/wsrep_sst_rsync "$@"\n',
+  );
+  chmodSync(sst, 0o755);
 }
 
 export async function startFenceSupervisor(lab: Lab): Promise<void> {
@@ -146,4 +156,13 @@ export function fenceHistory(lab: Lab): { at: number; from: string; action: stri
       const [at, from, action, target, ...rest] = line.split(' ');
       return { at: Number(at), from: from!, action: action!, target: target!, result: rest.join(' ') };
     });
+}
+
+/** Waits until `node` was powered off by a fence request made at or after `since` (epoch ms). */
+export async function waitFenced(lab: Lab, node: string, since: number, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!fenceHistory(lab).some((f) => f.target === node && f.action === 'off' && f.at >= since && f.result === 'ok')) {
+    if (Date.now() > end) throw new Error(`lab: ${node} was not fenced within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
