@@ -8,14 +8,13 @@ import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
-import { accountCan, statOrUndefined } from '../process/access.ts';
+import { accountCan, assertExecutable, statOrUndefined } from '../process/access.ts';
 import { openAmqp } from '../amqp/session.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { locateDaemon } from '../process/pid-file.ts';
 import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
-import { accessSync, constants } from 'node:fs';
 import { readAmqpGreeting } from '../amqp/greeting.ts';
 import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
 
@@ -180,6 +179,8 @@ export async function stop(ctx: Ctx): Promise<Outcome> {
 export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> {
   const p = ctx.params;
   for (const name of ['binary', 'mnesia_base', 'log_base', 'pid_file'] as const) {
+    // A bare binary is a program on the PATH (the runner resolved it if it is there).
+    if (name === 'binary' && !p.binary.includes('/')) continue;
     if (!p[name].startsWith('/'))
       throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
   }
@@ -189,11 +190,7 @@ export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> 
     if (p[name] < 1 || p[name] > 65535) throw new ConfigurationError(`parameter ${name} expects a TCP port (1-65535), got ${p[name]}`);
   }
   if (scope === 'parameters') return;
-  try {
-    accessSync(p.binary, constants.X_OK);
-  } catch {
-    throw new NotInstalledError(`binary ${p.binary} is not installed or not executable`);
-  }
+  assertExecutable('binary', p.binary);
   const account = findAccount(p.user);
   if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
   if (!existsSync(p.config_file)) throw new NotInstalledError(`config_file ${p.config_file} does not exist`);
