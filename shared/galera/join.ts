@@ -97,12 +97,9 @@ export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<Ws
     await stopServer({ params: p, deadline: ctx.deadline, log }).catch(() => undefined);
     if (error instanceof DeadlineError || phase.expired()) {
       const bound = p.sst_timeout > 0 ? `sst_timeout ${p.sst_timeout} s` : 'the promote timeout';
-      throw new GenericError(
-        `not Synced within ${seconds} s (${bound}); last phase: ${where}; the server was stopped, which ends the state transfer`,
-        {
-          cause: error,
-        },
-      );
+      throw new GenericError(`not Synced within ${seconds} s (${bound}); last phase: ${where}; server stopped, state transfer ended`, {
+        cause: error,
+      });
     }
     throw error;
   }

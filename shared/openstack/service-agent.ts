@@ -69,7 +69,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
   }
   const noCredentials = (v: Values) =>
     new ConfigurationError(
-      `monitor depth 10 logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`,
+      `depth 10 has no Keystone credentials: set os_cloud, os_credentials_file, os_username or [keystone_authtoken] in ${v.config}`,
     );
 
   /** The checks of one depth, after the process itself was found alive and not frozen. */

@@ -67,9 +67,7 @@ async function status(ctx: Ctx): Promise<Status> {
     case 'refused':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
     case 'timeout':
-      throw new GenericError(
-        `broker ${p.nodename} (pid ${broker.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`,
-      );
+      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}): no AMQP answer on ${host}:${p.node_port} within ${g.afterMs} ms`);
     case 'garbled':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
   }
