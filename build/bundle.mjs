@@ -52,16 +52,27 @@ const DEFERRED = ['mysql2', 'amqplib'];
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
 const deferredText = {};
 const deferredMaps = {};
+// Every npm package whose code lands in a bundle (esbuild's metafile lists each input file), for the
+// Debian package's copyright file (build/deb.sh): build/out/bundled-packages.json.
+const bundled = new Set();
+const collect = (metafile) => {
+  for (const input of Object.keys(metafile.inputs)) {
+    const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) bundled.add(m[1]);
+  }
+};
 for (const name of DEFERRED) {
   const built = await build({
     ...common,
     stdin: { contents: `module.exports = require('${name}');`, resolveDir: root, loader: 'js' },
     alias: { ...shims, tls: join(root, 'build/shims/lazy-tls.cjs') },
     write: false,
+    metafile: true,
     // 'external': the map comes back as a second output file and the code gets no comment (the code
     // becomes a string; a comment would point at nothing). outfile only names the map's target.
     ...(sourcemap ? { sourcemap: 'external', outfile: join(out, `${name}.js`) } : {}),
   });
+  collect(built.metafile);
   const code = built.outputFiles.find((f) => !f.path.endsWith('.map'));
   deferredText[name] = code.text;
   const map = built.outputFiles.find((f) => f.path.endsWith('.map'));
@@ -101,7 +112,7 @@ for (const name of DEFERRED) {
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
 for (const name of agents) {
   const outfile = join(out, name);
-  await build({
+  const built = await build({
     stdin: {
       contents: `import agent from './agents/${name}.ts';\nimport { run } from './shared/ocf/run.ts';\nvoid run(agent);\n`,
       resolveDir: root,
@@ -114,12 +125,30 @@ for (const name of agents) {
     banner: { js: '#!/usr/bin/env node' },
     alias: shims,
     plugins: [deferredModules],
+    metafile: true,
     // 'linked': build/out/<name>.map plus a last-line sourceMappingURL comment, so that
     // `node --enable-source-maps build/out/<name> ...` prints mapped stacks. install.sh replaces only
     // line 1 (the shebang), so the map stays valid for the installed copy.
     ...(sourcemap ? { sourcemap: 'linked' } : {}),
   });
+  collect(built.metafile);
   if (!sourcemap) rmSync(`${outfile}.map`, { force: true });
   chmodSync(outfile, 0o755);
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);
+}
+// Name, version and license of each bundled package, read from its package.json (only a build of every
+// agent writes it: a partial build would leave a partial list).
+if (only.length === 0) {
+  const packages = [...bundled].sort().map((name) => {
+    const dir = join(root, 'node_modules', name);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenseFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    return {
+      name,
+      version: pkg.version,
+      license: pkg.license,
+      ...(licenseFile ? { licenseFile: `node_modules/${name}/${licenseFile}` } : {}),
+    };
+  });
+  writeFileSync(join(out, 'bundled-packages.json'), `${JSON.stringify(packages, null, 2)}\n`);
 }

@@ -204,7 +204,7 @@ export function assessMember(s: WsrepStatus): MemberVerdict {
   if (s.clusterStatus !== 'Primary') {
     return {
       kind: 'failed',
-      reason: `in a non-Primary component of ${s.clusterSize} (wsrep_cluster_status=${s.clusterStatus}): partitioned from the majority, refusing writes`,
+      reason: `non-Primary component of ${s.clusterSize} (wsrep_cluster_status=${s.clusterStatus}): partitioned from the majority, no writes`,
     };
   }
   if (!s.ready) return { kind: 'failed', reason: 'in the primary component but not ready (wsrep_ready=OFF)' };

@@ -97,13 +97,10 @@ export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<Ws
     await stopServer({ params: p, deadline: ctx.deadline, log }).catch(() => undefined);
     if (error instanceof DeadlineError || phase.expired()) {
       const bound = p.sst_timeout > 0 ? `sst_timeout ${p.sst_timeout} s` : 'the promote timeout';
-      throw new GenericError(
-        // The phase last: Pacemaker keeps 128 characters of an exit reason.
-        `not Synced within ${seconds} s (${bound}): stopped the server, which ends the state transfer; last phase: ${where}`,
-        {
-          cause: error,
-        },
-      );
+      // The phase last: Pacemaker keeps 128 characters of an exit reason.
+      throw new GenericError(`not Synced within ${seconds} s (${bound}): stopped, ending the state transfer; last phase: ${where}`, {
+        cause: error,
+      });
     }
     throw error;
   }

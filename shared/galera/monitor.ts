@@ -3,6 +3,7 @@
  * member must also be Synced (or donor: 191) in a primary component, and publishes the writer flag. A
  * stopped member is Unpromoted while its instance is started, and decides who bootstraps.
  */
+import { asText } from '../ocf/log.ts';
 import { cleanlyOfflineNodes, ownNodeName, readPartition } from '../cluster/membership.ts';
 import type { Outcome } from '../ocf/agent.ts';
 import { Deadline } from '../ocf/deadline.ts';
@@ -44,6 +45,7 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
     session = await checkSession(ctx);
     const s = await readWsrepStatus(session);
     const verdict = assessMember(s);
+    ctx.log.debug(`member decision: wsrep ${asText(s)} -> ${asText(verdict)}`);
     if (verdict.kind === 'failed') {
       await setWritable(ctx, false);
       if (s.clusterStatus !== 'Primary' && (await peerFenced(ctx))) {

@@ -8,8 +8,10 @@ export const mysqlParameters = {
   binary: string({
     shortdesc: 'MySQL server binary',
     longdesc:
-      'Path to the server: mysqld or mariadbd (started directly, as user), or mysqld_safe (started as root; it switches to user itself).',
+      'Path to the server: mysqld or mariadbd (started directly, as user), or mysqld_safe (started as root; it switches to user itself). ' +
+      'A bare name is looked up on the PATH Pacemaker gives agents.',
     default: '/usr/sbin/mysqld',
+    executable: true,
   }),
   client_binary: string({
     shortdesc: 'MySQL client binary (unused)',
@@ -169,7 +171,71 @@ export const mysqlParameters = {
     unique: true,
     monitorOnly: true,
   }),
+  ...perconaParameters(),
 } as const;
+
+/**
+ * The parameters of Percona's ocf:percona:mysql (PRM 1.0, percona-pacemaker-agents agents/mysql_prm) that
+ * heartbeat/mysql lacks, so that a resource changes only its provider. Each is a plain string (any value
+ * the old agent took is taken) and monitor-only (stop never fails on one); the description says what tsha
+ * does instead. replication_options alone is refused when set (validate.ts): it carried TLS settings, and
+ * ignoring it would replicate in clear.
+ */
+function perconaParameters() {
+  const ignored = (shortdesc: string, why: string) =>
+    string({
+      shortdesc: `${shortdesc} (ignored)`,
+      longdesc: `Accepted for compatibility with ocf:percona:mysql and ignored: ${why}`,
+      default: '',
+      monitorOnly: true,
+    });
+  return {
+    replication_options: string({
+      shortdesc: 'Extra CHANGE MASTER options (refused)',
+      longdesc:
+        'Accepted for compatibility with ocf:percona:mysql, which appended this text to CHANGE MASTER (mostly for TLS), and refused when set (6): tsha builds the statement itself; ' +
+        'use replication_master_ssl_ca, replication_master_ssl_cert and replication_master_ssl_key, and replication_port.',
+      default: '',
+      monitorOnly: true,
+    }),
+    reader_failcount: ignored(
+      'Failed monitors before reader_attribute drops',
+      'reader_attribute follows every monitor (max_slave_lag with evict_outdated_slaves decides).',
+    ),
+    backup_lockfile: ignored(
+      'Lock file held by a running backup',
+      'replication is never stopped by the agent for a backup to notice, so there is nothing to hold back.',
+    ),
+    geo_remote_ip: string({
+      shortdesc: 'Remote cluster address for geo-DR (unused)',
+      longdesc:
+        'Accepted for compatibility with ocf:percona:mysql (as geo_remote_IP) and ignored: tsha does not query another cluster over ssh; use booth tickets with ordinary constraints.',
+      default: '',
+      monitorOnly: true,
+      aliases: ['geo_remote_IP'],
+    }),
+    geo_remote_user: ignored('ssh user for geo-DR', 'no geo-DR over ssh (see geo_remote_ip).'),
+    geo_remote_opts: ignored('ssh options for geo-DR', 'no geo-DR over ssh (see geo_remote_ip).'),
+    booth_master_ticket: ignored(
+      'Booth ticket naming the master site',
+      'express the ticket as a Pacemaker rsc_ticket constraint on the promotable clone.',
+    ),
+    post_promote_script: ignored('Program run after promote', 'the agent runs no hook; a Pacemaker alert agent sees every promote.'),
+    prm_binlog_parser_path: ignored('Binary log parser', 'ocf:percona:mysql did not use it either; positions are GTIDs read over SQL.'),
+    async_stop: ignored(
+      'Return from stop before the server is gone',
+      'stop returns only once every server process of the instance is gone, so that Pacemaker never starts another over it.',
+    ),
+    try_restart_crashed_master: ignored(
+      'Restart a crashed master in place',
+      'Pacemaker recovers a failed primary (restart or failover, by its on-fail and migration-threshold).',
+    ),
+    binary_prefix: ignored(
+      'Command prefix for the server',
+      'the server is started directly; use additional_parameters for server options or a wrapper as binary.',
+    ),
+  };
+}
 
 export type MysqlParameters = typeof mysqlParameters;
 export type MysqlValues = ParameterValues<MysqlParameters>;

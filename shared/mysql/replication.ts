@@ -130,7 +130,7 @@ export async function follow(r: Replication, source: SourceSpec): Promise<void> 
   const state = await readInstanceState(r);
   if (!configurableServerId(state.serverId)) {
     throw new GenericError(
-      `server_id ${state.serverId} cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`,
+      `server_id ${state.serverId} cannot replicate under tsha: configure one from 1 to 2147483647, unique per instance`,
     );
   }
   for (const statement of r.sql.startFrom(formatPosition(state.position))) await r.session.query(statement);

@@ -2,6 +2,7 @@
  * The promotable part of a monitor, once the server was found serving: which role the instance has and
  * how healthy it is (decide.ts), published as the promotion score and the reader attribute.
  */
+import { asText } from '../ocf/log.ts';
 import { GenericError, NotInstalledError } from '../ocf/errors.ts';
 import { setPromotionScore, setNodeFlag } from '../cluster/attributes.ts';
 import { assess, roleVerdict } from '../replication/decide.ts';
@@ -39,12 +40,19 @@ export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<R
     },
     version,
   );
-  const verdict = roleVerdict(assess(state, ctx.params.max_slave_lag), {
+  const health = assess(state, ctx.params.max_slave_lag);
+  const verdict = roleVerdict(health, {
     evictOutdated: ctx.params.evict_outdated_slaves,
     replicating: state.replica.configured,
     lag: state.replica.secondsBehind,
     maxLag: ctx.params.max_slave_lag,
   });
+  // HA_debug=1: what the decision saw and what it decided (decide.ts says why).
+  ctx.log.debug(
+    `role decision: read_only=${state.readOnly}, replication ${state.replica.configured ? `from ${state.replica.masterHost}` : 'not configured'}, ` +
+      `lag ${state.replica.secondsBehind ?? 'unknown'} s (max_slave_lag ${ctx.params.max_slave_lag}, evict ${ctx.params.evict_outdated_slaves}) ` +
+      `-> health ${asText(health)} -> ${asText(verdict)}`,
+  );
   if (verdict.kind === 'failed') {
     // Never promotable, never read from: both go before the failure is reported.
     await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);

@@ -45,9 +45,7 @@ export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Prom
   });
   // A replica runs under its configured server_id + 2^31 (server-id.ts): the configured one must leave room.
   if (!configurableServerId(serverId)) {
-    throw new ArgsError(
-      `server_id ${serverId} of this server cannot replicate under tsha: configure a server_id from 1 to 2147483647, unique per instance`,
-    );
+    throw new ArgsError(`server_id ${serverId} cannot replicate under tsha: configure one from 1 to 2147483647, unique per instance`);
   }
   if (missing.length > 0) {
     throw new PermissionError(`replication_user ${ctx.params.replication_user} lacks ${missing.join(', ')} on this server`);

@@ -1,9 +1,9 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import type { ActionContext, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
 import { splitWords } from '../ocf/words.ts';
-import { accountCan, statOrUndefined } from '../process/access.ts';
+import { accountCan, assertExecutable, statOrUndefined } from '../process/access.ts';
 import { findAccount, findGroup } from '../process/users.ts';
 import type { LaunchValues } from './lifecycle.ts';
 import type { MysqlParameters } from './parameters.ts';
@@ -23,6 +23,10 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
   if (p.replication_port < 1 || p.replication_port > 65535) {
     throw new ConfigurationError(`parameter replication_port expects a TCP port (1-65535), got ${p.replication_port}`);
   }
+  // ocf:percona:mysql's free text for CHANGE MASTER, mostly TLS: ignoring it would replicate in clear.
+  if (p.replication_options.trim() !== '') {
+    throw new ConfigurationError('parameter replication_options is not supported: use replication_master_ssl_ca/_cert/_key for TLS');
+  }
   await validatePromotable(ctx, scope);
   if (scope === 'parameters') return;
   validateServerLocal(p);
@@ -34,6 +38,8 @@ export async function validate(ctx: ActionContext<MysqlParameters>, scope: Valid
 /** The server's parameters, shared by the mysql and galera families: paths absolute, extra options parseable. */
 export function validateServerValues(p: LaunchValues): void {
   for (const name of ['binary', 'datadir', 'pid', 'socket', 'log'] as const) {
+    // A bare binary is a program on the PATH (the runner resolved it if it is there).
+    if (name === 'binary' && !p.binary.includes('/')) continue;
     if (!isAbsolute(p[name])) throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
   }
   try {
@@ -45,11 +51,7 @@ export function validateServerValues(p: LaunchValues): void {
 
 /** This node has what the server needs: binary, config, account, a writable datadir, a place for the log. */
 export function validateServerLocal(p: LaunchValues): void {
-  try {
-    accessSync(p.binary, constants.X_OK);
-  } catch {
-    throw new NotInstalledError(`binary ${p.binary} is not installed or not executable`);
-  }
+  assertExecutable('binary', p.binary);
   if (!existsSync(p.config)) throw new NotInstalledError(`config file ${p.config} does not exist`);
   const account = findAccount(p.user);
   if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);

@@ -159,3 +159,17 @@ export class Logger {
     });
   }
 }
+
+/**
+ * A decision's inputs or verdict as one line for a debug log: JSON, with Maps, Sets and bigints spelled
+ * out. Never throws (a debug line must not change an action's result).
+ */
+export function asText(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) =>
+      v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : typeof v === 'bigint' ? v.toString() : v,
+    );
+  } catch {
+    return String(value);
+  }
+}

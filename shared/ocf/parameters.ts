@@ -17,6 +17,11 @@ interface ParameterFields<D> {
   readonly secret?: boolean;
   /** Only monitor reads it: stop proceeds when it is missing or invalid. */
   readonly monitorOnly?: boolean;
+  /**
+   * A program: a bare name (no slash) is looked up on the PATH the agent was given, as the shell
+   * agents do; one found nowhere stays bare, and the family's validation reports it not installed (5).
+   */
+  readonly executable?: boolean;
   /** Other names accepted for it (e.g. Percona PRM's spelling). */
   readonly aliases?: readonly string[];
   /** For select: the allowed values. */

@@ -15,8 +15,9 @@ import { isProbe, readEnvironment, speaksOcf11, type OcfEnvironment } from './en
 import { OcfError, UnimplementedError } from './errors.ts';
 import { OCF, ocfName, RECOVERY, type OcfCode, type Recovery } from './exit-codes.ts';
 import { Logger, logTargets } from './log.ts';
+import { findOnPath } from './executable.ts';
 import { metadata } from './metadata.ts';
-import type { ParameterTable } from './parameters.ts';
+import type { ParameterTable, ParameterValues } from './parameters.ts';
 import { assertNoProblems, readParameters } from './read-parameters.ts';
 import { usage } from './usage.ts';
 
@@ -122,6 +123,7 @@ async function perform<P extends ParameterTable>(
   const deadline = Deadline.forOperation(timeoutMs);
   try {
     const reading = readParameters(agent, env.reskeys);
+    const values = resolveExecutables(agent, reading.values, env.vars.PATH, log);
     for (const secret of reading.secrets) log.addSecret(secret);
     for (const name of reading.unknown) {
       if (!name.startsWith('crm_')) log.debug(`ignoring unknown parameter ${name}`);
@@ -137,7 +139,7 @@ async function perform<P extends ParameterTable>(
     }
     const ctx: ActionContext<P> = {
       action,
-      params: reading.values,
+      params: values,
       env,
       deadline,
       log,
@@ -158,6 +160,26 @@ async function perform<P extends ParameterTable>(
     log.debug(error instanceof Error && error.stack ? error.stack : message);
     return { code: OCF.ERR_GENERIC, reason: `unexpected failure in ${action}: ${message}`, note: undefined };
   }
+}
+
+/** Programs given as bare names, as found on the agent's PATH (a name found nowhere stays bare). */
+function resolveExecutables<P extends ParameterTable>(
+  agent: Agent<P>,
+  values: ParameterValues<P>,
+  path: string | undefined,
+  log: Logger,
+): ParameterValues<P> {
+  const resolved: Record<string, unknown> = { ...values };
+  for (const [name, decl] of Object.entries(agent.parameters)) {
+    const value = resolved[name];
+    if (!decl.executable || typeof value !== 'string' || value === '' || value.includes('/')) continue;
+    const found = findOnPath(value, path);
+    if (found) {
+      log.debug(`${name} ${value} is ${found} (PATH ${path ?? ''})`);
+      resolved[name] = found;
+    }
+  }
+  return resolved as ParameterValues<P>;
 }
 
 /** For a person at a shell: what Pacemaker would do with a failure of this class. */

@@ -4,9 +4,10 @@
  * uwsgi) ready when its depth-0 check passes; stop takes the whole process tree and needs nothing that
  * only monitoring uses; monitor reports a failing service as failing (1), never as stopped.
  */
-import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { assertExecutable } from '../process/access.ts';
 import { defineAgent, type ActionContext, type Agent, type Outcome, type ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, NotInstalledError, OcfError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
@@ -68,7 +69,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
   }
   const noCredentials = (v: Values) =>
     new ConfigurationError(
-      `monitor depth 10 logs in to Keystone, but no credentials are set: give os_cloud, os_credentials_file or os_username/os_password, or a [keystone_authtoken] password in ${v.config}`,
+      `depth 10 has no Keystone credentials: set os_cloud, os_credentials_file, os_username or [keystone_authtoken] in ${v.config}`,
     );
 
   /** The checks of one depth, after the process itself was found alive and not frozen. */
@@ -198,11 +199,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
         throw new ConfigurationError(`parameter http_socket: ${JSON.stringify(v.http_socket)} is not address:port`);
     }
     if (scope === 'parameters') return;
-    try {
-      accessSync(binaryOf(v), constants.X_OK);
-    } catch {
-      throw new NotInstalledError(`binary ${binaryOf(v)} is not installed or not executable`);
-    }
+    assertExecutable('binary', binaryOf(v));
     if (!findAccount(v.user)) throw new NotInstalledError(`user ${v.user} does not exist`);
     for (const file of configFiles(v)) if (!existsSync(file)) throw new NotInstalledError(`config file ${file} does not exist`);
     if (underUwsgi(v) && !existsSync(v.uwsgi_ini)) throw new NotInstalledError(`uwsgi ini ${v.uwsgi_ini} does not exist`);

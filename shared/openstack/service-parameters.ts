@@ -48,6 +48,13 @@ export function credentialParameters() {
       default: '',
       ...monitor,
     }),
+    client_binary: string({
+      shortdesc: 'Client CLI (unused)',
+      longdesc:
+        'Accepted for compatibility with the old keystone and glance-api agents and ignored: the depth-10 check talks to Keystone in-process and runs no client CLI.',
+      default: '',
+      ...monitor,
+    }),
     keystone_get_token_url: string({
       shortdesc: 'Keystone v2.0 token URL (old agents)',
       longdesc: "The old agents' token URL (…/v2.0/tokens); used as os_auth_url when that is empty.",
@@ -179,8 +186,9 @@ export function baseParameters(spec: ServiceSpec) {
   return {
     binary: string({
       shortdesc: 'Service binary',
-      longdesc: `The ${spec.name} executable, started as --config-file <config> (or the uwsgi executable when uwsgi_ini is set).`,
+      longdesc: `The ${spec.name} executable, started as --config-file <config> (or the uwsgi executable when uwsgi_ini is set). A bare name (as the old agents' defaults) is looked up on the PATH Pacemaker gives agents.`,
       default: spec.binary,
+      executable: true,
     }),
     config: string({
       shortdesc: 'Service configuration file(s)',

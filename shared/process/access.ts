@@ -1,4 +1,5 @@
-import { statSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
+import { NotInstalledError } from '../ocf/errors.ts';
 import { memberOf, type Account } from './users.ts';
 
 export type Access = 'read' | 'write' | 'execute';
@@ -23,4 +24,22 @@ export function statOrUndefined(path: string): Stats | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The program a parameter names is there to run: not installed (5) otherwise. A bare name is one the
+ * runner found nowhere on the agent's PATH (it resolves the others), so it is missing software too,
+ * as the shell agents' check_binary says, never a configuration error.
+ */
+export function assertExecutable(parameter: string, program: string): void {
+  if (program !== '' && !program.includes('/')) {
+    throw new NotInstalledError(`${parameter} ${program} is not installed: not found on the agent's PATH`);
+  }
+  try {
+    accessSync(program, constants.X_OK);
+    if (statSync(program).isFile()) return;
+  } catch {
+    // below
+  }
+  throw new NotInstalledError(`${parameter} ${program} is not installed or not executable`);
 }

@@ -8,14 +8,13 @@ import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
-import { accountCan, statOrUndefined } from '../process/access.ts';
+import { accountCan, assertExecutable, statOrUndefined } from '../process/access.ts';
 import { openAmqp } from '../amqp/session.ts';
 import { startDaemon } from '../process/start-daemon.ts';
 import { locateDaemon } from '../process/pid-file.ts';
 import { allProcesses, descendants, environmentOf, isFrozen, type ProcessInfo } from '../process/proc.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
-import { accessSync, constants } from 'node:fs';
 import { readAmqpGreeting } from '../amqp/greeting.ts';
 import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
 
@@ -68,9 +67,7 @@ async function status(ctx: Ctx): Promise<Status> {
     case 'refused':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) runs but ${host}:${p.node_port} refuses AMQP (${g.detail})`);
     case 'timeout':
-      throw new GenericError(
-        `broker ${p.nodename} (pid ${broker.pid}) did not answer AMQP on ${host}:${p.node_port} within ${g.afterMs} ms`,
-      );
+      throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}): no AMQP answer on ${host}:${p.node_port} within ${g.afterMs} ms`);
     case 'garbled':
       throw new GenericError(`broker ${p.nodename} (pid ${broker.pid}) answered oddly on ${host}:${p.node_port}: ${g.detail}`);
   }
@@ -180,6 +177,8 @@ export async function stop(ctx: Ctx): Promise<Outcome> {
 export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> {
   const p = ctx.params;
   for (const name of ['binary', 'mnesia_base', 'log_base', 'pid_file'] as const) {
+    // A bare binary is a program on the PATH (the runner resolved it if it is there).
+    if (name === 'binary' && !p.binary.includes('/')) continue;
     if (!p[name].startsWith('/'))
       throw new ConfigurationError(`parameter ${name} must be an absolute path, got ${JSON.stringify(p[name])}`);
   }
@@ -189,11 +188,7 @@ export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> 
     if (p[name] < 1 || p[name] > 65535) throw new ConfigurationError(`parameter ${name} expects a TCP port (1-65535), got ${p[name]}`);
   }
   if (scope === 'parameters') return;
-  try {
-    accessSync(p.binary, constants.X_OK);
-  } catch {
-    throw new NotInstalledError(`binary ${p.binary} is not installed or not executable`);
-  }
+  assertExecutable('binary', p.binary);
   const account = findAccount(p.user);
   if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
   if (!existsSync(p.config_file)) throw new NotInstalledError(`config_file ${p.config_file} does not exist`);

@@ -4,8 +4,10 @@ import { integer, string, type ParameterValues } from '../ocf/parameters.ts';
 export const rabbitmqParameters = {
   binary: string({
     shortdesc: 'RabbitMQ server script',
-    longdesc: 'The server start script (not the /usr/sbin wrapper, which switches users itself).',
+    longdesc:
+      'The server start script (not the /usr/sbin wrapper, which switches users itself). A bare name is looked up on the PATH Pacemaker gives agents.',
     default: '/usr/lib/rabbitmq/bin/rabbitmq-server',
+    executable: true,
   }),
   nodename: string({
     shortdesc: 'Erlang node name',

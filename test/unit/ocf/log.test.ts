@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Logger, logTargets, type LogTargets } from '../../../shared/ocf/log.ts';
+import { asText, Logger, logTargets, type LogTargets } from '../../../shared/ocf/log.ts';
 import { useTempDirs } from '../helpers.ts';
 
 const tempDir = useTempDirs();
@@ -206,5 +206,19 @@ describe('logTargets', () => {
     ['HA_debug 0 over PCMK_debug', { HA_debug: '0', PCMK_debug: '1' }, { debug: false }],
   ])('reads %s', (_, vars, expected) => {
     expect(logTargets(vars, false)).toEqual({ ...none, ...expected });
+  });
+});
+
+describe('asText: a decision as one debug line', () => {
+  it('spells out Maps, Sets and bigints', () => {
+    expect(asText({ reports: new Map([['n1', { seqno: 7n }]]), members: new Set(['n1', 'n2']) })).toBe(
+      '{"reports":{"n1":{"seqno":"7"}},"members":["n1","n2"]}',
+    );
+  });
+
+  it('never throws, even on a cycle', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(asText(cyclic)).toBe('[object Object]');
   });
 });
