@@ -5,14 +5,14 @@
 // NODE_OPTIONS=--require that reports at exit what the process loaded; the control tests show that the
 // probe does see each of those when it is loaded.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { instanceLayout, type InstanceLayout } from '../support/mariadb.ts';
-import { BUILT, ROOT } from '../support/paths.ts';
+import { BUILT, INSTALLED, ROOT } from '../support/paths.ts';
 import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
@@ -123,6 +123,29 @@ const agentNames = readdirSync(join(ROOT, 'agents'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))
   .sort();
+
+describe('the installed agents (install.sh)', () => {
+  it("an installed agent is a launcher whose code is compiled with Node's compile cache, kept in a root-only folder", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'tsha-compile-cache-'));
+    try {
+      for (let run = 0; run < 2; run++) {
+        const r = await runAgent('galera', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), join(INSTALLED, 'galera'));
+        expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+        expect(r.stdout).toContain('<resource-agent name="galera"');
+      }
+      expect(readFileSync(join(INSTALLED, 'galera'), 'utf8')).toContain("require('/usr/lib/tsha/agents/galera.cjs')");
+      if (process.getuid?.() === 0) {
+        const compile = join(cacheDir, 'compile');
+        expect(statSync(compile).mode & 0o077).toBe(0);
+        const versions = readdirSync(compile);
+        expect(versions).toEqual([expect.stringMatching(/^v22\./)]);
+        expect(readdirSync(join(compile, versions[0]!)).length).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('start-up of the built agents: the cheap paths load neither mysql2 nor amqplib nor tls nor child_process', () => {
   let dir: string;
