@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger, recoverySeconds, startClient, type ClientRun } from '../lab/client.ts';
 import { checkConsistency, describeReport, lostWrites, sqlOn, unsafe } from '../lab/consistency.ts';
 import { createDemoSchema, galeraCrm, galeraPosition, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
-import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
+import { agentLogLines, describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 
 // ocf:tsha:galera on three lab nodes: real MariaDB 10.11 + Galera 4 from Debian, rsync SST, fencing on,
 // the clone in the seed's ms spelling (target-role=Master, which once kept heartbeat/galera from ever
@@ -62,15 +62,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     return longest / 1000;
   }
 
-  /** The agent's own log lines on a node. */
-  function agentLog(node: string): string[] {
-    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-    return existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('galera(galera)'))
-      : [];
-  }
+  const agentLog = (node: string) => agentLogLines(lab, node, 'galera(galera)');
 
   async function crashAll(): Promise<void> {
     await Promise.all(lab.liveNodes().map((n) => lab.crash(n)));
