@@ -117,16 +117,21 @@ export async function status(ctx: Ctx): Promise<Status> {
 }
 
 /** Depth 10: log in, open a channel, send a message through a private queue and get it back. */
+/** The round trip did not finish within its bound (a broker waiting on a peer, or wedged). */
+export class RoundTripTimeout extends GenericError {}
+
 export async function roundTrip(ctx: Ctx): Promise<void> {
   const p = ctx.params;
   const timeout = ctx.deadline.budget(10_000, 'AMQP round trip');
-  let connection;
-  try {
+  let connection: Awaited<ReturnType<typeof openAmqp>> | undefined;
+  const work = async () => {
     connection = await openAmqp(
       { hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, tls: false },
       timeout,
     );
+    connection.on('error', () => undefined);
     const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     const token = `tsha-${process.pid}-${Date.now()}`;
     channel.sendToQueue(queue, Buffer.from(token));
@@ -139,6 +144,17 @@ export async function roundTrip(ctx: Ctx): Promise<void> {
       10,
     );
     if (got !== token) throw new GenericError(`the private queue returned another message (${got.slice(0, 40)})`);
+  };
+  // Every step is bounded together: a queue declaration waits on the cluster's metadata, which can
+  // hang until Erlang notices a dead peer.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RoundTripTimeout(`AMQP round trip did not complete within ${timeout} ms`)), timeout);
+  });
+  const running = work();
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, bound]);
   } catch (error) {
     if (error instanceof GenericError) throw error;
     const message = (error as Error).message;
@@ -147,7 +163,10 @@ export async function roundTrip(ctx: Ctx): Promise<void> {
     }
     throw new GenericError(`AMQP round trip failed: ${message}`, { cause: error });
   } finally {
-    await connection?.close().catch(() => undefined);
+    clearTimeout(timer);
+    // A broker that hangs may not answer close either: the action ends regardless.
+    const c = connection as Awaited<ReturnType<typeof openAmqp>> | undefined;
+    await Promise.race([c?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
   }
 }
 

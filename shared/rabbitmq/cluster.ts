@@ -17,7 +17,17 @@ import { ownNodeName, readPartition } from '../cluster/membership.ts';
 import { readAmqpGreeting } from '../amqp/greeting.ts';
 import { runCommand } from '../process/command.ts';
 import { isLive, readProcess } from '../process/proc.ts';
-import { brokerHome, brokerProcesses, launchBroker, monitorHost, prepareHome, roundTrip, shutDown, status } from './broker.ts';
+import {
+  brokerHome,
+  brokerProcesses,
+  launchBroker,
+  monitorHost,
+  prepareHome,
+  roundTrip,
+  RoundTripTimeout,
+  shutDown,
+  status,
+} from './broker.ts';
 import { cli, failure, type CliTarget, type Tool } from './cli.ts';
 import {
   assessCluster,
@@ -313,7 +323,15 @@ export async function clusteredMonitor(ctx: Ctx): Promise<Outcome> {
     return { code: OCF.NOT_RUNNING, note: s.detail };
   }
   if (ctx.depth < 10) return { code: OCF.SUCCESS, note: `node ${m.ctx.params.nodename} serving (pid ${s.process.pid})` };
-  await roundTrip(m.ctx);
+  try {
+    await roundTrip(m.ctx);
+  } catch (error) {
+    // Depth 0 just saw this node serve AMQP: a round trip that does not finish in time is the cluster
+    // waiting on a peer Erlang has not yet seen die (failing here would restart the healthy members
+    // too, as the anchor's 40 s monitor timeouts did), not this node failing.
+    if (!(error instanceof RoundTripTimeout)) throw error;
+    return { code: OCF.DEGRADED, reason: `${error.message}: the cluster may be waiting on a member that just went` };
+  }
   const node = m.ctx.params.nodename;
   const [view, critical] = await Promise.all([
     cli(m.cli, 'rabbitmqctl', node, ['cluster_status', '--formatter', 'json'], ctx.deadline, STATUS_CAP_MS),

@@ -5,11 +5,12 @@
  * quorum queue, a consumer) with what their output says.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInClientNamespace, type ClientRun } from './client.ts';
 import type { Lab } from './lab.ts';
+import { ids } from './mysql-setup.ts';
 
 const CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'amqp-client.ts');
 export const QUEUE = 'tsha-orders';
@@ -86,8 +87,10 @@ export function longestConfirmGap(run: ClientRun, since: number): number {
 }
 
 /** rabbitmqctl on a lab node, with the shared cookie in the agent's private HOME. */
+export const TSHA_HOME = '/srv/node/rabbitmq/mnesia/.tsha-home';
+
 export function rabbitmqctlArgv(node: string, ...args: string[]): string[] {
-  return ['env', 'HOME=/srv/node/rabbitmq/mnesia/.tsha-home', '/usr/lib/rabbitmq/bin/rabbitmqctl', '-q', '-n', `rabbit@${node}`, ...args];
+  return ['env', `HOME=${TSHA_HOME}`, '/usr/lib/rabbitmq/bin/rabbitmqctl', '-q', '-n', `rabbit@${node}`, ...args];
 }
 
 export async function clusterStatusOn(lab: Lab, node: string): Promise<{ running: string[]; members: string[] } | undefined> {
@@ -119,4 +122,39 @@ export async function queueMembersOn(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * For the comparison: ocf:heartbeat:rabbitmq-cluster knows only the standard paths, so each node gets
+ * its own /etc/rabbitmq, /var/lib/rabbitmq (with the shared cookie) and /var/log/rabbitmq, bound
+ * over the standard ones at boot (node-init.sh reads $d/binds).
+ */
+export function prepareHeartbeatNodes(lab: Lab): void {
+  const cookie = randomBytes(20).toString('hex').toUpperCase();
+  const rabbitmq = ids('rabbitmq');
+  for (const node of lab.names) {
+    const d = lab.nodeDir(node);
+    const etc = join(d, 'rmq-etc');
+    const lib = join(d, 'rmq-lib');
+    const log = join(d, 'rmq-log');
+    for (const dir of [etc, lib, log]) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+    }
+    writeFileSync(join(etc, 'rabbitmq.conf'), RABBITMQ_CONF);
+    writeFileSync(join(etc, 'enabled_plugins'), '[].\n');
+    writeFileSync(join(etc, 'rabbitmq-env.conf'), `NODENAME=rabbit@${node}\n`);
+    writeFileSync(join(lib, '.erlang.cookie'), cookie, { mode: 0o400 });
+    for (const path of [lib, log, join(lib, '.erlang.cookie')]) chownSync(path, rabbitmq.uid, rabbitmq.gid);
+    writeFileSync(join(d, 'binds'), `${etc} /etc/rabbitmq\n${lib} /var/lib/rabbitmq\n${log} /var/log/rabbitmq\n`);
+  }
+}
+
+/** resource-agents' clone as its documentation writes it (no mirroring policy: the queue is a quorum queue). */
+export function heartbeatCrm(lab: Lab): string {
+  return [
+    'primitive rabbitmq ocf:heartbeat:rabbitmq-cluster op start timeout=200s op stop timeout=200s op monitor interval=10s timeout=40s',
+    `clone rabbitmq-clone rabbitmq meta clone-max=${lab.names.length} notify=true ordered=true interleave=true`,
+    '',
+  ].join('\n');
 }
