@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionContext, Outcome } from '../ocf/agent.ts';
+import { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
 import { OCF } from '../ocf/exit-codes.ts';
 import { baseName, clusterProperty, setClusterProperty } from '../cluster/attributes.ts';
@@ -46,7 +47,9 @@ type Ctx = ActionContext<RabbitmqParameters>;
 
 const PEER_GREETING_MS = 2000;
 const STATUS_CAP_MS = 10_000;
-const WAIT_POLL_MS = 2000;
+const WAIT_POLL_MS = 1000;
+/** How long start waits for a broker booting with its peers to serve before leaving it to the monitor. */
+const BOOT_GRACE_MS = 20_000;
 
 /** Clone mode: cluster=on, or cluster=auto in a clone of more than one instance. */
 export function cloneMode(ctx: Ctx): boolean {
@@ -229,13 +232,28 @@ async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promi
       return 'formed the cluster';
     case 'rejoin':
     case 'boot-first':
-    case 'boot-with':
       await launchBroker(m.ctx);
-      return v.kind === 'rejoin'
-        ? 'rejoined with its data'
-        : v.kind === 'boot-first'
-          ? 'booted first (stopped last)'
-          : 'booted with its peers';
+      return v.kind === 'rejoin' ? 'rejoined with its data' : 'booted first (stopped last)';
+    case 'boot-with':
+      return bootWith(m, v.peers);
+  }
+}
+
+/**
+ * Launches a broker whose boot waits for peers that start beside it. It may serve within the grace;
+ * if not, start still succeeds with the VM booting (RabbitMQ bounds that wait itself and exits when
+ * no peer comes), and the monitor reports it as degraded until it serves: start must not hold up the
+ * transition in which Pacemaker would start those peers.
+ */
+async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
+  const grace = new Deadline(Math.min(BOOT_GRACE_MS, m.ctx.deadline.remaining()));
+  try {
+    await launchBroker({ ...m.ctx, deadline: grace });
+    return `booted with ${peers.join(', ')}`;
+  } catch (error) {
+    if (!grace.expired() || !brokerProcesses(m.ctx.params).some((p) => isLive(readProcess(p.pid)))) throw error;
+    m.ctx.log.info(`${m.self} is booting, waiting for ${peers.join(', ')} (RabbitMQ waits for the peers that ran after it stopped)`);
+    return `booting, waiting for ${peers.join(', ')}`;
   }
 }
 
@@ -256,7 +274,7 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
     }
     if (verdict.reason !== said) ctx.log.info(`${m.self} not starting yet: ${verdict.reason}`);
     said = verdict.reason;
-    if (ctx.deadline.remaining() < WAIT_POLL_MS + 3000) throw new GenericError(`not started, ${verdict.reason}`);
+    if (!verdict.poll || ctx.deadline.remaining() < WAIT_POLL_MS + 3000) throw new GenericError(`not started, ${verdict.reason}`);
     await ctx.deadline.sleep(WAIT_POLL_MS);
   }
 }
@@ -316,6 +334,12 @@ export async function clusteredMonitor(ctx: Ctx): Promise<Outcome> {
     // The VM runs (status saw it) yet does not serve: say why, never "not running".
     const vm = brokerProcesses(m.ctx.params).some((p) => isLive(readProcess(p.pid)));
     if (!(error instanceof GenericError) || !vm) throw error;
+    // Still booting: RabbitMQ waits for the peers that ran after this node stopped, and bounds that
+    // wait itself (the VM exits when none comes, and the monitor then fails).
+    const booting = await cli(m.cli, 'rabbitmq-diagnostics', m.ctx.params.nodename, ['is_booting'], ctx.deadline, 8000);
+    if (booting.exitCode === 0 && /^true/m.test(booting.stdout.trim())) {
+      return { code: OCF.DEGRADED, reason: 'booting: RabbitMQ waits for the members that ran after this node stopped' };
+    }
     throw new GenericError(`${error.message}: ${await explainNotServing(m)}`, { cause: error });
   }
   if (s.kind === 'stopped') {

@@ -53,14 +53,21 @@ export type StartVerdict =
   | { readonly kind: 'boot-first'; readonly reason: string }
   /** The peers that ran after this node are online and start too: RabbitMQ waits for them while they boot. */
   | { readonly kind: 'boot-with'; readonly peers: readonly string[]; readonly reason: string }
-  | { readonly kind: 'wait'; readonly reason: string };
+  /**
+   * Not now. `poll`: what it waits for is starting in this same transition (the founder forming the
+   * cluster), so start polls for it; otherwise (a peer offline, no quorum, an operator's decision)
+   * start fails at once with the reason and Pacemaker retries after failure-timeout. A start that
+   * blocked instead would hold up the whole transition, and with it the start of the very peer it
+   * waits for once that peer's node comes online.
+   */
+  | { readonly kind: 'wait'; readonly reason: string; readonly poll: boolean };
 
 const list = (nodes: readonly string[]) => nodes.join(', ');
 
 export function decideStart(v: StartView): StartVerdict {
   // Without quorum this partition may be the minority: starting would serve clients a minority that
   // pause_minority pauses anyway, or (fresh) form a second cluster beside the majority's.
-  if (!v.quorate) return { kind: 'wait', reason: 'no quorum in this partition' };
+  if (!v.quorate) return { kind: 'wait', reason: 'no quorum in this partition', poll: false };
 
   const peersRunning = v.running.filter((n) => n !== v.self);
   if (peersRunning.length > 0) {
@@ -91,6 +98,7 @@ export function decideStart(v: StartView): StartVerdict {
     return {
       kind: 'wait',
       reason: `its data belongs to a cluster of ${list(v.data.clusterMembers)}, not the one running on ${list(peersRunning)}: join by hand`,
+      poll: false,
     };
   }
 
@@ -98,12 +106,15 @@ export function decideStart(v: StartView): StartVerdict {
   if (v.data === undefined) {
     // The cluster exists (it formed once) but none of its members runs: a new node must join it, never
     // start a second cluster its members would not know.
-    if (v.formed) return { kind: 'wait', reason: 'no member runs: waiting for the cluster to start before joining it' };
+    if (v.formed) {
+      const others = v.members.filter((n) => n !== v.self && v.online.includes(n));
+      return { kind: 'wait', reason: 'no member runs: waiting for the cluster to start before joining it', poll: others.length > 0 };
+    }
     // Formation from empty: the first member in the configured order that Pacemaker sees forms the
     // cluster, so every node taking this decision picks the same one; the others join it.
     const founder = v.members.find((n) => v.online.includes(n)) ?? v.self;
     if (founder === v.self) return { kind: 'form', reason: 'forms the cluster: no member holds data or runs yet' };
-    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it` };
+    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it`, poll: true };
   }
 
   // Every member has data and none runs (a whole-cluster stop or outage). RabbitMQ's own record on
@@ -113,9 +124,11 @@ export function decideStart(v: StartView): StartVerdict {
   if (later.length === 0) {
     return { kind: 'boot-first', reason: 'stopped last (every other member had stopped before it): boots first' };
   }
-  // The peers it needs are up in Pacemaker, so their instances are starting too: launch now, and
-  // RabbitMQ's wait for them (bounded by the start deadline) resolves as they boot. After a power
-  // loss every node needs all the others: they boot together, as RabbitMQ requires.
+  // The peers it needs are up in Pacemaker, so their instances start too (now, or after their own
+  // failure-timeout): launch now. RabbitMQ waits for them as they boot
+  // (mnesia_table_loading_retry_timeout × retry_limit); start does not block on that wait, the
+  // monitor reports the booting node as degraded until it serves. After a power loss every node needs
+  // all the others: they boot together, as RabbitMQ requires.
   const offline = later.filter((n) => !v.online.includes(n));
   if (offline.length === 0) {
     return { kind: 'boot-with', peers: later, reason: `boots with ${list(later)}, which ran after it stopped` };
@@ -125,6 +138,7 @@ export function decideStart(v: StartView): StartVerdict {
   return {
     kind: 'wait',
     reason: `waiting for ${list(offline)} to boot: it ran after this node stopped, so it may hold newer metadata`,
+    poll: false,
   };
 }
 

@@ -13,6 +13,14 @@ const end = Date.now() + seconds * 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let turn = 0;
 
+/** Every broker call bounded: a queue declaration can hang until Erlang notices a dead peer. */
+function bounded<T>(work: Promise<T>, what: string, ms = 5000): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+  ]);
+}
+
 async function open(): Promise<ChannelModel> {
   const hostname = hosts[turn++ % hosts.length]!;
   const c = await amqp.connect(
@@ -27,15 +35,18 @@ const queueArgs = { durable: true, arguments: { 'x-queue-type': 'quorum' } };
 
 async function publish(): Promise<void> {
   let id = start;
+  let declared = false;
   while (Date.now() < end) {
     let c: ChannelModel | undefined;
     try {
       c = await open();
       const closed = new Promise<never>((_, reject) => c!.once('close', () => reject(new Error('connection closed'))));
       closed.catch(() => undefined);
-      const ch = await c.createConfirmChannel();
+      const ch = await bounded(c.createConfirmChannel(), 'channel');
       ch.on('error', () => undefined);
-      await ch.assertQueue(QUEUE, queueArgs);
+      // Declared once: publishing needs no declaration, and a declaration waits on the cluster's metadata.
+      if (!declared) await bounded(ch.assertQueue(QUEUE, queueArgs), 'queue.declare');
+      declared = true;
       while (Date.now() < end) {
         const confirmed = new Promise<void>((resolve, reject) => {
           ch.sendToQueue(QUEUE, Buffer.from(String(id)), { persistent: true, messageId: String(id) }, (err) =>
@@ -65,23 +76,26 @@ async function consume(drain: boolean): Promise<void> {
     let c: ChannelModel | undefined;
     try {
       c = await open();
-      const ch = await c.createChannel();
+      const ch = await bounded(c.createChannel(), 'channel');
       ch.on('error', () => undefined);
-      await ch.assertQueue(QUEUE, queueArgs);
-      await ch.prefetch(100);
+      await bounded(ch.assertQueue(QUEUE, queueArgs), 'queue.declare');
+      await bounded(ch.prefetch(100), 'basic.qos');
       const closed = new Promise<void>((resolve) => c!.once('close', () => resolve()));
-      await ch.consume(QUEUE, (m) => {
-        if (!m) return;
-        console.log(`got ${m.content.toString()} ${Date.now()}`);
-        lastAt = Date.now();
-        ch.ack(m);
-      });
+      await bounded(
+        ch.consume(QUEUE, (m) => {
+          if (!m) return;
+          console.log(`got ${m.content.toString()} ${Date.now()}`);
+          lastAt = Date.now();
+          ch.ack(m);
+        }),
+        'basic.consume',
+      );
       for (;;) {
         const state = await Promise.race([closed.then(() => 'closed'), sleep(500).then(() => 'tick')]);
         if (state === 'closed') throw new Error('connection closed');
         if (Date.now() >= end) return;
         if (drain && Date.now() - lastAt > 3000) {
-          const q = await ch.checkQueue(QUEUE);
+          const q = await bounded(ch.checkQueue(QUEUE), 'queue.declare passive');
           if (q.messageCount === 0) return;
         }
       }

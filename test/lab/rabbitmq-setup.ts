@@ -20,6 +20,8 @@ export const RABBITMQ_CONF = [
   'listeners.tcp.default = 5672',
   'loopback_users = none',
   'cluster_partition_handling = pause_minority',
+  // Metadata operations (queue declarations) wait until Erlang notices a dead peer: 15 s, not 60.
+  'net_ticktime = 15',
   'mnesia_table_loading_retry_timeout = 10000',
   'mnesia_table_loading_retry_limit = 12',
   '',
@@ -48,7 +50,7 @@ export function rabbitmqCrm(lab: Lab): string {
     'op start timeout=120s op stop timeout=60s op monitor interval=5s timeout=20s ' +
     'op monitor interval=30s timeout=40s OCF_CHECK_LEVEL=10';
   return [
-    `primitive rabbitmq ocf:tsha:rabbitmq params ${RABBITMQ_PARAMS} ${ops} meta failure-timeout=30s`,
+    `primitive rabbitmq ocf:tsha:rabbitmq params ${RABBITMQ_PARAMS} ${ops} meta failure-timeout=20s`,
     `clone rabbitmq-clone rabbitmq meta clone-max=${lab.names.length} interleave=true`,
     '',
   ].join('\n');

@@ -28,7 +28,11 @@ const data = (runningAtShutdown: string[], clusterMembers = ALL) => ({ runningAt
 
 describe('decideStart: who may start, and how', () => {
   it('waits without quorum, whatever else it sees', () => {
-    expect(decideStart(view({ quorate: false, running: ['n2'] }))).toMatchObject({ kind: 'wait', reason: 'no quorum in this partition' });
+    expect(decideStart(view({ quorate: false, running: ['n2'] }))).toMatchObject({
+      kind: 'wait',
+      reason: 'no quorum in this partition',
+      poll: false,
+    });
   });
 
   describe('formation from empty data directories', () => {
@@ -38,7 +42,11 @@ describe('decideStart: who may start, and how', () => {
     });
 
     it('every other member waits for it to form the cluster, then joins it', () => {
-      expect(decideStart(view({ self: 'n2' }))).toMatchObject({ kind: 'wait', reason: 'new cluster: waiting for n1 to form it' });
+      expect(decideStart(view({ self: 'n2' }))).toMatchObject({
+        kind: 'wait',
+        reason: 'new cluster: waiting for n1 to form it',
+        poll: true,
+      });
       expect(decideStart(view({ self: 'n2', running: ['n1'] }))).toMatchObject({ kind: 'join', peer: 'n1' });
     });
 
