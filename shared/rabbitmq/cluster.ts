@@ -180,7 +180,7 @@ async function gatherView(m: Member): Promise<StartView> {
     running,
     runningClusterMembers,
     data,
-    formed: formed !== undefined,
+    formedBy: formed,
   };
 }
 
@@ -213,11 +213,17 @@ function setAside(m: Member): string {
   return aside;
 }
 
+/** Launches the broker unless it already serves (a newcomer booted standalone during formation). */
+async function ensureLaunched(m: Member): Promise<void> {
+  const s = await status(m.ctx).catch(() => undefined);
+  if (s?.kind !== 'serving') await launchBroker(m.ctx);
+}
+
 async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promise<string> {
   m.ctx.log.info(`${m.self} ${v.reason}`);
   switch (v.kind) {
     case 'join':
-      await launchBroker(m.ctx);
+      await ensureLaunched(m);
       await joinCluster(m, v.peer);
       return `joined the cluster through ${v.peer}`;
     case 'reset-and-join':
@@ -226,7 +232,7 @@ async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promi
       await joinCluster(m, v.peer);
       return `forgotten by the cluster: data set aside, joined through ${v.peer}`;
     case 'form':
-      await launchBroker(m.ctx);
+      await ensureLaunched(m);
       if (!(await setClusterProperty(formedProperty(m.ctx), m.self, m.ctx.deadline)))
         m.ctx.log.warn(`could not record ${formedProperty(m.ctx)}: a new node may not know the cluster formed`);
       return 'formed the cluster';
@@ -260,7 +266,10 @@ async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
 export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
   const m = await member(ctx);
   const before = await status(m.ctx);
-  if (before.kind === 'serving') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+  // A serving broker is started, unless it is a newcomer booted standalone that has yet to join.
+  const data = readNodeData(m);
+  const standalone = m.members.length > 1 && (data === undefined || !data.clusterMembers.some((n) => n !== m.self));
+  if (before.kind === 'serving' && !standalone) return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
   prepareHome(m.ctx.params);
   let said = '';
   for (;;) {
@@ -274,6 +283,7 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
     }
     if (verdict.reason !== said) ctx.log.info(`${m.self} not starting yet: ${verdict.reason}`);
     said = verdict.reason;
+    if (verdict.prelaunch) await ensureLaunched(m);
     if (!verdict.poll || ctx.deadline.remaining() < WAIT_POLL_MS + 3000) throw new GenericError(`not started, ${verdict.reason}`);
     await ctx.deadline.sleep(WAIT_POLL_MS);
   }

@@ -36,8 +36,8 @@ export interface StartView {
   readonly runningClusterMembers: readonly string[] | undefined;
   /** This node's data directory; undefined when it holds none (a new node, or one never started). */
   readonly data: NodeData | undefined;
-  /** The agent recorded that this clone formed its cluster once (a cluster property). */
-  readonly formed: boolean;
+  /** The member that formed this clone's cluster, as the agent recorded it (a cluster property); undefined before. */
+  readonly formedBy: string | undefined;
 }
 
 export type StartVerdict =
@@ -60,7 +60,16 @@ export type StartVerdict =
    * blocked instead would hold up the whole transition, and with it the start of the very peer it
    * waits for once that peer's node comes online.
    */
-  | { readonly kind: 'wait'; readonly reason: string; readonly poll: boolean };
+  | {
+      readonly kind: 'wait';
+      readonly reason: string;
+      readonly poll: boolean;
+      /**
+       * Formation: boot this node's broker standalone meanwhile (it holds nothing), so it only has to
+       * join once the founder serves instead of booting after it.
+       */
+      readonly prelaunch?: boolean;
+    };
 
 const list = (nodes: readonly string[]) => nodes.join(', ');
 
@@ -70,8 +79,18 @@ export function decideStart(v: StartView): StartVerdict {
   if (!v.quorate) return { kind: 'wait', reason: 'no quorum in this partition', poll: false };
 
   const peersRunning = v.running.filter((n) => n !== v.self);
+  // Formation from empty: the first member in the configured order that Pacemaker sees forms the
+  // cluster, so every node taking this decision picks the same one; the others join it. Until it has,
+  // a running peer may be another newcomer booted standalone: only the founder is joined.
+  const founder = v.members.find((n) => v.online.includes(n)) ?? v.self;
+  // A node that holds no clustered data (none at all, or a standalone broker booted during formation).
+  const newcomer = v.members.length > 1 && (v.data === undefined || !v.data.clusterMembers.some((n) => n !== v.self));
+  const formed = v.formedBy !== undefined;
+  if (!formed && newcomer && founder !== v.self && !peersRunning.includes(founder)) {
+    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it`, poll: true, prelaunch: true };
+  }
   if (peersRunning.length > 0) {
-    const peer = peersRunning[0]!;
+    const peer = !formed && newcomer ? founder : peersRunning[0]!;
     // A new node (or a standalone one) becomes a member through join_cluster, which resets it first.
     if (v.data === undefined) return { kind: 'join', peer, reason: `joins the cluster running on ${list(peersRunning)}` };
     const wasClustered = v.data.clusterMembers.some((n) => n !== v.self);
@@ -103,19 +122,18 @@ export function decideStart(v: StartView): StartVerdict {
   }
 
   // No cluster runs.
-  if (v.data === undefined) {
+  if (newcomer && v.formedBy !== v.self) {
     // The cluster exists (it formed once) but none of its members runs: a new node must join it, never
     // start a second cluster its members would not know.
-    if (v.formed) {
+    if (formed) {
       const others = v.members.filter((n) => n !== v.self && v.online.includes(n));
       return { kind: 'wait', reason: 'no member runs: waiting for the cluster to start before joining it', poll: others.length > 0 };
     }
-    // Formation from empty: the first member in the configured order that Pacemaker sees forms the
-    // cluster, so every node taking this decision picks the same one; the others join it.
-    const founder = v.members.find((n) => v.online.includes(n)) ?? v.self;
-    if (founder === v.self) return { kind: 'form', reason: 'forms the cluster: no member holds data or runs yet' };
-    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it`, poll: true };
+    // Here the founder is this node (the others returned above).
+    return { kind: 'form', reason: 'forms the cluster: no member holds data or runs yet' };
   }
+  // The founder restarting before anyone joined boots its own data (its record: it stopped last).
+  if (v.data === undefined) return { kind: 'form', reason: 'forms the cluster: no member holds data or runs yet' };
 
   // Every member has data and none runs (a whole-cluster stop or outage). RabbitMQ's own record on
   // this node says which peers still ran when it stopped: they may hold newer metadata, and RabbitMQ

@@ -187,7 +187,8 @@ describe('ocf:tsha:rabbitmq as a clone, 3 nodes: formation, crashes, outages, a 
     await lab.start(last);
     await settled('the cluster re-formed after the last-stopped node booted', lab.names);
     console.log(`[lab] rabbitmq re-formed ${((Date.now() - bootedAt) / 1000).toFixed(1)} s after the last-stopped node booted last`);
-    expect(agentLog(last).some((l) => /stopped last/.test(l))).toBe(true);
+    // It boots first or with the peer RabbitMQ recorded as running when it stopped (Erlang may not have seen that peer die yet).
+    expect(agentLog(last).some((l) => /stopped last|boots with/.test(l))).toBe(true);
     await verify('two crashes, then all off, last-stopped booted last');
   });
 

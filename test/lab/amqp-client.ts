@@ -53,7 +53,7 @@ async function publish(): Promise<void> {
             err ? reject(new Error('nack')) : resolve(),
           );
         });
-        const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no confirm within 5 s')), 5000));
+        const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no confirm within 3 s')), 3000));
         await Promise.race([confirmed, timeout, closed]);
         console.log(`ack ${id} ${Date.now()}`);
         id++;

@@ -50,7 +50,7 @@ export function rabbitmqCrm(lab: Lab): string {
     'op start timeout=120s op stop timeout=60s op monitor interval=5s timeout=20s ' +
     'op monitor interval=30s timeout=40s OCF_CHECK_LEVEL=10';
   return [
-    `primitive rabbitmq ocf:tsha:rabbitmq params ${RABBITMQ_PARAMS} ${ops} meta failure-timeout=20s`,
+    `primitive rabbitmq ocf:tsha:rabbitmq params ${RABBITMQ_PARAMS} ${ops} meta failure-timeout=10s`,
     `clone rabbitmq-clone rabbitmq meta clone-max=${lab.names.length} interleave=true`,
     '',
   ].join('\n');

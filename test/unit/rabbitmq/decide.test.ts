@@ -19,7 +19,7 @@ function view(o: Partial<StartView> = {}): StartView {
     running: [],
     runningClusterMembers: undefined,
     data: undefined,
-    formed: false,
+    formedBy: undefined,
     ...o,
   };
 }
@@ -50,8 +50,22 @@ describe('decideStart: who may start, and how', () => {
       expect(decideStart(view({ self: 'n2', running: ['n1'] }))).toMatchObject({ kind: 'join', peer: 'n1' });
     });
 
+    it('meanwhile the others boot standalone, and join only the founder, never another newcomer', () => {
+      expect(decideStart(view({ self: 'n2' }))).toMatchObject({ kind: 'wait', poll: true, prelaunch: true });
+      const standalone = data(['n3'], ['n3']);
+      expect(decideStart(view({ self: 'n3', running: ['n2'], data: standalone }))).toMatchObject({ kind: 'wait', prelaunch: true });
+      expect(decideStart(view({ self: 'n3', running: ['n1', 'n2'], data: standalone }))).toMatchObject({ kind: 'join', peer: 'n1' });
+    });
+
+    it('the founder restarting before anyone joined boots its own data', () => {
+      expect(decideStart(view({ formedBy: 'n1', data: data(['n1'], ['n1']) })).kind).toBe('boot-first');
+    });
+
     it('a new node never forms a second cluster once the clone formed one: it waits for a member to run', () => {
-      expect(decideStart(view({ formed: true }))).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/waiting for the cluster/) });
+      expect(decideStart(view({ self: 'n2', formedBy: 'n1' }))).toMatchObject({
+        kind: 'wait',
+        reason: expect.stringMatching(/waiting for the cluster/),
+      });
     });
   });
 
@@ -106,7 +120,7 @@ describe('decideStart: who may start, and how', () => {
     });
 
     it('a node with no data waits for the members with data rather than forming anew', () => {
-      expect(decideStart(view({ self: 'n3', formed: true })).kind).toBe('wait');
+      expect(decideStart(view({ self: 'n3', formedBy: 'n1' })).kind).toBe('wait');
     });
   });
 });
