@@ -347,7 +347,7 @@ export async function clusteredMonitor(ctx: Ctx): Promise<Outcome> {
     // Still booting: RabbitMQ waits for the peers that ran after this node stopped, and bounds that
     // wait itself (the VM exits when none comes, and the monitor then fails).
     const booting = await cli(m.cli, 'rabbitmq-diagnostics', m.ctx.params.nodename, ['is_booting'], ctx.deadline, 8000);
-    if (booting.exitCode === 0 && /^true/m.test(booting.stdout.trim())) {
+    if (booting.exitCode === 0 && /\bis booting\b/.test(booting.stdout)) {
       return { code: OCF.DEGRADED, reason: 'booting: RabbitMQ waits for the members that ran after this node stopped' };
     }
     throw new GenericError(`${error.message}: ${await explainNotServing(m)}`, { cause: error });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientRun } from '../lab/client.ts';
 import { agentLogLines } from '../lab/timeline.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
@@ -52,10 +52,24 @@ describe('ocf:tsha:rabbitmq as a clone, 3 nodes: formation, crashes, outages, a 
     readonly consumer: ClientRun;
   }
 
+  const clients: ClientRun[] = [];
+
   function startTraffic(consumer = true): Traffic {
     const publisher = startAmqpClient(lab, 'publish', 600, nextId);
-    return { publisher, consumer: startAmqpClient(lab, consumer ? 'consume' : 'drain', consumer ? 600 : 0) };
+    const t = { publisher, consumer: startAmqpClient(lab, consumer ? 'consume' : 'drain', consumer ? 600 : 0) };
+    clients.push(t.publisher, t.consumer);
+    return t;
   }
+
+  // A failed scenario must not leave a consumer taking the next scenario's messages.
+  afterEach(async () => {
+    for (const c of clients.splice(0)) {
+      c.child.kill();
+      await c.done;
+      for (const id of confirmedIds(c)) confirmed.add(id);
+      for (const id of receivedIds(c)) received.add(id);
+    }
+  });
 
   async function stopTraffic(t: Traffic): Promise<void> {
     t.publisher.child.kill();

@@ -31,6 +31,19 @@ async function open(): Promise<ChannelModel> {
   return c;
 }
 
+/** Closes a connection, or drops it when the broker does not answer the close within a second. */
+async function release(c: ChannelModel | undefined): Promise<void> {
+  if (!c) return;
+  const closed = await Promise.race([
+    c.close().then(
+      () => true,
+      () => true,
+    ),
+    sleep(1000).then(() => false),
+  ]);
+  if (!closed) (c as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+}
+
 const queueArgs = { durable: true, arguments: { 'x-queue-type': 'quorum' } };
 
 async function publish(): Promise<void> {
@@ -65,7 +78,7 @@ async function publish(): Promise<void> {
       id++;
       await sleep(300);
     } finally {
-      await c?.close().catch(() => undefined);
+      await release(c);
     }
   }
 }
@@ -103,7 +116,7 @@ async function consume(drain: boolean): Promise<void> {
       console.log(`err ${Date.now()} ${(error as Error).message.replace(/\s+/g, ' ').slice(0, 80)}`);
       await sleep(300);
     } finally {
-      await c?.close().catch(() => undefined);
+      await release(c);
     }
   }
 }
