@@ -13,7 +13,7 @@ export interface CommandResult {
  * Runs a program (argv, no shell) bounded by the action's deadline and its own cap. Its exit code is
  * returned, not thrown: for crm_attribute and attrd_updater the codes carry meaning. The agent's own
  * environment goes along (Pacemaker's tools read OCF_RESOURCE_INSTANCE and the node from it), less the
- * variables named in `unset`.
+ * variables named in `unset`, plus those in `extra` (a tool's own settings, e.g. its HOME).
  */
 export function runCommand(
   file: string,
@@ -21,9 +21,10 @@ export function runCommand(
   deadline: Deadline,
   capMs = 10_000,
   unset: readonly string[] = [],
+  extra: Readonly<Record<string, string>> = {},
 ): Promise<CommandResult> {
   const timeout = deadline.budget(capMs, `${file} ${args[0] ?? ''}`);
-  const env: NodeJS.ProcessEnv = { ...inheritedEnvironment(unset), PATH: '/usr/sbin:/usr/bin:/sbin:/bin' };
+  const env: NodeJS.ProcessEnv = { ...inheritedEnvironment(unset), PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ...extra };
   return new Promise((resolve) => {
     childProcess().execFile(
       file,

@@ -3,7 +3,7 @@
  * not frozen, and it answers the AMQP protocol header with connection.start. Depth 10: a login, a
  * channel and a message through a private queue, with amqplib.
  */
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ActionContext, Outcome, ValidationScope } from '../ocf/agent.ts';
 import { ConfigurationError, GenericError, NotInstalledError, PermissionError } from '../ocf/errors.ts';
@@ -21,7 +21,7 @@ import type { RabbitmqParameters, RabbitmqValues } from './parameters.ts';
 type Ctx = ActionContext<RabbitmqParameters>;
 const GREETING_CAP_MS = 5000;
 
-function monitorHost(p: RabbitmqValues): string {
+export function monitorHost(p: RabbitmqValues): string {
   return p.node_ip === '' || p.node_ip === '0.0.0.0' ? '127.0.0.1' : p.node_ip === '::' ? '::1' : p.node_ip;
 }
 
@@ -49,11 +49,51 @@ function brokerEnvironment(p: RabbitmqValues, home: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * The broker's HOME, where Erlang (the broker and every CLI call) reads its cookie: the account's home,
+ * or with erlang_cookie_file a private folder beside the data holding a 0400 copy of that file.
+ */
+export function brokerHome(p: RabbitmqValues, accountHome: string): string {
+  return p.erlang_cookie_file === '' ? accountHome : join(p.mnesia_base, '.tsha-home');
+}
+
+/** The broker's folders, created for its account when missing; returns the account. */
+function ensureDirectories(p: RabbitmqValues): NonNullable<ReturnType<typeof findAccount>> {
+  const account = findAccount(p.user)!;
+  for (const dir of [p.mnesia_base, p.log_base, dirname(p.pid_file)]) {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true, mode: 0o750 });
+      chownSync(dir, account.uid, account.gid);
+    }
+  }
+  return account;
+}
+
+/** Puts the cookie in the private HOME (only when its content changed), owned by the broker's account. */
+export function prepareHome(p: RabbitmqValues): string {
+  const account = ensureDirectories(p);
+  const home = brokerHome(p, account.home);
+  if (p.erlang_cookie_file === '') return home;
+  const cookie = join(home, '.erlang.cookie');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  chownSync(home, account.uid, account.gid);
+  const wanted = readFileSync(p.erlang_cookie_file, 'utf8').trim();
+  const current = existsSync(cookie) ? readFileSync(cookie, 'utf8').trim() : undefined;
+  if (current !== wanted) {
+    const next = `${cookie}.${process.pid}`;
+    writeFileSync(next, wanted, { mode: 0o400 });
+    chownSync(next, account.uid, account.gid);
+    // A rename replaces a 0400 file: the folder is ours.
+    renameSync(next, cookie);
+  }
+  return home;
+}
+
 type Status =
   | { readonly kind: 'stopped'; readonly detail: string; readonly crashed: boolean }
   | { readonly kind: 'serving'; readonly process: ProcessInfo };
 
-async function status(ctx: Ctx): Promise<Status> {
+export async function status(ctx: Ctx): Promise<Status> {
   const p = ctx.params;
   const found = locateDaemon(p.pid_file, (proc) => isBroker(proc, p), `node ${p.nodename}`);
   if (found.kind === 'stopped') return found;
@@ -74,16 +114,21 @@ async function status(ctx: Ctx): Promise<Status> {
 }
 
 /** Depth 10: log in, open a channel, send a message through a private queue and get it back. */
-async function roundTrip(ctx: Ctx): Promise<void> {
+/** The round trip did not finish within its bound (a broker waiting on a peer, or wedged). */
+export class RoundTripTimeout extends GenericError {}
+
+export async function roundTrip(ctx: Ctx): Promise<void> {
   const p = ctx.params;
   const timeout = ctx.deadline.budget(10_000, 'AMQP round trip');
-  let connection;
-  try {
+  let connection: Awaited<ReturnType<typeof openAmqp>> | undefined;
+  const work = async () => {
     connection = await openAmqp(
       { hostname: monitorHost(p), port: p.node_port, username: p.username, password: p.password, vhost: p.vhost, tls: false },
       timeout,
     );
+    connection.on('error', () => undefined);
     const channel = await connection.createChannel();
+    channel.on('error', () => undefined);
     const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true });
     const token = `tsha-${process.pid}-${Date.now()}`;
     channel.sendToQueue(queue, Buffer.from(token));
@@ -96,6 +141,17 @@ async function roundTrip(ctx: Ctx): Promise<void> {
       10,
     );
     if (got !== token) throw new GenericError(`the private queue returned another message (${got.slice(0, 40)})`);
+  };
+  // Every step is bounded together: a queue declaration waits on the cluster's metadata, which can
+  // hang until Erlang notices a dead peer.
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RoundTripTimeout(`AMQP round trip did not complete within ${timeout} ms`)), timeout);
+  });
+  const running = work();
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, bound]);
   } catch (error) {
     if (error instanceof GenericError) throw error;
     const message = (error as Error).message;
@@ -104,7 +160,10 @@ async function roundTrip(ctx: Ctx): Promise<void> {
     }
     throw new GenericError(`AMQP round trip failed: ${message}`, { cause: error });
   } finally {
-    await connection?.close().catch(() => undefined);
+    clearTimeout(timer);
+    // A broker that hangs may not answer close either: the action ends regardless.
+    const c = connection as Awaited<ReturnType<typeof openAmqp>> | undefined;
+    await Promise.race([c?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
   }
 }
 
@@ -122,16 +181,16 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
 }
 
 export async function start(ctx: Ctx): Promise<Outcome> {
-  const p = ctx.params;
   const before = await status(ctx);
   if (before.kind === 'serving') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
-  const account = findAccount(p.user)!;
-  for (const dir of [p.mnesia_base, p.log_base, dirname(p.pid_file)]) {
-    if (!existsSync(dir)) {
-      mkdirSync(dir, { recursive: true, mode: 0o750 });
-      chownSync(dir, account.uid, account.gid);
-    }
-  }
+  const pid = await launchBroker(ctx);
+  return { code: OCF.SUCCESS, note: `node ${ctx.params.nodename} running (pid ${pid})` };
+}
+
+/** Starts rabbitmq-server and waits, within the deadline, until it answers AMQP; returns the VM's pid. */
+export async function launchBroker(ctx: Ctx): Promise<number> {
+  const p = ctx.params;
+  const account = ensureDirectories(p);
   const { ready } = await startDaemon({
     file: p.binary,
     args: [],
@@ -139,7 +198,7 @@ export async function start(ctx: Ctx): Promise<Outcome> {
     uid: account.uid,
     gid: account.gid,
     cwd: account.home,
-    env: brokerEnvironment(p, account.home),
+    env: brokerEnvironment(p, prepareHome(p)),
     deadline: ctx.deadline,
     what: `broker ${p.nodename} to answer AMQP`,
     errorLines: /error|failed|crash/i,
@@ -149,11 +208,11 @@ export async function start(ctx: Ctx): Promise<Outcome> {
       return s.kind === 'serving' ? s : undefined;
     },
   });
-  return { code: OCF.SUCCESS, note: `node ${p.nodename} running (pid ${ready.process.pid})` };
+  return ready.process.pid;
 }
 
 /** All processes of this broker: the VM, its children, and the start script above it. */
-function brokerProcesses(p: RabbitmqValues): ProcessInfo[] {
+export function brokerProcesses(p: RabbitmqValues): ProcessInfo[] {
   const all = allProcesses();
   const vms = all.filter((proc) => isBroker(proc, p));
   const found = new Map<number, ProcessInfo>();
@@ -169,9 +228,13 @@ function brokerProcesses(p: RabbitmqValues): ProcessInfo[] {
 export async function stop(ctx: Ctx): Promise<Outcome> {
   const processes = brokerProcesses(ctx.params);
   if (processes.length === 0) return { code: OCF.SUCCESS, note: 'not running' };
-  // SIGTERM is the broker's clean shutdown; epmd, shared with other Erlang nodes, is left running.
+  return { code: OCF.SUCCESS, note: await shutDown(ctx, processes) };
+}
+
+/** SIGTERM is the broker's clean shutdown; epmd, shared with other Erlang nodes, is left running. */
+export async function shutDown(ctx: Ctx, processes: readonly ProcessInfo[]): Promise<string> {
   const { killed } = await terminate(processes, { deadline: ctx.deadline, log: ctx.log, what: `broker ${ctx.params.nodename}` });
-  return { code: OCF.SUCCESS, note: killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly' };
+  return killed ? 'killed after the clean shutdown timed out' : 'shut down cleanly';
 }
 
 export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> {
@@ -192,6 +255,8 @@ export async function validate(ctx: Ctx, scope: ValidationScope): Promise<void> 
   const account = findAccount(p.user);
   if (!account) throw new NotInstalledError(`user ${p.user} does not exist`);
   if (!existsSync(p.config_file)) throw new NotInstalledError(`config_file ${p.config_file} does not exist`);
+  if (p.erlang_cookie_file !== '' && !existsSync(p.erlang_cookie_file))
+    throw new NotInstalledError(`erlang_cookie_file ${p.erlang_cookie_file} does not exist`);
   const data = statOrUndefined(p.mnesia_base);
   if (data && !accountCan(account, data, 'write'))
     throw new PermissionError(`mnesia_base ${p.mnesia_base} is not writable by user ${p.user}`);

@@ -1,4 +1,4 @@
-import { integer, string, type ParameterValues } from '../ocf/parameters.ts';
+import { integer, select, string, type ParameterValues } from '../ocf/parameters.ts';
 
 /** The broker's settings, as RABBITMQ_* environment for rabbitmq-server; Debian's defaults. */
 export const rabbitmqParameters = {
@@ -11,7 +11,9 @@ export const rabbitmqParameters = {
   }),
   nodename: string({
     shortdesc: 'Erlang node name',
-    longdesc: 'RABBITMQ_NODENAME of the broker; it also identifies the broker process.',
+    longdesc:
+      'RABBITMQ_NODENAME of the broker; it also identifies the broker process. In clone mode only its name part counts: ' +
+      "each instance runs <name>@<host>, the host being this node's entry in cluster_host_map (else its Pacemaker node name).",
     default: 'rabbit@localhost',
     unique: true,
   }),
@@ -62,6 +64,36 @@ export const rabbitmqParameters = {
     shortdesc: 'Enabled plugins file',
     longdesc: 'RABBITMQ_ENABLED_PLUGINS_FILE; empty keeps the broker default.',
     default: '',
+  }),
+  cluster: select(['auto', 'on', 'off'] as const, {
+    shortdesc: 'Clone mode: one RabbitMQ cluster across the clone',
+    longdesc:
+      'auto: clone mode when the resource is a clone with clone-max > 1 (OCF_RESKEY_CRM_meta_clone_max); on: always ' +
+      '(a one-node cluster, ocf-tester); off: one standalone broker (the single-broker layout). In clone mode start joins ' +
+      'the running cluster or, with none running, lets the node that stopped last start first; stop drains the node; ' +
+      'monitor reports a paused or partitioned node as failed and a missing member as degraded (190).',
+    default: 'auto',
+  }),
+  cluster_host_map: string({
+    shortdesc: 'Pacemaker node to RabbitMQ host mapping',
+    longdesc:
+      'node:host pairs separated by semicolons (e.g. "ctl1:ctl1-mgmt;ctl2:ctl2-mgmt"): the host part of each member\'s ' +
+      'Erlang node name and the address its AMQP port is probed on. When given it also lists the members, in this order; ' +
+      'otherwise the members are the Pacemaker nodes (crm_node --list) under their own names.',
+    default: '',
+  }),
+  erlang_cookie_file: string({
+    shortdesc: 'Erlang cookie file',
+    longdesc:
+      'A file holding the shared Erlang cookie of the cluster (same content on every node, readable by root). The agent ' +
+      'gives the broker and its own rabbitmqctl calls a private HOME with a 0400 copy of it, never the cookie in argv. ' +
+      "Empty: the broker account's ~/.erlang.cookie.",
+    default: '',
+  }),
+  cli_dir: string({
+    shortdesc: 'Directory of the RabbitMQ command-line tools',
+    longdesc: 'Where rabbitmqctl, rabbitmq-diagnostics, rabbitmq-upgrade and rabbitmq-queues are (clone mode; each call bounded).',
+    default: '/usr/lib/rabbitmq/bin',
   }),
   user: string({
     shortdesc: 'Account the broker runs as',

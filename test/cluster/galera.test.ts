@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger, firstAckAfter, longestPause, recoverySeconds, startClient } from '../lab/client.ts';
@@ -6,7 +6,7 @@ import { sqlOn } from '../lab/consistency.ts';
 import { createDemoSchema, galeraCrm, galeraPromoted, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { waitFenced } from '../lab/fencing.ts';
-import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
+import { agentLogLines, describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { expectGaleraConsistent } from './galera-expect.ts';
 
 // ocf:tsha:galera on three lab nodes: real MariaDB 10.11 + Galera 4 from Debian, rsync SST, fencing on,
@@ -27,15 +27,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
 
   const verify = (what: string) => expectGaleraConsistent(lab, ledger, what);
 
-  /** The agent's own log lines on a node. */
-  function agentLog(node: string): string[] {
-    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-    return existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .split('\n')
-          .filter((l) => l.includes('galera(galera)'))
-      : [];
-  }
+  const agentLog = (node: string) => agentLogLines(lab, node, 'galera(galera)');
 
   beforeAll(async () => {
     await lab.up();

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
-import { isLive, readProcess } from '../../shared/process/proc.ts';
+import { allProcesses, isLive, readProcess } from '../../shared/process/proc.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
@@ -100,6 +101,55 @@ describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
       '-n',
       'tsha_rabbit',
       ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
+      join(INSTALLED, 'rabbitmq'),
+    ];
+    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
+      (r) => r.stdout + r.stderr,
+      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
+    );
+    expect(out).toContain('passed all tests');
+  });
+});
+
+describe('ocf:tsha:rabbitmq in clone mode (cluster=on) on one machine, outside a cluster', () => {
+  let layout: BrokerLayout;
+  let params: Record<string, string>;
+  beforeAll(async () => {
+    layout = await brokerLayout();
+    const cookie = join(layout.dir, 'cookie');
+    writeFileSync(cookie, 'TSHACLONETESTCOOKIE', { mode: 0o400 });
+    // Outside Pacemaker the node is the host name; the map gives it the broker's host part.
+    params = { ...layout.params, cluster: 'on', cluster_host_map: `${hostname()}:localhost`, erlang_cookie_file: cookie };
+  });
+  afterAll(() => layout.remove());
+
+  it('start forms a one-member cluster; depth 10 sees every member running; the cookie never reaches argv', async () => {
+    const r = await rabbitmq('start', params);
+    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    const deep = await rabbitmq('monitor', params, depth10);
+    expect(deep.exitCode, deep.stderr).toBe(OCF.SUCCESS);
+    for (const p of allProcesses()) expect(p.argv.join(' ')).not.toContain('TSHACLONETESTCOOKIE');
+  });
+
+  it('stop, then start again: the node that stopped last boots first, with its data', async () => {
+    expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
+    expect((await rabbitmq('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
+    const again = await rabbitmq('start', params);
+    expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+    expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('validate-all rejects a malformed cluster_host_map with ERR_CONFIGURED', async () => {
+    const r = await rabbitmq('validate-all', { ...params, cluster_host_map: 'n1' });
+    expect(r.exitCode).toBe(OCF.ERR_CONFIGURED);
+    expect(r.exitReason).toMatch(/cluster_host_map/);
+  });
+
+  it('ocf-tester reports "passed all tests" in clone mode', async () => {
+    const args = [
+      '-n',
+      'tsha_rabbit_clone',
+      ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
       join(INSTALLED, 'rabbitmq'),
     ];
     const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(

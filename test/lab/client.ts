@@ -15,6 +15,11 @@ export interface ClientRun {
 /** Starts the writer (rows through the VIP) or the probe (does the VIP answer) for `seconds`. */
 export function startClient(lab: Lab, mode: 'write' | 'probe', seconds: number, firstId = 1): ClientRun {
   const args = mode === 'probe' ? [WRITER, '--probe', lab.vip, String(seconds)] : [WRITER, lab.vip, String(seconds), String(firstId)];
+  return runInClientNamespace(lab, args);
+}
+
+/** Runs a Node script with `args` in the lab's client namespace, collecting its output lines. */
+export function runInClientNamespace(lab: Lab, args: readonly string[]): ClientRun {
   const child = spawn('ip', ['netns', 'exec', lab.ns('cl'), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let partial = '';

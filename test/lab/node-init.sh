@@ -23,6 +23,11 @@ mount -t tmpfs -o mode=0755,size=1m tshalab-srv /srv
 mkdir -p /srv/shared /srv/node
 mount --bind "$shared" /srv/shared
 mount --bind "$d/srv-node" /srv/node
+# Per-node folders a set-up asks for ("SOURCE TARGET" per line in $d/binds), e.g. /etc/rabbitmq for an
+# agent that only knows the standard paths.
+if [ -f "$d/binds" ]; then
+  while read -r src dst; do [ -n "$src" ] && mount --bind "$src" "$dst"; done <"$d/binds"
+fi
 export PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none HA_LOGFACILITY=none
 corosync -f >/var/log/corosync/corosync.stdout 2>&1 &
 corosync_pid=$!

@@ -50,3 +50,13 @@ export function failoverTimeline(lab: Lab, crashedAt: number, resource = 'db'): 
 export function describeTimeline(t: Timeline): string {
   return EVENT_NAMES.map((name) => `${name} +${t[name]?.toFixed(2) ?? '?'} s`).join(', ');
 }
+
+/** The lines an agent logged through Pacemaker on a node (`tag`: "galera(galera)", "rabbitmq(rabbitmq)"). */
+export function agentLogLines(lab: Lab, node: string, tag: string): string[] {
+  const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
+  return existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(tag))
+    : [];
+}

@@ -164,6 +164,9 @@ const PASSED_ON = [
   'shared/openstack/checks.ts: error.message',
   'shared/openstack/service-agent.ts: (error as Error).message, { cause: error',
   'shared/process/pid-file.ts: state.detail',
+  'shared/rabbitmq/cluster.ts: verdict.reason',
+  'shared/rabbitmq/cluster.ts: verdict.reason',
+  "shared/rabbitmq/decide.ts: problems.join('; '",
   'shared/replication/decide.ts: error',
   'shared/replication/decide.ts: health.reason',
 ];
