@@ -283,7 +283,6 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
     }
     if (verdict.reason !== said) ctx.log.info(`${m.self} not starting yet: ${verdict.reason}`);
     said = verdict.reason;
-    if (verdict.prelaunch) await ensureLaunched(m);
     if (!verdict.poll || ctx.deadline.remaining() < WAIT_POLL_MS + 3000) throw new GenericError(`not started, ${verdict.reason}`);
     await ctx.deadline.sleep(WAIT_POLL_MS);
   }

@@ -64,11 +64,6 @@ export type StartVerdict =
       readonly kind: 'wait';
       readonly reason: string;
       readonly poll: boolean;
-      /**
-       * Formation: boot this node's broker standalone meanwhile (it holds nothing), so it only has to
-       * join once the founder serves instead of booting after it.
-       */
-      readonly prelaunch?: boolean;
     };
 
 const list = (nodes: readonly string[]) => nodes.join(', ');
@@ -80,14 +75,14 @@ export function decideStart(v: StartView): StartVerdict {
 
   const peersRunning = v.running.filter((n) => n !== v.self);
   // Formation from empty: the first member in the configured order that Pacemaker sees forms the
-  // cluster, so every node taking this decision picks the same one; the others join it. Until it has,
-  // a running peer may be another newcomer booted standalone: only the founder is joined.
+  // cluster, so every node taking this decision picks the same one; the others join it, and until
+  // the cluster is recorded as formed they join the founder only.
   const founder = v.members.find((n) => v.online.includes(n)) ?? v.self;
   // A node that holds no clustered data (none at all, or a standalone broker booted during formation).
   const newcomer = v.members.length > 1 && (v.data === undefined || !v.data.clusterMembers.some((n) => n !== v.self));
   const formed = v.formedBy !== undefined;
   if (!formed && newcomer && founder !== v.self && !peersRunning.includes(founder)) {
-    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it`, poll: true, prelaunch: true };
+    return { kind: 'wait', reason: `new cluster: waiting for ${founder} to form it`, poll: true };
   }
   if (peersRunning.length > 0) {
     const peer = !formed && newcomer ? founder : peersRunning[0]!;

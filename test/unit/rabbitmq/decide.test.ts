@@ -50,10 +50,9 @@ describe('decideStart: who may start, and how', () => {
       expect(decideStart(view({ self: 'n2', running: ['n1'] }))).toMatchObject({ kind: 'join', peer: 'n1' });
     });
 
-    it('meanwhile the others boot standalone, and join only the founder, never another newcomer', () => {
-      expect(decideStart(view({ self: 'n2' }))).toMatchObject({ kind: 'wait', poll: true, prelaunch: true });
+    it('before the cluster is recorded as formed, a newcomer joins only the founder, never another newcomer', () => {
       const standalone = data(['n3'], ['n3']);
-      expect(decideStart(view({ self: 'n3', running: ['n2'], data: standalone }))).toMatchObject({ kind: 'wait', prelaunch: true });
+      expect(decideStart(view({ self: 'n3', running: ['n2'], data: standalone }))).toMatchObject({ kind: 'wait', poll: true });
       expect(decideStart(view({ self: 'n3', running: ['n1', 'n2'], data: standalone }))).toMatchObject({ kind: 'join', peer: 'n1' });
     });
 
