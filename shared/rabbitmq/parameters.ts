@@ -71,7 +71,8 @@ export const rabbitmqParameters = {
       'auto: clone mode when the resource is a clone with clone-max > 1 (OCF_RESKEY_CRM_meta_clone_max); on: always ' +
       '(a one-node cluster, ocf-tester); off: one standalone broker (the single-broker layout). In clone mode start joins ' +
       'the running cluster or, with none running, lets the node that stopped last start first; stop drains the node; ' +
-      'monitor reports a paused or partitioned node as failed and a missing member as degraded (190).',
+      'monitor reports a paused or partitioned node as failed and a missing member as degraded (190). Clone mode is ' +
+      'new: its lab suite is not yet stable enough for the default test run.',
     default: 'auto',
   }),
   cluster_host_map: string({

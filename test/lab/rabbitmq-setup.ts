@@ -66,27 +66,8 @@ export function startAmqpClient(lab: Lab, mode: 'publish' | 'consume' | 'drain',
 export const confirmedIds = (run: ClientRun) => run.lines.filter((l) => l.startsWith('ack ')).map((l) => Number(l.split(' ')[1]));
 export const receivedIds = (run: ClientRun) => run.lines.filter((l) => l.startsWith('got ')).map((l) => Number(l.split(' ')[1]));
 
-/** Seconds from `since` to the first confirm at or after it. */
-export function firstConfirmAfter(run: ClientRun, since: number): number | undefined {
-  for (const line of run.lines) {
-    const [kind, , at] = line.split(' ');
-    if (kind === 'ack' && Number(at) >= since) return (Number(at) - since) / 1000;
-  }
-  return undefined;
-}
-
-/** The longest time without a confirm from `since` until the publisher stopped. */
-export function longestConfirmGap(run: ClientRun, since: number): number {
-  let previous = since;
-  let longest = 0;
-  for (const line of run.lines) {
-    const [kind, , at] = line.split(' ');
-    if (kind !== 'ack' || Number(at) < since) continue;
-    longest = Math.max(longest, Number(at) - previous);
-    previous = Number(at);
-  }
-  return longest / 1000;
-}
+// A publisher prints "ack <id> <epoch ms>" per confirm, as the SQL writer does per acknowledged row.
+export { firstAckAfter as firstConfirmAfter, longestPause as longestConfirmGap } from './client.ts';
 
 /** rabbitmqctl on a lab node, with the shared cookie in the agent's private HOME. */
 export const TSHA_HOME = '/srv/node/rabbitmq/mnesia/.tsha-home';
