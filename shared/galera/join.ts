@@ -16,6 +16,9 @@ import { clusterArguments, withCheckSession, type Ctx } from './instance.ts';
 import { withSafeToBootstrap } from './state-files.ts';
 import { readWsrepStatus } from './wsrep.ts';
 
+/** How long a joiner stopped at its bound gets before SIGKILL (terminate keeps part of it for the kill). */
+const JOINER_STOP_MS = 10_000;
+
 /** Error-log lines that tell a state transfer's progress. */
 const PHASE_LINE =
   /WSREP: (Shifting \S+ -> \S+|Member .* requested state transfer.*|.*State transfer (?:to|from) .*(?:complete|failed).*|(?:SST|IST) received.*|.*SST .*failed.*)/i;
@@ -94,7 +97,10 @@ export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<Ws
     report();
     const seconds = Math.round((monotonicMs() - began) / 1000);
     // Stopping the server ends its state transfer: the donor is released and nothing waits forever.
-    await stopServer({ params: p, deadline: ctx.deadline, log }).catch(() => undefined);
+    // A joiner waiting on its transfer may not act on SIGTERM, and what it holds is being replaced
+    // anyway: it gets a short grace, then SIGKILL, not the rest of the promote timeout.
+    const stopping = new Deadline(Math.min(JOINER_STOP_MS, ctx.deadline.remaining()));
+    await stopServer({ params: p, deadline: stopping, log }).catch(() => undefined);
     if (error instanceof DeadlineError || phase.expired()) {
       const bound = p.sst_timeout > 0 ? `sst_timeout ${p.sst_timeout} s` : 'the promote timeout';
       // The phase last: Pacemaker keeps 128 characters of an exit reason.
