@@ -41,7 +41,8 @@ fetch_runtime() {
     *) die "no official Node.js package for $(uname -m)" ;;
   esac
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  # A RETURN trap outlives the function (it fired again in the caller, with $tmp out of scope): clear it.
+  trap 'rm -rf "${tmp:-}"; trap - RETURN' RETURN
   say "fetching node-linux-$arch@$TSHA_NODE_VERSION from the npm registry"
   (cd "$tmp" && npm pack --silent "node-linux-$arch@$TSHA_NODE_VERSION" >/dev/null)
   mkdir -p "$dest"

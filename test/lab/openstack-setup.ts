@@ -27,6 +27,9 @@ import {
 } from '../support/openstack-config.ts';
 import { UWSGI } from '../support/openstack.ts';
 import { writeHttpStandIn, writeStandIn } from '../support/standin-rpc-service.ts';
+import { controlPlaneCrm, type Layout, type ServiceParams } from './control-plane-crm.ts';
+import { fenceCrm } from './mysql-setup.ts';
+import { REPLICA_PARAMS } from './replication-setup.ts';
 import { runningOn, waitFor, type ClusterStatus, type CommandResult, type Lab } from './lab.ts';
 
 export const OS_DB_PASSWORD = 'os-db-secret';
@@ -53,6 +56,7 @@ function account(name: string): Account {
 }
 
 export interface ControlPlane {
+  readonly layout: Layout;
   /**
    * The crm configuration above the database, in two steps: RabbitMQ and the Keystone group, then —
    * once the service users exist — everything that authenticates against Keystone.
@@ -67,7 +71,7 @@ export interface ControlPlane {
  * Writes the configs, creates the schemas and keys from `primary` (the node holding the database VIP),
  * and returns the crm text that runs the services.
  */
-export async function prepareControlPlane(lab: Lab, primary: string): Promise<ControlPlane> {
+export async function prepareControlPlane(lab: Lab, primary: string, layout: Layout = 'seed'): Promise<ControlPlane> {
   const accounts = {
     keystone: account('keystone'),
     glance: account('glance'),
@@ -189,56 +193,38 @@ export async function prepareControlPlane(lab: Lab, primary: string): Promise<Co
   ]);
   timings.total = (Date.now() - t0) / 1000;
 
-  const ip = (id: string, address: string) =>
-    `primitive ${id} ocf:heartbeat:IPaddr2 params ip=${address} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`;
-  // Python services import for seconds, more when several start at once on two cores.
-  const ops = 'op start timeout=120s op stop timeout=60s op monitor interval=10s timeout=30s';
-  const deep = 'op monitor interval=31s timeout=30s OCF_CHECK_LEVEL=10';
-  const keystoneCrm = [
-    ip('vip_rabbit', vips.rabbit),
-    `primitive rabbit ocf:tsha:rabbitmq params config_file=${rabbitConf} enabled_plugins_file=${join(dir, 'enabled_plugins')} ` +
-      'mnesia_base=/srv/node/rabbitmq/mnesia log_base=/srv/node/rabbitmq/log op start timeout=120s op stop timeout=120s op monitor interval=10s timeout=30s',
-    'group g_rabbit vip_rabbit rabbit',
-    ip('vip_keystone', vips.keystone),
-    `primitive keystone ocf:tsha:keystone params binary=${UWSGI} uwsgi_ini=${keystoneUwsgi} http_socket=0.0.0.0:5000 config=${keystoneConf} ` +
-      `url=http://127.0.0.1:5000/v3 os_username=admin os_password=${ADMIN_PASSWORD} os_project_name=admin log=${log('keystone', 'keystone-ocf.log')} ${ops} ${deep}`,
-    'group g_keystone vip_keystone keystone',
-    'order db_before_keystone Mandatory: vip g_keystone',
-    '',
-  ].join('\n');
-  const servicesCrm = [
-    ip('vip_glance', vips.glance),
-    `primitive nova_objectstore ocf:tsha:nova-objectstore params binary=${standIn.objectstore} config=${objectstoreConf} url=http://127.0.0.1:3333/ log=${log('nova', 'objectstore.log')} ${ops}`,
+  const services: ServiceParams = {
+    rabbit:
+      `config_file=${rabbitConf} enabled_plugins_file=${join(dir, 'enabled_plugins')} ` +
+      'mnesia_base=/srv/node/rabbitmq/mnesia log_base=/srv/node/rabbitmq/log',
+    keystone:
+      `binary=${UWSGI} uwsgi_ini=${keystoneUwsgi} http_socket=0.0.0.0:5000 config=${keystoneConf} ` +
+      `url=http://127.0.0.1:5000/v3 os_username=admin os_password=${ADMIN_PASSWORD} os_project_name=admin log=${log('keystone', 'keystone-ocf.log')}`,
+    objectstore: `binary=${standIn.objectstore} config=${objectstoreConf} url=http://127.0.0.1:3333/ log=${log('nova', 'objectstore.log')}`,
     // No os_* parameters: depth 10 logs in with glance's own [keystone_authtoken] account.
-    `primitive glance_api ocf:tsha:glance-api params config=${glanceConf} url=http://127.0.0.1:9292/healthcheck log=${log('glance', 'glance-api.log')} ${ops} ${deep}`,
-    `primitive glance_registry ocf:tsha:glance-registry params binary=${standIn.registry} config=${registryConf} url=http://127.0.0.1:9191/ log=${log('glance', 'registry.log')} ${ops}`,
-    'group g_glance vip_glance nova_objectstore glance_api glance_registry',
-    `primitive nova_api ocf:tsha:nova-api params config="${novaConf} ${novaDbConf}" url=http://127.0.0.1:8774/ log=${log('nova', 'nova-api.log')} ${ops} ${deep}`,
-    'clone cl_nova_api nova_api meta interleave=true',
-    // Placement (nova-scheduler needs it; the seed predates it), cloned like nova-api.
-    `primitive placement ocf:tsha:placement-api params binary=${UWSGI} uwsgi_ini=${placementUwsgi} http_socket=0.0.0.0:8778 config=${placementConf} ` +
-      `url=http://127.0.0.1:8778/ log=${log('placement', 'placement-ocf.log')} ${ops} ${deep}`,
-    'clone cl_placement placement meta interleave=true',
-    ip('vip_nova', vips.nova),
-    'colocation vip_nova_with_api inf: vip_nova cl_nova_api',
-    `primitive nova_network ocf:tsha:nova-network params binary=${standIn.network} config=${networkConf} log=${log('nova', 'network.log')} ${ops} ${deep}`,
-    'clone cl_nova_network nova_network meta interleave=true',
-    `primitive nova_consoleauth ocf:tsha:nova-consoleauth params binary=${standIn.consoleauth} config=${legacyConf} log=${log('nova', 'consoleauth.log')} ${ops}`,
-    `primitive nova_cert ocf:tsha:nova-cert params binary=${standIn.cert} config=${legacyConf} log=${log('nova', 'cert.log')} ${ops}`,
-    `primitive nova_scheduler ocf:tsha:nova-scheduler params config="${novaConf} ${novaDbConf}" log=${log('nova', 'nova-scheduler.log')} ${ops} ${deep}`,
-    'group g_nova nova_consoleauth nova_cert nova_scheduler',
-    // The seed's order: the database, then Keystone, then everything that authenticates against it.
-    'order keystone_before_glance Mandatory: g_keystone g_glance',
-    'order keystone_before_nova Mandatory: g_keystone g_nova',
-    'order keystone_before_nova_api Mandatory: g_keystone cl_nova_api',
-    'order keystone_before_placement Mandatory: g_keystone cl_placement',
-    'order placement_before_nova Mandatory: cl_placement g_nova',
-    'order rabbit_before_nova Mandatory: g_rabbit g_nova',
-    'order rabbit_before_nova_network Mandatory: g_rabbit cl_nova_network',
-    '',
-  ].join('\n');
+    glanceApi: `config=${glanceConf} url=http://127.0.0.1:9292/healthcheck log=${log('glance', 'glance-api.log')}`,
+    glanceRegistry: `binary=${standIn.registry} config=${registryConf} url=http://127.0.0.1:9191/ log=${log('glance', 'registry.log')}`,
+    novaApi: `config="${novaConf} ${novaDbConf}" url=http://127.0.0.1:8774/ log=${log('nova', 'nova-api.log')}`,
+    placement:
+      `binary=${UWSGI} uwsgi_ini=${placementUwsgi} http_socket=0.0.0.0:8778 config=${placementConf} ` +
+      `url=http://127.0.0.1:8778/ log=${log('placement', 'placement-ocf.log')}`,
+    novaNetwork: `binary=${standIn.network} config=${networkConf} log=${log('nova', 'network.log')}`,
+    consoleauth: `binary=${standIn.consoleauth} config=${legacyConf} log=${log('nova', 'consoleauth.log')}`,
+    cert: `binary=${standIn.cert} config=${legacyConf} log=${log('nova', 'cert.log')}`,
+    scheduler: `config="${novaConf} ${novaDbConf}" log=${log('nova', 'nova-scheduler.log')}`,
+  };
+  const crm = controlPlaneCrm(layout, {
+    fence: lab.stonith ? fenceCrm(lab) : '',
+    database: `${REPLICA_PARAMS} semi_sync=true`,
+    nodes: lab.names.length,
+    vips: { db: lab.vip, ...vips },
+    nic: 'eth0',
+    cidrNetmask: 24,
+    services,
+  });
   return {
-    crm: { keystone: keystoneCrm, services: servicesCrm },
+    layout,
+    crm: { keystone: crm.keystone, services: crm.services },
     urls: { keystone: authUrl, glance: `http://${vips.glance}:9292`, nova: `http://${vips.nova}:8774` },
     timings,
   };
@@ -281,7 +267,9 @@ export async function startControlPlane(
 ): Promise<ClusterStatus> {
   show(plane.crm.keystone);
   await lab.loadCrm(plane.crm.keystone);
-  await lab.waitUntil('keystone running', 240_000, (s) => runningOn(s, 'keystone').length === 1);
+  await lab.waitUntil('keystone running', 240_000, (s) =>
+    plane.layout === 'seed' ? runningOn(s, 'keystone').length === 1 : runningOn(s, 'keystone').length === lab.names.length,
+  );
   const client = controlPlaneClient(lab, plane);
   await waitFor(
     'the catalog registered through the Keystone VIP',

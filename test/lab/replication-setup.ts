@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { databaseCrm } from './control-plane-crm.ts';
 import type { Lab } from './lab.ts';
 import { fenceCrm, MARIADBD, mysqlConfig, prepareSharedMysql } from './mysql-setup.ts';
 
@@ -55,21 +56,17 @@ export const REPLICA_PARAMS =
  * OCF 1.1 ones (clone promotable=true, Promoted/Unpromoted); the agent works with both.
  */
 export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' = 'master-slave', semiSync = true): string {
-  const [promotedRole, unpromotedRole] = spelling === 'master-slave' ? ['Master', 'Slave'] : ['Promoted', 'Unpromoted'];
-  return [
-    lab.stonith ? fenceCrm(lab) : '',
-    `primitive db ocf:tsha:mysql params ${REPLICA_PARAMS} semi_sync=${semiSync} ` +
-      'op start timeout=60s op stop timeout=60s op promote timeout=60s op demote timeout=60s op notify timeout=60s ' +
-      `op monitor interval=5s role=${promotedRole} timeout=20s OCF_CHECK_LEVEL=10 op monitor interval=6s role=${unpromotedRole} timeout=20s OCF_CHECK_LEVEL=10`,
-    spelling === 'master-slave'
-      ? `ms ms_db db meta master-max=1 clone-max=${lab.names.length} notify=true`
-      : `clone ms_db db meta promotable=true promoted-max=1 clone-max=${lab.names.length} notify=true`,
-    `primitive vip ocf:heartbeat:IPaddr2 params ip=${lab.vip} cidr_netmask=24 nic=eth0 op monitor interval=5s timeout=20s`,
-    `colocation vip_on_master inf: vip ms_db:${promotedRole}`,
-    'order promote_before_vip Mandatory: ms_db:promote vip:start',
-    'rsc_defaults resource-stickiness=100',
-    '',
-  ].join('\n');
+  return databaseCrm(
+    {
+      fence: lab.stonith ? fenceCrm(lab) : '',
+      database: `${REPLICA_PARAMS} semi_sync=${semiSync}`,
+      nodes: lab.names.length,
+      vips: { db: lab.vip },
+      nic: 'eth0',
+      cidrNetmask: 24,
+    },
+    spelling,
+  );
 }
 
 export function setMasterAddresses(lab: Lab): string[][] {

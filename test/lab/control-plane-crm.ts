@@ -1,0 +1,213 @@
+/**
+ * The control plane's Pacemaker configuration as crm text, from the places its files live: the lab
+ * calls it with its shared-disk paths, build/readme.ts with an operator's, so the README's lines are
+ * the ones the lab tests run. Pure: inputs in, crm text out.
+ *
+ * Two layouts:
+ * - `seed`: the classic recipe's groups — each service with its VIP, moved as a whole, everything
+ *   ordered (Mandatory) after the database VIP and Keystone.
+ * - `active-active`: every API and RPC service cloned on every controller and left running through a
+ *   failover; a VIP is colocated with its service's clone, so it only moves to a node where the service
+ *   already answers. Orders between them are Optional: they order a cold start, but a VIP or broker
+ *   moving never restarts the services on the surviving node (a Mandatory order would: its "then" side
+ *   is stopped before and started after every move of its "first" side). The services reconnect to the
+ *   database and the broker through the VIPs by themselves.
+ */
+
+export type Layout = 'seed' | 'active-active';
+
+/** Each service's `params` text (everything after `params`), from the caller's paths. */
+export interface ServiceParams {
+  readonly rabbit: string;
+  readonly keystone: string;
+  readonly objectstore: string;
+  readonly glanceApi: string;
+  readonly glanceRegistry: string;
+  readonly novaApi: string;
+  readonly placement: string;
+  readonly novaNetwork: string;
+  readonly consoleauth: string;
+  readonly cert: string;
+  readonly scheduler: string;
+}
+
+export interface ControlPlaneInputs {
+  /** The fencing device's crm lines (ending in a newline), or '' without fencing. */
+  readonly fence: string;
+  /** ocf:tsha:mysql's params text for the master/slave set. */
+  readonly database: string;
+  readonly nodes: number;
+  readonly vips: {
+    readonly db: string;
+    readonly rabbit: string;
+    readonly keystone: string;
+    readonly glance: string;
+    readonly nova: string;
+  };
+  readonly nic: string;
+  readonly cidrNetmask: number;
+  readonly services: ServiceParams;
+}
+
+/** The three steps in the order they are loaded: the database, then RabbitMQ and Keystone, then the rest. */
+export interface ControlPlaneCrm {
+  readonly database: string;
+  readonly keystone: string;
+  readonly services: string;
+}
+
+// Python services import for seconds, more when several start at once on two cores.
+const OPS = 'op start timeout=120s op stop timeout=60s op monitor interval=10s timeout=30s';
+const DEEP = 'op monitor interval=31s timeout=30s OCF_CHECK_LEVEL=10';
+const RABBIT_OPS = 'op start timeout=120s op stop timeout=120s op monitor interval=10s timeout=30s';
+
+/**
+ * The seed's database: ocf:tsha:mysql as a master/slave set with the VIP on the master, promoted
+ * before the VIP starts. `spelling` picks Pacemaker 1.x's words (ms, Master/Slave, as the seed has
+ * them) or OCF 1.1's (clone promotable=true, Promoted/Unpromoted).
+ */
+export function databaseCrm(
+  i: Pick<ControlPlaneInputs, 'fence' | 'database' | 'nodes' | 'nic' | 'cidrNetmask'> & { readonly vips: { readonly db: string } },
+  spelling: 'master-slave' | 'promoted' = 'master-slave',
+): string {
+  const [promoted, unpromoted] = spelling === 'master-slave' ? ['Master', 'Slave'] : ['Promoted', 'Unpromoted'];
+  return [
+    i.fence,
+    `primitive db ocf:tsha:mysql params ${i.database} ` +
+      'op start timeout=60s op stop timeout=60s op promote timeout=60s op demote timeout=60s op notify timeout=60s ' +
+      `op monitor interval=5s role=${promoted} timeout=20s OCF_CHECK_LEVEL=10 op monitor interval=6s role=${unpromoted} timeout=20s OCF_CHECK_LEVEL=10`,
+    spelling === 'master-slave'
+      ? `ms ms_db db meta master-max=1 clone-max=${i.nodes} notify=true`
+      : `clone ms_db db meta promotable=true promoted-max=1 clone-max=${i.nodes} notify=true`,
+    vip(i, 'vip', i.vips.db),
+    `colocation vip_on_master inf: vip ms_db:${promoted}`,
+    'order promote_before_vip Mandatory: ms_db:promote vip:start',
+    'rsc_defaults resource-stickiness=100',
+    '',
+  ].join('\n');
+}
+
+function vip(i: Pick<ControlPlaneInputs, 'nic' | 'cidrNetmask'>, id: string, address: string): string {
+  return `primitive ${id} ocf:heartbeat:IPaddr2 params ip=${address} cidr_netmask=${i.cidrNetmask} nic=${i.nic} op monitor interval=5s timeout=20s`;
+}
+
+function primitives(s: ServiceParams) {
+  return {
+    rabbit: `primitive rabbit ocf:tsha:rabbitmq params ${s.rabbit} ${RABBIT_OPS}`,
+    keystone: `primitive keystone ocf:tsha:keystone params ${s.keystone} ${OPS} ${DEEP}`,
+    objectstore: `primitive nova_objectstore ocf:tsha:nova-objectstore params ${s.objectstore} ${OPS}`,
+    glanceApi: `primitive glance_api ocf:tsha:glance-api params ${s.glanceApi} ${OPS} ${DEEP}`,
+    glanceRegistry: `primitive glance_registry ocf:tsha:glance-registry params ${s.glanceRegistry} ${OPS}`,
+    novaApi: `primitive nova_api ocf:tsha:nova-api params ${s.novaApi} ${OPS} ${DEEP}`,
+    placement: `primitive placement ocf:tsha:placement-api params ${s.placement} ${OPS} ${DEEP}`,
+    novaNetwork: `primitive nova_network ocf:tsha:nova-network params ${s.novaNetwork} ${OPS} ${DEEP}`,
+    consoleauth: `primitive nova_consoleauth ocf:tsha:nova-consoleauth params ${s.consoleauth} ${OPS}`,
+    cert: `primitive nova_cert ocf:tsha:nova-cert params ${s.cert} ${OPS}`,
+    scheduler: `primitive nova_scheduler ocf:tsha:nova-scheduler params ${s.scheduler} ${OPS} ${DEEP}`,
+  };
+}
+
+/** One broker with its VIP, in both layouts: the clustered broker is new (README). */
+function broker(i: ControlPlaneInputs, p: ReturnType<typeof primitives>): string[] {
+  return [vip(i, 'vip_rabbit', i.vips.rabbit), p.rabbit, 'group g_rabbit vip_rabbit rabbit'];
+}
+
+/** nova-network cloned in both layouts; the legacy RPC services and the scheduler as one group. */
+function novaRpc(p: ReturnType<typeof primitives>): string[] {
+  return [
+    p.novaNetwork,
+    'clone cl_nova_network nova_network meta interleave=true',
+    p.consoleauth,
+    p.cert,
+    p.scheduler,
+    'group g_nova nova_consoleauth nova_cert nova_scheduler',
+  ];
+}
+
+function seed(i: ControlPlaneInputs): ControlPlaneCrm {
+  const p = primitives(i.services);
+  return {
+    database: databaseCrm(i),
+    keystone: [
+      ...broker(i, p),
+      vip(i, 'vip_keystone', i.vips.keystone),
+      p.keystone,
+      'group g_keystone vip_keystone keystone',
+      'order db_before_keystone Mandatory: vip g_keystone',
+      '',
+    ].join('\n'),
+    services: [
+      vip(i, 'vip_glance', i.vips.glance),
+      p.objectstore,
+      p.glanceApi,
+      p.glanceRegistry,
+      'group g_glance vip_glance nova_objectstore glance_api glance_registry',
+      p.novaApi,
+      'clone cl_nova_api nova_api meta interleave=true',
+      // Placement (nova-scheduler needs it; the seed predates it), cloned like nova-api.
+      p.placement,
+      'clone cl_placement placement meta interleave=true',
+      vip(i, 'vip_nova', i.vips.nova),
+      'colocation vip_nova_with_api inf: vip_nova cl_nova_api',
+      ...novaRpc(p),
+      // The seed's order: the database, then Keystone, then everything that authenticates against it.
+      'order keystone_before_glance Mandatory: g_keystone g_glance',
+      'order keystone_before_nova Mandatory: g_keystone g_nova',
+      'order keystone_before_nova_api Mandatory: g_keystone cl_nova_api',
+      'order keystone_before_placement Mandatory: g_keystone cl_placement',
+      'order placement_before_nova Mandatory: cl_placement g_nova',
+      'order rabbit_before_nova Mandatory: g_rabbit g_nova',
+      'order rabbit_before_nova_network Mandatory: g_rabbit cl_nova_network',
+      '',
+    ].join('\n'),
+  };
+}
+
+function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
+  const p = primitives(i.services);
+  // A VIP placed only where its service's clone runs, and started after it when both start together.
+  const vipOn = (id: string, address: string, clone: string) => [
+    vip(i, id, address),
+    `colocation ${id}_with_service inf: ${id} ${clone}`,
+    `order ${id}_after_service Optional: ${clone} ${id}`,
+  ];
+  return {
+    database: databaseCrm(i),
+    keystone: [
+      ...broker(i, p),
+      p.keystone,
+      'clone cl_keystone keystone meta interleave=true',
+      ...vipOn('vip_keystone', i.vips.keystone, 'cl_keystone'),
+      'order db_before_keystone Optional: vip cl_keystone',
+      '',
+    ].join('\n'),
+    services: [
+      p.objectstore,
+      p.glanceApi,
+      p.glanceRegistry,
+      'group g_glance nova_objectstore glance_api glance_registry',
+      'clone cl_glance g_glance meta interleave=true',
+      ...vipOn('vip_glance', i.vips.glance, 'cl_glance'),
+      p.novaApi,
+      'clone cl_nova_api nova_api meta interleave=true',
+      ...vipOn('vip_nova', i.vips.nova, 'cl_nova_api'),
+      p.placement,
+      'clone cl_placement placement meta interleave=true',
+      ...novaRpc(p),
+      'clone cl_nova g_nova meta interleave=true',
+      // Start order on a cold start only (interleaved: each node's instance after its own Keystone).
+      'order keystone_before_glance Optional: cl_keystone cl_glance',
+      'order keystone_before_nova Optional: cl_keystone cl_nova',
+      'order keystone_before_nova_api Optional: cl_keystone cl_nova_api',
+      'order keystone_before_placement Optional: cl_keystone cl_placement',
+      'order placement_before_nova Optional: cl_placement cl_nova',
+      'order rabbit_before_nova Optional: g_rabbit cl_nova',
+      'order rabbit_before_nova_network Optional: g_rabbit cl_nova_network',
+      '',
+    ].join('\n'),
+  };
+}
+
+export function controlPlaneCrm(layout: Layout, inputs: ControlPlaneInputs): ControlPlaneCrm {
+  return layout === 'seed' ? seed(inputs) : activeActive(inputs);
+}
