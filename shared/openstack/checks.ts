@@ -8,6 +8,7 @@ import { ConfigurationError } from '../ocf/errors.ts';
 import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
 import type { Logger } from '../ocf/log.ts';
 import { openAmqp } from '../amqp/session.ts';
+import { consumerRecord, missingConsumerVerdict } from './consumer-grace.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
 import { readInputFile } from './input-file.ts';
@@ -169,6 +170,22 @@ export interface RpcInputs {
   readonly pingEnabled: boolean;
   readonly depth: number;
   readonly configName: string;
+  /** Seconds a missing consumer is DEGRADED before it fails (0: fails at once). */
+  readonly reconnectGrace: number;
+}
+
+/** No consumer on the queue: DEGRADED while the service may still be reconnecting, then a failure. */
+function missingConsumer(c: CheckContext, i: RpcInputs, queue: string, what: string): Problem {
+  const record = c.stateDir && i.reconnectGrace > 0 ? consumerRecord(c.stateDir, queue) : undefined;
+  const now = Date.now();
+  const verdict = missingConsumerVerdict(record?.since(now), now, record ? i.reconnectGrace : 0);
+  const reason = `${what}: the service does not take its RPC calls`;
+  if (verdict.code === OCF.DEGRADED)
+    return {
+      code: OCF.DEGRADED,
+      reason: `${what} for ${Math.round(verdict.missingFor)} s: waiting up to reconnect_grace=${i.reconnectGrace} s for the service to reconnect (RabbitMQ restarted or moved?)`,
+    };
+  return { code: OCF.ERR_GENERIC, reason: verdict.missingFor > 0 ? `${reason} (for ${Math.round(verdict.missingFor)} s)` : reason };
 }
 
 /**
@@ -196,10 +213,10 @@ export async function consumerCheck(c: CheckContext, check: RpcCheck, i: RpcInpu
     try {
       consumers = (await channel.checkQueue(queue)).consumerCount;
     } catch (error) {
-      return { code: OCF.ERR_GENERIC, reason: `${c.service}'s queue ${queue} does not exist (${(error as Error).message.split(';')[0]})` };
+      return missingConsumer(c, i, queue, `${c.service}'s queue ${queue} does not exist (${(error as Error).message.split(';')[0]})`);
     }
-    if (consumers < 1)
-      return { code: OCF.ERR_GENERIC, reason: `no consumer on ${c.service}'s queue ${queue}: the service does not take its RPC calls` };
+    if (consumers < 1) return missingConsumer(c, i, queue, `no consumer on ${c.service}'s queue ${queue}`);
+    if (c.stateDir) consumerRecord(c.stateDir, queue).clear();
     if (i.depth < 10) return undefined;
     if (!i.pingEnabled) {
       c.log.debug(`${c.service} does not enable rpc_ping_enabled: depth 10 checks its consumer only`);

@@ -85,6 +85,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
         pingEnabled: booleanOf(conf('DEFAULT', 'rpc_ping_enabled')) === true,
         depth,
         configName: v.config,
+        reconnectGrace: v.reconnect_grace,
       });
     }
     const url = urlOf(v);

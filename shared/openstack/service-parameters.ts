@@ -3,7 +3,7 @@
  * config, user, pid, os_*, url, amqp_server_port, …) so that existing crm lines keep working, and the
  * modern ones (Keystone v3 domains, clouds.yaml, a credentials file, TLS, uwsgi).
  */
-import { boolean, integer, string } from '../ocf/parameters.ts';
+import { boolean, integer, seconds, string } from '../ocf/parameters.ts';
 import type { ServiceSpec } from './service-spec.ts';
 
 export function endpointParameters(spec: ServiceSpec) {
@@ -158,6 +158,13 @@ export function rpcParameters() {
       longdesc:
         "The host part of the service's own queue (<topic>.<host>); empty reads [DEFAULT] host from config, else the node's host name.",
       default: '',
+      ...monitor,
+    }),
+    reconnect_grace: seconds({
+      shortdesc: 'Grace for a missing consumer',
+      longdesc:
+        "How long monitor reports DEGRADED (190) rather than failing when the service's queue has no consumer. After RabbitMQ restarts or its VIP moves, oslo.messaging reconnects and declares its queue again within its retry interval (up to 30 s); restarting the service would not be faster. 0 fails at once.",
+      default: 60,
       ...monitor,
     }),
     amqp_server_port: string({

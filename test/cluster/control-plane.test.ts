@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConsistency, describeReport, unsafe } from '../lab/consistency.ts';
 import { Lab, runningOn, waitFor, type ClusterStatus } from '../lab/lab.ts';
-import {
-  controlPlaneClient,
-  controlPlaneRunning,
-  openstackSql,
-  prepareControlPlane,
-  startControlPlane,
-  type ControlPlane,
-} from '../lab/openstack-setup.ts';
-import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from '../lab/replication-setup.ts';
+import { bringUpControlPlane, controlPlaneClient, controlPlaneRunning, type ControlPlane } from '../lab/openstack-setup.ts';
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 
@@ -23,23 +15,8 @@ describe("the seed's OpenStack control plane on 2 nodes (real Pacemaker, MariaDB
   let client: ReturnType<typeof controlPlaneClient>;
 
   beforeAll(async () => {
-    await lab.up();
-    await prepareReplicas(lab, openstackSql());
-    for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
-    await lab.loadCrm(masterSlaveCrm(lab));
-    const s = await lab.waitUntil(
-      'the database promoted with its VIP',
-      120_000,
-      (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
-    );
-    plane = await prepareControlPlane(lab, promoted(s)[0]!);
-    console.log(
-      `[lab] OpenStack schemas and keys through the database VIP: ${Object.entries(plane.timings)
-        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
-        .join(', ')}`,
-    );
+    plane = await bringUpControlPlane(lab);
     client = controlPlaneClient(lab, plane);
-    await startControlPlane(lab, plane);
   }, 900_000);
   afterAll(() => lab.release());
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { isLive, readProcess } from '../../shared/process/proc.ts';
-import { waitFor } from '../lab/lab.ts';
+import { sleep, waitFor } from '../lab/lab.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { brokerLayout, queueConsumers, type BrokerLayout } from '../support/rabbitmq.ts';
@@ -100,15 +100,26 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       expect(uid).not.toBe(0);
     });
 
-    it('a service that no longer consumes its own queue fails monitor (1), naming the queue', async () => {
+    it('a service that no longer consumes its own queue is DEGRADED for reconnect_grace, then fails monitor (1), naming the queue', async () => {
       process.kill(servicePid(), 'SIGUSR1');
       const queue = `${topic}.tsha-test-host`;
       await waitFor(`the broker to drop the consumer on ${queue}`, 10_000, async () =>
         (await queueConsumers(broker.params, queue)) === 0 ? true : undefined,
       );
-      const r = await agent('monitor', params, recurring);
+      const graced = { ...params, reconnect_grace: '2' };
+      const first = await agent('monitor', graced, recurring);
+      expect(first.exitCode).toBe(OCF.DEGRADED);
+      expect(first.exitReason).toMatch(
+        new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host for \\d+ s: waiting up to reconnect_grace=2 s`),
+      );
+      await sleep(2100);
+      const r = await agent('monitor', graced, recurring);
       expect(r.exitCode).toBe(OCF.ERR_GENERIC);
-      expect(r.exitReason).toMatch(new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host`));
+      expect(r.exitReason).toMatch(
+        new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host: the service does not take its RPC calls \\(for \\d+ s\\)`),
+      );
+      // reconnect_grace=0: a failure at once.
+      expect((await agent('monitor', { ...params, reconnect_grace: '0' }, recurring)).exitCode).toBe(OCF.ERR_GENERIC);
     });
 
     it('a wedged (SIGSTOPped) service fails monitor, never NOT_RUNNING', async () => {

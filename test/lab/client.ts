@@ -19,8 +19,11 @@ export function startClient(lab: Lab, mode: 'write' | 'probe', seconds: number, 
 }
 
 /** Runs a Node script with `args` in the lab's client namespace, collecting its output lines. */
-export function runInClientNamespace(lab: Lab, args: readonly string[]): ClientRun {
-  const child = spawn('ip', ['netns', 'exec', lab.ns('cl'), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export function runInClientNamespace(lab: Lab, args: readonly string[], env: Record<string, string> = {}): ClientRun {
+  const child = spawn('ip', ['netns', 'exec', lab.ns('cl'), process.execPath, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   const lines: string[] = [];
   let partial = '';
   child.stdout!.on('data', (d: Buffer) => {

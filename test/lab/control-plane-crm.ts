@@ -174,6 +174,11 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
   return {
     database: databaseCrm(i),
     keystone: [
+      // Pacemaker runs fewer actions at once as a node's load rises (at 1.6 per core with the 80 %
+      // default it runs one at a time): on a controller busy with Python services a failover's VIP starts
+      // and promotion then queue behind a 6 s broker start (measured in the lab). Actions of a failover
+      // are what must not wait.
+      'property load-threshold=400% node-action-limit=8',
       ...broker(i, p),
       p.keystone,
       'clone cl_keystone keystone meta interleave=true',

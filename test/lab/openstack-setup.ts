@@ -29,7 +29,8 @@ import { UWSGI } from '../support/openstack.ts';
 import { writeHttpStandIn, writeStandIn } from '../support/standin-rpc-service.ts';
 import { controlPlaneCrm, type Layout, type ServiceParams } from './control-plane-crm.ts';
 import { fenceCrm } from './mysql-setup.ts';
-import { REPLICA_PARAMS } from './replication-setup.ts';
+import { masterSlaveCrm, prepareReplicas, REPLICA_PARAMS, setMasterAddresses } from './replication-setup.ts';
+import { runInClientNamespace, type ClientRun } from './client.ts';
 import { runningOn, waitFor, type ClusterStatus, type CommandResult, type Lab } from './lab.ts';
 
 export const OS_DB_PASSWORD = 'os-db-secret';
@@ -244,16 +245,87 @@ export function controlPlaneRunning(s: ClusterStatus, node?: string): boolean {
   );
 }
 
+/** The services each layout clones on every controller (the rest run once, with their VIPs). */
+const CLONED: Record<Layout, readonly string[]> = {
+  seed: CONTROL_PLANE.cloned,
+  'active-active': [...CONTROL_PLANE.cloned, ...CONTROL_PLANE.services.filter((id) => id !== 'rabbit')],
+};
+
+/**
+ * The whole plane back in place after a node rejoined: the database promoted once and replicating on
+ * every other node, every VIP and service running, every clone on every node, no failed action left.
+ */
+export function controlPlaneSettled(s: ClusterStatus, nodes: readonly string[], layout: Layout): boolean {
+  const promoted = [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
+  const unpromoted = [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
+  return (
+    promoted.length === 1 &&
+    unpromoted.length === nodes.length - 1 &&
+    controlPlaneRunning(s) &&
+    CLONED[layout].every((id) => nodes.every((n) => runningOn(s, id).includes(n)))
+  );
+}
+
+const CLIENT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'control-plane-client.ts');
+
+/** The client's addresses and password, in its environment (never argv). */
+function clientEnv(plane: ControlPlane): Record<string, string> {
+  return { KEYSTONE_URL: plane.urls.keystone, GLANCE_URL: plane.urls.glance, NOVA_URL: plane.urls.nova, ADMIN_PASSWORD };
+}
+
 /** control-plane-client.ts in the lab's client namespace, addresses and password in its environment. */
 export function controlPlaneClient(lab: Lab, plane: ControlPlane): (mode: 'catalog' | 'check') => Promise<CommandResult> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'control-plane-client.ts');
-  return (mode) =>
-    lab.client([process.execPath, script, mode], 60_000, {
-      KEYSTONE_URL: plane.urls.keystone,
-      GLANCE_URL: plane.urls.glance,
-      NOVA_URL: plane.urls.nova,
-      ADMIN_PASSWORD,
-    });
+  return (mode) => lab.client([process.execPath, CLIENT_SCRIPT, mode], 60_000, clientEnv(plane));
+}
+
+/** The client's check run again and again for `seconds` in the background ("ok <ms>" / "fail <ms> <what>" lines). */
+export function watchControlPlane(lab: Lab, plane: ControlPlane, seconds: number): ClientRun {
+  return runInClientNamespace(lab, [CLIENT_SCRIPT, 'watch', String(seconds)], clientEnv(plane));
+}
+
+/** What a watcher saw after `since` (epoch ms): its first failure, the last one, and the first answer after that. */
+export interface Outage {
+  readonly firstFailure: number | undefined;
+  readonly lastFailure: number | undefined;
+  /** Seconds from `since` to the first whole answer after the last failure (0: none failed). */
+  readonly answeredAfter: number | undefined;
+  readonly failures: number;
+  readonly answers: number;
+  readonly lastReason: string | undefined;
+}
+
+export function outageAfter(run: ClientRun, since: number): Outage {
+  const seconds = (at: number) => (at - since) / 1000;
+  let first: number | undefined;
+  let last: number | undefined;
+  let reason: string | undefined;
+  let failures = 0;
+  let answers = 0;
+  let answered: number | undefined;
+  for (const line of run.lines) {
+    const [kind, stamp] = line.split(' ');
+    const at = Number(stamp);
+    if (at < since) continue;
+    if (kind === 'fail') {
+      failures++;
+      first ??= at;
+      last = at;
+      reason = line.split(' ').slice(2).join(' ');
+      answered = undefined;
+    } else if (kind === 'ok') {
+      answers++;
+      answered ??= at;
+    }
+  }
+  return {
+    firstFailure: first === undefined ? undefined : seconds(first),
+    lastFailure: last === undefined ? undefined : seconds(last),
+    // Never failed: the first answer after `since` (none yet: undefined).
+    answeredAfter: answered === undefined ? undefined : failures === 0 ? 0 : seconds(answered),
+    failures,
+    answers,
+    lastReason: reason,
+  };
 }
 
 /**
@@ -280,4 +352,43 @@ export async function startControlPlane(
   show(plane.crm.services);
   await lab.loadCrm(plane.crm.services);
   return lab.waitUntil('the whole control plane running', 300_000, (s) => controlPlaneRunning(s));
+}
+
+/**
+ * A fresh lab's whole control plane in `layout`: the MySQL master/slave set with its VIP, the schemas
+ * and keys through it, then the services in the order their accounts need.
+ */
+export async function bringUpControlPlane(lab: Lab, layout: Layout = 'seed'): Promise<ControlPlane> {
+  await lab.up();
+  await prepareReplicas(lab, openstackSql());
+  for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
+  await lab.loadCrm(masterSlaveCrm(lab));
+  const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
+  const s = await lab.waitUntil(
+    'the database promoted with its VIP',
+    120_000,
+    (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+  );
+  const plane = await prepareControlPlane(lab, promoted(s)[0]!, layout);
+  console.log(
+    `[lab] OpenStack schemas and keys through the database VIP: ${Object.entries(plane.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+  );
+  await startControlPlane(lab, plane);
+  return plane;
+}
+
+/** Waits until the watcher has answered again after `crashedAt` and kept answering for `holdMs`. */
+export async function answersAgain(watcher: ClientRun, crashedAt: number, holdMs: number, what: string): Promise<Outage> {
+  await waitFor(
+    what,
+    200_000,
+    async () => {
+      const o = outageAfter(watcher, crashedAt);
+      return o.answeredAfter !== undefined && Date.now() - crashedAt > o.answeredAfter * 1000 + holdMs ? true : undefined;
+    },
+    250,
+  );
+  return outageAfter(watcher, crashedAt);
 }

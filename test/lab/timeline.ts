@@ -60,3 +60,53 @@ export function agentLogLines(lab: Lab, node: string, tag: string): string[] {
         .filter((l) => l.includes(tag))
     : [];
 }
+
+/** One resource action Pacemaker ran after `since`: seconds after it, from request to result. */
+export interface Operation {
+  readonly resource: string;
+  readonly action: string;
+  readonly node: string;
+  readonly start: number;
+  readonly end: number | undefined;
+  readonly result: string | undefined;
+}
+
+/** Every start, stop, promote and demote the nodes' controllers ran after `since` (monitors and notifies left out). */
+export function operationsAfter(lab: Lab, since: number): Operation[] {
+  const year = new Date(since).getUTCFullYear();
+  const open = new Map<string, { start: number }>();
+  const ops: Operation[] = [];
+  for (const node of lab.names) {
+    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
+    if (!existsSync(log)) continue;
+    for (const line of readFileSync(log, 'utf8').split('\n')) {
+      const at = stamp(line, year);
+      if (at === undefined || at < since) continue;
+      const requested = /Requesting local execution of (start|stop|promote|demote) operation for (\S+) on (\S+)/.exec(line);
+      if (requested) open.set(`${requested[1]} ${requested[2]} ${requested[3]}`, { start: (at - since) / 1000 });
+      const result = /Result of (start|stop|promote|demote) operation for (\S+) on (\S+): (\S+)/.exec(line);
+      if (result) {
+        const key = `${result[1]} ${result[2]} ${result[3]}`;
+        const begun = open.get(key);
+        open.delete(key);
+        const end = (at - since) / 1000;
+        ops.push({ resource: result[2]!, action: result[1]!, node: result[3]!, start: begun?.start ?? end, end, result: result[4] });
+      }
+    }
+  }
+  for (const [key, { start }] of open) {
+    const [action, resource, node] = key.split(' ') as [string, string, string];
+    ops.push({ resource, action, node, start, end: undefined, result: undefined });
+  }
+  return ops.sort((a, b) => a.start - b.start);
+}
+
+export function describeOperations(ops: readonly Operation[]): string {
+  return ops
+    .map(
+      (o) =>
+        `${o.action} ${o.resource}@${o.node} +${o.start.toFixed(2)} s` +
+        (o.end === undefined ? ' (no result)' : ` (${(o.end - o.start).toFixed(2)} s${o.result === 'ok' ? '' : `, ${o.result}`})`),
+    )
+    .join(', ');
+}

@@ -283,7 +283,13 @@ function idIn(body: unknown, key: string, what: string): string {
 }
 
 /** A project-scoped password token from keystone v3 (domain Default). */
-export async function issueToken(authUrl: string, username: string, password: string, project: string): Promise<string> {
+export async function issueToken(
+  authUrl: string,
+  username: string,
+  password: string,
+  project: string,
+  timeoutMs = 30_000,
+): Promise<string> {
   const body = {
     auth: {
       identity: { methods: ['password'], password: { user: { name: username, domain: { id: 'default' }, password } } },
@@ -294,7 +300,7 @@ export async function issueToken(authUrl: string, username: string, password: st
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   await r.arrayBuffer();
   const token = r.headers.get('x-subject-token');
