@@ -1,11 +1,13 @@
-// Generates the README's parameter tables from the agent declarations.
-//   node build/readme.ts          rewrite the tables in README.md
+// Generates the README's parameter tables from the agent declarations, and its control-plane
+// configurations, in crm and in pcs, from the lab's own (build/control-plane.ts).
+//   node build/readme.ts          rewrite the generated sections of README.md
 //   node build/readme.ts --check  exit 1 if README.md is out of date
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Agent } from '../shared/ocf/agent.ts';
 import { defaultText, type ParameterTable } from '../shared/ocf/parameters.ts';
+import { controlPlaneReadme } from './control-plane.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,19 +32,35 @@ export function parameterTable<P extends ParameterTable>(agent: Agent<P>): strin
   return rows.join('\n');
 }
 
-const START = (name: string) => `<!-- parameters:${name} -->`;
-const END = (name: string) => `<!-- /parameters:${name} -->`;
+/** `text` with what lies between `<!-- kind:name -->` and `<!-- /kind:name -->` replaced by `body`. */
+function replaceSection(text: string, kind: string, name: string, body: string): string {
+  const start = `<!-- ${kind}:${name} -->`;
+  const at = text.indexOf(start);
+  const end = text.indexOf(`<!-- /${kind}:${name} -->`);
+  if (at < 0 || end < 0) return text;
+  return `${text.slice(0, at + start.length)}\n${body}\n${text.slice(end)}`;
+}
+
+/** The control plane of each layout in crm (a file for `crm configure load update`) and in pcs. */
+export function controlPlaneSections(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const layout of ['seed', 'active-active'] as const) {
+    const { crm, pcs } = controlPlaneReadme(layout);
+    const file = `${layout}.crm`;
+    out[`${layout}:crm`] = ['```sh', `cat >${file} <<'EOF'`, crm, 'EOF', `crm configure load update ${file}`, '```'].join('\n');
+    out[`${layout}:pcs`] = ['```sh', pcs, '```'].join('\n');
+  }
+  return out;
+}
 
 export async function renderReadme(text: string): Promise<string> {
   let out = text;
   for (const file of readdirSync(join(root, 'agents')).filter((f) => f.endsWith('.ts'))) {
     const name = file.slice(0, -3);
     const agent = (await import(join(root, 'agents', file))).default as Agent<ParameterTable>;
-    const start = out.indexOf(START(name));
-    const end = out.indexOf(END(name));
-    if (start < 0 || end < 0) continue;
-    out = `${out.slice(0, start + START(name).length)}\n${parameterTable(agent)}\n${out.slice(end)}`;
+    out = replaceSection(out, 'parameters', name, parameterTable(agent));
   }
+  for (const [name, body] of Object.entries(controlPlaneSections())) out = replaceSection(out, 'control-plane', name, body);
   return out;
 }
 
@@ -52,11 +70,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const wanted = await renderReadme(current);
   if (process.argv.includes('--check')) {
     if (wanted !== current) {
-      console.error('README.md parameter tables are out of date: run node build/readme.ts');
+      console.error('README.md generated sections are out of date: run node build/readme.ts');
       process.exit(1);
     }
   } else if (wanted !== current) {
     writeFileSync(path, wanted);
-    console.log('README.md parameter tables updated');
+    console.log('README.md generated sections updated');
   }
 }

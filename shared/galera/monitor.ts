@@ -3,7 +3,6 @@
  * member must also be Synced (or donor: 191) in a primary component, and publishes the writer flag. A
  * stopped member is Unpromoted while its instance is started, and decides who bootstraps.
  */
-import { asText } from '../ocf/log.ts';
 import { cleanlyOfflineNodes, ownNodeName, readPartition } from '../cluster/membership.ts';
 import type { Outcome } from '../ocf/agent.ts';
 import { Deadline } from '../ocf/deadline.ts';
@@ -13,6 +12,7 @@ import { SqlError } from '../mysql/client.ts';
 import { serverStatus } from '../mysql/status.ts';
 import { setPromotionScore } from '../cluster/attributes.ts';
 import { assessMember, PROMOTED_SCORE } from './decide.ts';
+import { memberDecisionLine } from './decision-lines.ts';
 import { checkSession, isStarted, members, type Ctx } from './instance.ts';
 import { describeVerdict, scoreFromDecision, setWritable } from './scores.ts';
 import { readWsrepStatus } from './wsrep.ts';
@@ -45,7 +45,7 @@ export async function monitor(ctx: Ctx): Promise<Outcome> {
     session = await checkSession(ctx);
     const s = await readWsrepStatus(session);
     const verdict = assessMember(s);
-    ctx.log.debug(`member decision: wsrep ${asText(s)} -> ${asText(verdict)}`);
+    ctx.log.debug(memberDecisionLine(s, verdict));
     if (verdict.kind === 'failed') {
       await setWritable(ctx, false);
       if (s.clusterStatus !== 'Primary' && (await peerFenced(ctx))) {

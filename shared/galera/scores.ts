@@ -2,8 +2,8 @@
  * The promotion score an Unpromoted member gives itself from the bootstrap decision, and the writer
  * flag a running member publishes. Pacemaker promotes members with a positive score.
  */
-import { asText } from '../ocf/log.ts';
 import { setNodeFlag, setPromotionScore } from '../cluster/attributes.ts';
+import { bootstrapDecisionLine } from './decision-lines.ts';
 import { BOOTSTRAP_SCORE, decideBootstrap, JOIN_SCORE, type BootstrapVerdict } from './decide.ts';
 import type { Ctx } from './instance.ts';
 import { readClusterView } from './position.ts';
@@ -13,7 +13,7 @@ export async function scoreFromDecision(ctx: Ctx, self: string): Promise<Bootstr
   const view = await readClusterView(ctx, self);
   const verdict = decideBootstrap(view);
   // HA_debug=1: every input of the bootstrap decision and its outcome (decide.ts says why).
-  ctx.log.debug(`bootstrap decision: ${asText(view)} -> ${asText(verdict)}`);
+  ctx.log.debug(bootstrapDecisionLine(view, verdict));
   if (verdict.kind === 'join') await setPromotionScore(ctx.env, JOIN_SCORE, ctx.deadline, ctx.log, ctx.probe);
   else if (verdict.kind === 'wait') await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log, ctx.probe);
   else if (verdict.node === self) await setPromotionScore(ctx.env, BOOTSTRAP_SCORE, ctx.deadline, ctx.log, ctx.probe);

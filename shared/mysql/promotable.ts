@@ -4,7 +4,6 @@
  * The clone's names and sessions are in clone.ts, its validation in validate-promotable.ts, the role
  * part of monitor in role-monitor.ts.
  */
-import { asText } from '../ocf/log.ts';
 import type { Outcome } from '../ocf/agent.ts';
 import { Deadline } from '../ocf/deadline.ts';
 import { GenericError } from '../ocf/errors.ts';
@@ -29,6 +28,7 @@ import {
   SCORE,
   type ForkPoint,
 } from '../replication/decide.ts';
+import { followDecisionLine, promoteDecisionLine } from '../replication/decision-lines.ts';
 import { comparePositions, formatPosition, parsePosition, reachablePosition, type Flavor, type Position } from '../replication/position.ts';
 import {
   errantFile,
@@ -90,10 +90,7 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     // The most advanced instance of this partition wins: positions compared now (decide.ts).
     let verdict = mayPromote({ node: self, position: reachablePosition(state.position, state.received) }, partition, published);
     const plan = catchUpPlan(verdict, state.replica);
-    ctx.log.debug(
-      `promote decision: ${self} at ${formatPosition(reachablePosition(state.position, state.received)) || 'an empty position'}, partition [${partition.join(', ')}], ` +
-        `published ${[...published].map(([n, p]) => `${n}=${formatPosition(p) || 'empty'}`).join(' ') || 'none'} -> ${asText(verdict)}${plan ? `, catch up from ${plan.from} ${plan.target.node}` : ''}`,
-    );
+    ctx.log.debug(promoteDecisionLine(self, reachablePosition(state.position, state.received), partition, published, verdict, plan));
     if (plan) {
       const { node, position } = plan.target;
       const budget = new Deadline(Math.min(10_000, ctx.deadline.remaining() / 2));
@@ -181,9 +178,7 @@ async function attach(ctx: Ctx, primary: string): Promise<void> {
     const fork = await forkPoint(ctx, r.dialect.flavor);
     const state = await readInstanceState(r);
     const verdict = mayFollow(state.position, fork);
-    ctx.log.debug(
-      `follow decision: local ${formatPosition(state.position) || 'empty'}, fork point ${fork ? asText(fork) : 'none'} on ${primary} -> ${asText(verdict)}`,
-    );
+    ctx.log.debug(followDecisionLine(state.position, fork, primary, verdict));
     if (!verdict.follow) {
       const reason =
         `errant transactions ${verdict.errant.join(', ')} exist only here, not on primary ${primary}: ` +

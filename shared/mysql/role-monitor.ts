@@ -2,10 +2,10 @@
  * The promotable part of a monitor, once the server was found serving: which role the instance has and
  * how healthy it is (decide.ts), published as the promotion score and the reader attribute.
  */
-import { asText } from '../ocf/log.ts';
 import { GenericError, NotInstalledError } from '../ocf/errors.ts';
 import { setPromotionScore, setNodeFlag } from '../cluster/attributes.ts';
 import { assess, roleVerdict } from '../replication/decide.ts';
+import { roleDecisionLine } from '../replication/decision-lines.ts';
 import { formatPosition } from '../replication/position.ts';
 import { withReplication, type Ctx } from './clone.ts';
 import { heldOutReason } from './errant-marker.ts';
@@ -48,11 +48,7 @@ export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<R
     maxLag: ctx.params.max_slave_lag,
   });
   // HA_debug=1: what the decision saw and what it decided (decide.ts says why).
-  ctx.log.debug(
-    `role decision: read_only=${state.readOnly}, replication ${state.replica.configured ? `from ${state.replica.masterHost}` : 'not configured'}, ` +
-      `lag ${state.replica.secondsBehind ?? 'unknown'} s (max_slave_lag ${ctx.params.max_slave_lag}, evict ${ctx.params.evict_outdated_slaves}) ` +
-      `-> health ${asText(health)} -> ${asText(verdict)}`,
-  );
+  ctx.log.debug(roleDecisionLine(state, { maxLag: ctx.params.max_slave_lag, evict: ctx.params.evict_outdated_slaves }, health, verdict));
   if (verdict.kind === 'failed') {
     // Never promotable, never read from: both go before the failure is reported.
     await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);

@@ -40,6 +40,7 @@ import {
   type StartVerdict,
   type StartView,
 } from './decide.ts';
+import { startDecisionLine } from './decision-line.ts';
 import type { RabbitmqParameters } from './parameters.ts';
 import { findAccount } from '../process/users.ts';
 
@@ -273,7 +274,10 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
   prepareHome(m.ctx.params);
   let said = '';
   for (;;) {
-    const verdict = decideStart(await gatherView(m));
+    const view = await gatherView(m);
+    const verdict = decideStart(view);
+    // HA_debug=1: every input of the start decision and its outcome, at each poll (decide.ts says why).
+    ctx.log.debug(startDecisionLine(view, verdict));
     if (verdict.kind !== 'wait') {
       const how = await act(m, verdict);
       // A drained node stays in maintenance mode across restarts: revive it (a no-op otherwise).
