@@ -72,9 +72,15 @@ async function newToken(
     return { issued };
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
-    // Keystone failing is keystone's own failure, but only a dependency's for every other service.
-    if (error.kind === 'unavailable' && !isKeystone)
-      return { problem: { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` } };
+    // For every other service Keystone is a dependency. For keystone itself the check gets here only
+    // after its endpoint answered: the process serves, and a token it cannot issue (5xx, no answer in
+    // time) is what its database does while it fails over — a restart would not bring that back, and
+    // restarting keystone on the surviving controller of a failover is what makes the outage long.
+    if (error.kind === 'unavailable' && isKeystone)
+      return {
+        problem: { code: OCF.DEGRADED, reason: `keystone answers but issues no token (${error.message}): its database down?` },
+      };
+    if (error.kind === 'unavailable') return { problem: { code: OCF.DEGRADED, reason: `${c.service} serves, but ${error.message}` } };
     return { problem: { code: OCF.ERR_GENERIC, reason: error.message } };
   }
 }
@@ -179,13 +185,11 @@ function missingConsumer(c: CheckContext, i: RpcInputs, queue: string, what: str
   const record = c.stateDir && i.reconnectGrace > 0 ? consumerRecord(c.stateDir, queue) : undefined;
   const now = Date.now();
   const verdict = missingConsumerVerdict(record?.since(now), now, record ? i.reconnectGrace : 0);
-  const reason = `${what}: the service does not take its RPC calls`;
+  const seconds = Math.round(verdict.missingFor);
   if (verdict.code === OCF.DEGRADED)
-    return {
-      code: OCF.DEGRADED,
-      reason: `${what} for ${Math.round(verdict.missingFor)} s: waiting up to reconnect_grace=${i.reconnectGrace} s for the service to reconnect (RabbitMQ restarted or moved?)`,
-    };
-  return { code: OCF.ERR_GENERIC, reason: verdict.missingFor > 0 ? `${reason} (for ${Math.round(verdict.missingFor)} s)` : reason };
+    return { code: OCF.DEGRADED, reason: `${what} for ${seconds} s, within reconnect_grace=${i.reconnectGrace} s (broker moved?)` };
+  if (seconds > 0) return { code: OCF.ERR_GENERIC, reason: `${what}: the service does not take its RPC calls (for ${seconds} s)` };
+  return { code: OCF.ERR_GENERIC, reason: `${what}: the service does not take its RPC calls` };
 }
 
 /**

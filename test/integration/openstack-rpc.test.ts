@@ -110,7 +110,7 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       const first = await agent('monitor', graced, recurring);
       expect(first.exitCode).toBe(OCF.DEGRADED);
       expect(first.exitReason).toMatch(
-        new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host for \\d+ s: waiting up to reconnect_grace=2 s`),
+        new RegExp(`no consumer on ${name}'s queue ${topic}\\.tsha-test-host for \\d+ s, within reconnect_grace=2 s`),
       );
       await sleep(2100);
       const r = await agent('monitor', graced, recurring);

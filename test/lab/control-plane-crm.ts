@@ -184,6 +184,9 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
       'clone cl_keystone keystone meta interleave=true',
       ...vipOn('vip_keystone', i.vips.keystone, 'cl_keystone'),
       'order db_before_keystone Optional: vip cl_keystone',
+      // The promotion writes to the CIB, which makes Pacemaker wait for every action in flight before it
+      // starts the database VIP: the broker's 5–6 s start must not be one of them.
+      'order promote_before_rabbit Optional: ms_db:promote g_rabbit:start',
       '',
     ].join('\n'),
     services: [

@@ -134,6 +134,15 @@ describe('depth 10 of an API service with the token cache (authenticatedCheck)',
     expect(existsSync(join(dir, TOKEN_FOLDER))).toBe(false);
   });
 
+  it("keystone's own depth 10 is DEGRADED, not a failure, when keystone answers but issues no token (its database failing over)", async () => {
+    const { state, credentials, url } = await cloud();
+    state.keystoneDown = true;
+    expect(await authenticatedCheck(context(undefined, 'keystone').c, keystoneCheck, url, credentials, {})).toEqual({
+      code: OCF.DEGRADED,
+      reason: expect.stringMatching(/^keystone answers but issues no token \(Keystone .* answers HTTP 503\): its database down\?/),
+    });
+  });
+
   it('a corrupt cache file is ignored: a new token is issued, cached, and the check passes', async () => {
     const { state, credentials, url } = await cloud();
     const dir = tempDir();
