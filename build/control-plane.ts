@@ -8,13 +8,12 @@ import { crmText, crmToPcs, pcsText } from './pcs-lines.ts';
 
 const NODES = ['ctl1', 'ctl2'];
 
-/** One IPMI fence device per controller, kept off the node it fences; fencing on. */
+/** One IPMI fence device per controller, kept off the node it fences (stonith-enabled is true by default). */
 const FENCE = [
   ...NODES.flatMap((node, i) => [
     `primitive fence_${node} stonith:fence_ipmilan params ip=192.0.2.${101 + i} username=admin password=SECRET lanplus=1 pcmk_host_list=${node} op monitor interval=60s`,
     `location fence_${node}_elsewhere fence_${node} -inf: ${node}`,
   ]),
-  'property stonith-enabled=true',
   '',
 ].join('\n');
 
