@@ -28,20 +28,26 @@ function stamp(line: string, year: number): number | undefined {
   return Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
-/** `resource`: the promotable primitive whose promotion counts (db for mysql, galera for galera). */
-export function failoverTimeline(lab: Lab, crashedAt: number, resource = 'db'): Timeline {
-  const year = new Date(crashedAt).getUTCFullYear();
-  const timeline: Timeline = {};
+/** Every node's Pacemaker log lines stamped at or after `since` (epoch ms), with their stamp. */
+function* linesAfter(lab: Lab, since: number): Generator<{ line: string; at: number }> {
+  const year = new Date(since).getUTCFullYear();
   for (const node of lab.names) {
     const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
     if (!existsSync(log)) continue;
     for (const line of readFileSync(log, 'utf8').split('\n')) {
       const at = stamp(line, year);
-      if (at === undefined || at < crashedAt) continue;
-      for (const [name, pattern] of events(resource)) {
-        if (pattern.test(line) && (timeline[name] === undefined || at < crashedAt + timeline[name]! * 1000))
-          timeline[name] = (at - crashedAt) / 1000;
-      }
+      if (at !== undefined && at >= since) yield { line, at };
+    }
+  }
+}
+
+/** `resource`: the promotable primitive whose promotion counts (db for mysql, galera for galera). */
+export function failoverTimeline(lab: Lab, crashedAt: number, resource = 'db'): Timeline {
+  const timeline: Timeline = {};
+  for (const { line, at } of linesAfter(lab, crashedAt)) {
+    for (const [name, pattern] of events(resource)) {
+      if (pattern.test(line) && (timeline[name] === undefined || at < crashedAt + timeline[name]! * 1000))
+        timeline[name] = (at - crashedAt) / 1000;
     }
   }
   return timeline;
@@ -73,25 +79,18 @@ export interface Operation {
 
 /** Every start, stop, promote and demote the nodes' controllers ran after `since` (monitors and notifies left out). */
 export function operationsAfter(lab: Lab, since: number): Operation[] {
-  const year = new Date(since).getUTCFullYear();
   const open = new Map<string, { start: number }>();
   const ops: Operation[] = [];
-  for (const node of lab.names) {
-    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-    if (!existsSync(log)) continue;
-    for (const line of readFileSync(log, 'utf8').split('\n')) {
-      const at = stamp(line, year);
-      if (at === undefined || at < since) continue;
-      const requested = /Requesting local execution of (start|stop|promote|demote) operation for (\S+) on (\S+)/.exec(line);
-      if (requested) open.set(`${requested[1]} ${requested[2]} ${requested[3]}`, { start: (at - since) / 1000 });
-      const result = /Result of (start|stop|promote|demote) operation for (\S+) on (\S+): (\S+)/.exec(line);
-      if (result) {
-        const key = `${result[1]} ${result[2]} ${result[3]}`;
-        const begun = open.get(key);
-        open.delete(key);
-        const end = (at - since) / 1000;
-        ops.push({ resource: result[2]!, action: result[1]!, node: result[3]!, start: begun?.start ?? end, end, result: result[4] });
-      }
+  for (const { line, at } of linesAfter(lab, since)) {
+    const requested = /Requesting local execution of (start|stop|promote|demote) operation for (\S+) on (\S+)/.exec(line);
+    if (requested) open.set(`${requested[1]} ${requested[2]} ${requested[3]}`, { start: (at - since) / 1000 });
+    const result = /Result of (start|stop|promote|demote) operation for (\S+) on (\S+): (\S+)/.exec(line);
+    if (result) {
+      const key = `${result[1]} ${result[2]} ${result[3]}`;
+      const begun = open.get(key);
+      open.delete(key);
+      const end = (at - since) / 1000;
+      ops.push({ resource: result[2]!, action: result[1]!, node: result[3]!, start: begun?.start ?? end, end, result: result[4] });
     }
   }
   for (const [key, { start }] of open) {
