@@ -2,8 +2,9 @@
 # Installs tsha's OCF agents under $DESTDIR$OCF_ROOT/resource.d/tsha/, with a Node.js >= 22 runtime.
 #
 #   ./install.sh               build (npm ci + esbuild) if needed, install agents (and Node 22 if the system's is older)
-#   ./install.sh --demo [--keep] [--ms | --openstack | --galera]  the same, then a 2-node Pacemaker lab: MySQL + VIP
-#                 (or the seed's master/slave set, or its whole OpenStack control plane), a crash, the failover;
+#   ./install.sh --demo [--keep] [--ms | --openstack [--active-active] | --galera]  the same, then a 2-node
+#                 Pacemaker lab: MySQL + VIP (or the seed's master/slave set, or its whole OpenStack control plane,
+#                 in the seed's layout or the recommended active/active one), a crash, the failover;
 #                 --galera: a 3-node Galera cluster, a whole-cluster power loss, the time until writes succeed again
 #   ./install.sh --demo-agent  the same, then ocf:tsha:mysql driven by hand against a private MariaDB
 #   ./install.sh --runtime     only make sure the Node 22 runtime is there; print its path
@@ -152,7 +153,8 @@ install_agents() {
     chmod 0644 "$DESTDIR$body.tmp"
     mv -f "$DESTDIR$body.tmp" "$DESTDIR$body"
     # Pacemaker runs agents with a minimal PATH: name the runtime by absolute path.
-    { printf '#!%s\n' "$node"; sed -e "s|__NAME__|$name|g" -e "s|__BODY__|$body|g" "$here/build/launcher.cjs"; } >"$target.tmp"
+    # sed replacement text: a TSHA_HOME holding \, | or & must still come out literally.
+    { printf '#!%s\n' "$node"; sed -e "s|__NAME__|$name|g" -e "s|__BODY__|$(printf '%s' "$body" | sed 's/[\\|&]/\\&/g')|g" "$here/build/launcher.cjs"; } >"$target.tmp"
     chmod 0755 "$target.tmp"
     mv -f "$target.tmp" "$target"
     printf '%s\n%s\n' "${target#"$DESTDIR"}" "$body" >>"$manifest.new"

@@ -212,3 +212,20 @@ export function assessMember(s: WsrepStatus): MemberVerdict {
   if (s.localState === 2) return { kind: 'degraded', reason: `${s.stateComment} (state transfer or desync): not taking writes now` };
   return { kind: 'degraded', reason: `${s.stateComment}: catching up with the primary component` };
 }
+
+/**
+ * two_node_mode: whether a survivor whose peer left may re-form the primary component alone, judged
+ * from this node's partition and the nodes crm_mon reports cleanly offline. `false`: nothing to wait
+ * for (this partition is not quorate, or the peer is still in it, so the component broke for another
+ * reason). `undefined`: not yet (the peer left but is unclean: it may still run and re-form its own
+ * component at this moment). `true`: fenced or cleanly shut down, so it cannot.
+ */
+export function peerFenceVerdict(
+  self: string,
+  peer: string,
+  partition: { readonly quorate: boolean; readonly members: readonly string[] },
+  cleanlyOffline: readonly string[],
+): boolean | undefined {
+  if (!partition.quorate || !partition.members.includes(self) || partition.members.includes(peer)) return false;
+  return cleanlyOffline.includes(peer) ? true : undefined;
+}

@@ -11,7 +11,7 @@ import { OCF } from '../ocf/exit-codes.ts';
 import { SqlError } from '../mysql/client.ts';
 import { serverStatus } from '../mysql/status.ts';
 import { setPromotionScore } from '../cluster/attributes.ts';
-import { assessMember, PROMOTED_SCORE } from './decide.ts';
+import { assessMember, peerFenceVerdict, PROMOTED_SCORE } from './decide.ts';
 import { memberDecisionLine } from './decision-lines.ts';
 import { checkSession, isStarted, members, type Ctx } from './instance.ts';
 import { describeVerdict, scoreFromDecision, setWritable } from './scores.ts';
@@ -101,9 +101,7 @@ async function peerFenced(ctx: Ctx): Promise<boolean> {
           readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline),
           cleanlyOfflineNodes(ctx.deadline),
         ]);
-        // The peer is in this partition: the component broke for another reason, nothing to wait for.
-        if (!partition.quorate || !partition.members.includes(self) || partition.members.includes(peer)) return false;
-        return offline.includes(peer) ? true : undefined;
+        return peerFenceVerdict(self, peer, partition, offline);
       },
       500,
     )

@@ -93,10 +93,14 @@ export function ownReport(ctx: Ctx): Report | undefined {
 
 /** Everything the bootstrap decision reads, taken now. */
 export async function readClusterView(ctx: Ctx, self: string): Promise<ClusterView> {
-  const [partition, primary, positions] = await Promise.all([
+  const expected = members(ctx);
+  // crm_mon only where the two_node_mode rule can use it; read alongside the rest, not after it.
+  const twoNode = ctx.params.two_node_mode && expected.length === 2;
+  const [partition, primary, positions, cleanlyOffline] = await Promise.all([
     readPartition(self, ctx.env.meta.has('on_node'), ctx.deadline),
     promotedNodes(rsc(ctx), ctx.deadline),
     queryPrivateAll(positionAttribute(ctx), ctx.deadline),
+    twoNode ? cleanlyOfflineNodes(ctx.deadline) : Promise.resolve([]),
   ]);
   const reports = new Map<string, Report>();
   for (const [node, text] of positions) {
@@ -107,7 +111,6 @@ export async function readClusterView(ctx: Ctx, self: string): Promise<ClusterVi
   const own = ownReport(ctx);
   if (own) reports.set(self, own);
   else reports.delete(self);
-  const expected = members(ctx);
   if (!expected.includes(self)) {
     throw new GenericError(
       `this node (${self}) is not among the members of wsrep_cluster_address (${expected.join(', ')}); check cluster_host_map`,
@@ -123,7 +126,6 @@ export async function readClusterView(ctx: Ctx, self: string): Promise<ClusterVi
     now: epochSeconds(),
     bootstrapWait: ctx.params.bootstrap_wait,
     twoNodeMode: ctx.params.two_node_mode,
-    // One more fork, only where the two_node_mode rule can use it.
-    cleanlyOffline: ctx.params.two_node_mode && expected.length === 2 ? await cleanlyOfflineNodes(ctx.deadline) : [],
+    cleanlyOffline,
   };
 }

@@ -148,7 +148,7 @@ describe.each(MATRIX)(
         );
         primary = promoted(after)[0]!;
         // Writes go on through the new primary, then the crashed node boots and rejoins.
-        await sleep(5000);
+        await sleep(3000);
         await lab.start(crashed);
         const rejoined = await lab.waitUntil(
           `${crashed} back as a replica, or held out (cycle ${cycle})`,

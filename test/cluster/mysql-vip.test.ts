@@ -117,7 +117,9 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
     await lab.start(crashed);
     await settle();
     // One datadir on the shared disk: after the crashed node is back, the one running server is all there is.
-    expect(lostWrites(await checkConsistency(lab, dbNode(await lab.status())!), acked)).toEqual([]);
+    const report = await checkConsistency(lab, dbNode(await lab.status())!);
+    expect(lostWrites(report, acked)).toEqual([]);
+    expect(report.instances.map((i) => i.kind)).toEqual(['not-running']);
   });
 
   it('a stop that hangs past its timeout gets the node fenced, and the group runs on the other node', async () => {

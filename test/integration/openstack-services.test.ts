@@ -411,15 +411,19 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
   });
 
   // ocf-tester starts and stops each service three times: it runs last, on services already stopped.
+  // The default run covers each launch kind once (HTTP daemon, uwsgi API, RPC daemon, keystone);
+  // TSHA_FULL=1 adds the agents built by the same factory path (~60 s of CI: nova-compute and
+  // nova-conductor as nova-scheduler, glance-api and placement-api as nova-api).
+  const full = process.env.TSHA_FULL === '1';
   describe('ocf-tester on every real-service agent', () => {
     it.each([
       ['nova-novncproxy', () => cloud.params.novaNovncproxy],
       ['nova-api', () => cloud.params.novaApi],
-      ['nova-compute', () => cloud.params.novaCompute],
+      ...(full ? ([['nova-compute', () => cloud.params.novaCompute]] as const) : []),
       ['nova-scheduler', () => cloud.params.novaScheduler],
-      ['nova-conductor', () => cloud.params.novaConductor],
-      ['glance-api', () => cloud.params.glanceApi],
-      ['placement-api', () => cloud.params.placementApi],
+      ...(full ? ([['nova-conductor', () => cloud.params.novaConductor]] as const) : []),
+      ...(full ? ([['glance-api', () => cloud.params.glanceApi]] as const) : []),
+      ...(full ? ([['placement-api', () => cloud.params.placementApi]] as const) : []),
       ['keystone', () => cloud.params.keystone],
     ] as const)(
       '%s: "passed all tests"',

@@ -6,7 +6,9 @@
  * while it lacks a row for good — the divergence this check exists for.
  */
 import { formatGtid, furthestOf, parseGtid } from '../../shared/replication/gtid.ts';
-import { waitFor, type ClusterStatus, type Lab } from './lab.ts';
+import { runningOn, waitFor, type ClusterStatus, type Lab } from './lab.ts';
+
+const NOT_RUNNING = 'not-running';
 
 /** One SQL statement on a node's own server, through its socket, as root (test inspection only). */
 /**
@@ -59,6 +61,8 @@ export type InstanceVerdict =
   | { readonly node: string; readonly kind: 'held-out'; readonly reason: string }
   /** Caught up with the primary's position, yet not the primary's rows: what must never happen. */
   | { readonly node: string; readonly kind: 'diverged'; readonly missing: string[]; readonly extra: string[]; readonly detail: string }
+  /** No server answers there and Pacemaker runs no instance there (a shared-disk group's standby): nothing to compare. */
+  | { readonly node: string; readonly kind: 'not-running' }
   /** Running and not held out, but never reached the primary's position within the bound. */
   | { readonly node: string; readonly kind: 'behind'; readonly position: string; readonly primaryPosition: string };
 
@@ -109,18 +113,22 @@ export async function checkConsistency(
         async () => {
           const p = await positionOf(lab, node);
           if (p === primaryPosition) return p;
+          const s = await lab.status(primary).catch(() => undefined);
+          if (s === undefined) return undefined;
+          // No server there and none Pacemaker counts as running: not an instance, nothing to wait for.
+          if (p === undefined && !runningOn(s, resource).includes(node)) return NOT_RUNNING;
           // A held-out instance never catches up: stop waiting as soon as Pacemaker says so.
-          const reason = heldOutReason(
-            await lab.status(primary).catch(() => ({ failures: [] }) as unknown as ClusterStatus),
-            node,
-            resource,
-          );
+          const reason = heldOutReason(s, node, resource);
           return reason !== undefined ? `held-out:${reason}` : undefined;
         },
         300,
       );
     } catch {
       reached = undefined;
+    }
+    if (reached === NOT_RUNNING) {
+      instances.push({ node, kind: 'not-running' });
+      continue;
     }
     const s = await lab.status(primary);
     const reason = heldOutReason(s, node, resource);
@@ -161,6 +169,8 @@ export function describeReport(report: ConsistencyReport): string {
         return `${i.node} held out (${i.reason})`;
       case 'diverged':
         return `${i.node} DIVERGED (missing ${i.missing.slice(0, 10).join(',')}${i.missing.length > 10 ? '…' : ''}; extra ${i.extra.slice(0, 10).join(',')}; ${i.detail})`;
+      case 'not-running':
+        return `${i.node} runs no instance`;
       case 'behind':
         return `${i.node} BEHIND at ${i.position} (primary ${i.primaryPosition})`;
     }

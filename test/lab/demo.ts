@@ -1,22 +1,33 @@
 // The README's first command ends here: a 2-node Pacemaker cluster running ocf:tsha:mysql with a VIP,
 // rows written through the VIP, the active node crashed, the rows checked on the survivor.
-//   node test/lab/demo.ts [--keep] [--ms | --openstack | --galera]
+//   node test/lab/demo.ts [--keep] [--ms | --openstack [--active-active] | --galera]
 // --ms: the seed's master/slave configuration (promotable clone, GTID + semi-sync replication, the
 // VIP on the master) instead of the active/passive group on a shared disk.
 // --openstack: the seed's whole control plane on top of the master/slave set (RabbitMQ, keystone,
 // placement, glance, nova), the node running Keystone crashed, and the time until a token, the image
 // list and the compute service list answer through the VIPs again.
+// --openstack --active-active: the README's recommended layout instead (every API and RPC service
+// cloned on both nodes, VIPs with their clones); the database master's node, the worst to lose, crashed.
 // --galera: a 3-node MariaDB Galera Cluster under ocf:tsha:galera with a writer VIP, a client writing
 // through it, the whole cluster powered off at once and booted, the time until writes succeed again.
 import { acknowledged, crashUnderClient, firstAckAfter, recoverySeconds, rowsThroughVip, startClient } from './client.ts';
 import { createDemoSchema, galeraCrm, galeraSettled, prepareGaleraNodes } from './galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from './lab.ts';
 import { mysqlGroupCrm, prepareSharedMysql } from './mysql-setup.ts';
-import { controlPlaneClient, openstackSql, prepareControlPlane, startControlPlane } from './openstack-setup.ts';
+import {
+  answersAgain,
+  controlPlaneClient,
+  controlPlaneSettled,
+  openstackSql,
+  prepareControlPlane,
+  startControlPlane,
+  watchControlPlane,
+} from './openstack-setup.ts';
 import { masterSlaveCrm, prepareReplicas, setMasterAddresses } from './replication-setup.ts';
 
 const keep = process.argv.includes('--keep');
 const openstack = process.argv.includes('--openstack');
+const activeActive = openstack && process.argv.includes('--active-active');
 const galera = process.argv.includes('--galera');
 const ms = openstack || process.argv.includes('--ms');
 const lab = new Lab({ nodes: galera ? 3 : 2, stonith: true });
@@ -36,25 +47,33 @@ async function demoOpenstack(): Promise<string> {
     (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
   );
   say('creating the OpenStack schemas and keys through the database VIP');
-  const plane = await prepareControlPlane(lab, promoted(s)[0]!);
+  const plane = await prepareControlPlane(lab, promoted(s)[0]!, activeActive ? 'active-active' : 'seed');
   const client = controlPlaneClient(lab, plane);
   say('RabbitMQ and the Keystone group, then the catalog, then glance, placement and nova');
   const up = await startControlPlane(lab, plane, (crm) => console.log(crm.trim()));
+  if (activeActive) await lab.waitUntil('every clone on both nodes', 300_000, (s) => controlPlaneSettled(s, lab.names, 'active-active'));
   const check = async () => {
     const r = await client('check');
     return r.code === 0 ? r.stdout.trim() : undefined;
   };
   await waitFor('the services to answer through their VIPs', 120_000, check, 1000);
-  const victim = runningOn(up, 'keystone')[0]!;
+  // The seed loses the node running Keystone; active/active the database master's, where the most moves.
+  const victim = activeActive ? promoted(await lab.status())[0]! : runningOn(up, 'keystone')[0]!;
   const survivor = lab.names.find((n) => n !== victim)!;
   say(`crm_mon on ${victim}`);
   await show(victim);
   say(`through the VIPs: ${await check()}`);
-  say(`crashing ${victim}, the node running Keystone`);
+  say(`crashing ${victim}, the node running ${activeActive ? 'the database master' : 'Keystone'}, while a client asks through the VIPs`);
+  const watcher = watchControlPlane(lab, plane, 300);
+  await sleep(2000);
   const crashedAt = Date.now();
   await lab.crash(victim);
+  const outage = await answersAgain(watcher, crashedAt, 3000, `the control plane back on ${survivor}`);
+  watcher.child.kill();
+  await watcher.done;
+  const recovered = outage.answeredAfter ?? Number.NaN;
   const answer = await waitFor(
-    `the control plane back on ${survivor}`,
+    `every service answering from ${survivor}`,
     300_000,
     async () => {
       const r = await check();
@@ -62,11 +81,10 @@ async function demoOpenstack(): Promise<string> {
     },
     500,
   );
-  const recovered = (Date.now() - crashedAt) / 1000;
   say(`crm_mon on ${survivor}`);
   await show(survivor);
   say(`through the VIPs: ${answer}`);
-  return `control plane recovered on ${survivor}: a token, the image list and the compute service list answer through the VIPs ${recovered.toFixed(1)} s after the crash`;
+  return `control plane recovered on ${survivor} (${activeActive ? 'active/active' : 'seed'} layout): a token, the image list and the compute service list answer through the VIPs ${recovered.toFixed(1)} s after the crash`;
 }
 
 /** Galera: three Synced members, a writer through the VIP, every node powered off at once, booted, writes again. */

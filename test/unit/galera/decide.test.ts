@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessMember, decideBootstrap, type ClusterView, type WsrepStatus } from '../../../shared/galera/decide.ts';
+import { assessMember, decideBootstrap, peerFenceVerdict, type ClusterView, type WsrepStatus } from '../../../shared/galera/decide.ts';
 import type { Report } from '../../../shared/galera/report.ts';
 import { NO_HISTORY } from '../../../shared/galera/state-files.ts';
 
@@ -181,5 +181,21 @@ describe('assessMember', () => {
   });
   it('a member not ready is a failure', () => {
     expect(assessMember({ ...SYNCED, ready: false })).toMatchObject({ kind: 'failed' });
+  });
+});
+
+describe('peerFenceVerdict (two_node_mode survivor)', () => {
+  const alone = { quorate: true, members: ['a'] };
+  it('a peer fenced or cleanly offline lets the survivor re-form alone', () => {
+    expect(peerFenceVerdict('a', 'b', alone, ['b'])).toBe(true);
+  });
+  it('a peer that left but is unclean is waited for: it may still run', () => {
+    expect(peerFenceVerdict('a', 'b', alone, [])).toBeUndefined();
+  });
+  it('a peer still in the partition means the component broke for another reason: nothing to wait for', () => {
+    expect(peerFenceVerdict('a', 'b', { quorate: true, members: ['a', 'b'] }, ['b'])).toBe(false);
+  });
+  it('a partition without quorum never re-forms', () => {
+    expect(peerFenceVerdict('a', 'b', { quorate: false, members: ['a'] }, ['b'])).toBe(false);
   });
 });
