@@ -115,11 +115,11 @@ export async function checkConsistency(
           if (p === primaryPosition) return p;
           const s = await lab.status(primary).catch(() => undefined);
           if (s === undefined) return undefined;
-          // No server there and none Pacemaker counts as running: not an instance, nothing to wait for.
-          if (p === undefined && !runningOn(s, resource).includes(node)) return NOT_RUNNING;
           // A held-out instance never catches up: stop waiting as soon as Pacemaker says so.
           const reason = heldOutReason(s, node, resource);
-          return reason !== undefined ? `held-out:${reason}` : undefined;
+          if (reason !== undefined) return `held-out:${reason}`;
+          // No server there, no failure, and no instance Pacemaker counts as running: nothing to compare.
+          return p === undefined && !runningOn(s, resource).includes(node) ? NOT_RUNNING : undefined;
         },
         300,
       );
