@@ -35,6 +35,7 @@ export default defineConfig({
     ],
     // Servers and clusters are timing-sensitive on two cores: one test file at a time, everywhere.
     maxWorkers: 1,
-    reporters: ['default'],
+    // failure-summary: CI keeps the tail of the output; the run ends with every failure, first first.
+    reporters: ['default', './test/support/failure-summary.ts'],
   },
 });

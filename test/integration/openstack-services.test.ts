@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { TOKEN_FOLDER } from '../../shared/openstack/token-cache.ts';
 import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
@@ -10,6 +10,7 @@ import { waitFor } from '../lab/lab.ts';
 import { openstackCloud, runCloudAgent, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
+import { DIAGNOSTICS } from '../support/failure-summary.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
 
 // The agents against the real services of Debian 12 (OpenStack Zed): keystone and placement under
@@ -102,6 +103,14 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
         .join(', ')}`,
     );
   }, 900_000);
+  // The first failures carry the cloud's state (last log errors, live processes, who holds each port):
+  // later ones are usually their consequences, and CI keeps only the tail of a run.
+  let diagnosed = 0;
+  beforeEach(({ onTestFailed }) => {
+    onTestFailed(() => {
+      if (cloud && diagnosed++ < 3) console.log(`${DIAGNOSTICS} ${cloud.diagnostics()}`);
+    });
+  });
   afterAll(async () => {
     if (!cloud) return;
     for (const [agent, params] of [

@@ -5,13 +5,14 @@
  * the nova services need: config files, schemas, keys, the catalog, and each agent's parameters.
  * Everything lives in one private directory; services run as their Debian accounts.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -118,6 +119,8 @@ export interface OpenStackCloud {
   consumers(queue: string): Promise<number | undefined>;
   /** Deletes an AMQP queue: its consumers are cancelled (oslo.messaging re-declares it on reconnect). */
   deleteQueue(queue: string): Promise<void>;
+  /** What a failed test needs to be read from CI's tail: the services' last errors and who listens on each port. */
+  diagnostics(): string;
   /** Kills every process of this cloud, stops RabbitMQ and MariaDB, removes the directory. */
   remove(): Promise<void>;
 }
@@ -228,6 +231,43 @@ function killCloud(dir: string): number[] {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
   }
   return [...new Set(killed)];
+}
+
+const ERROR_LINE = /\b(ERROR|CRITICAL)\b|Traceback|Unauthorized|refused/;
+
+/** The last error lines of every log of the cloud, and which of its processes are alive. */
+function cloudDiagnostics(dir: string, ports: Readonly<Record<string, number>>, processes: readonly ProcessInfo[]): string {
+  const parts: string[] = [];
+  const logRoot = join(dir, 'log');
+  for (const account of existsSync(logRoot) ? readdirSync(logRoot) : []) {
+    for (const file of readdirSync(join(logRoot, account)).filter((f) => f.endsWith('.log'))) {
+      let text: string;
+      try {
+        text = readFileSync(join(logRoot, account, file), 'utf8');
+      } catch {
+        continue;
+      }
+      const errors = text
+        .split('\n')
+        .filter((l) => ERROR_LINE.test(l))
+        .slice(-3);
+      if (errors.length > 0) parts.push(`${account}/${file}: ${errors.map((l) => l.slice(0, 300)).join(' / ')}`);
+    }
+  }
+  const names = processes.map(
+    (p) => `${p.pid}:${(p.argv[0] ?? '?').split('/').pop()}${p.argv[1]?.startsWith('/usr/bin/') ? `(${p.argv[1].split('/').pop()})` : ''}`,
+  );
+  parts.push(`ports ${JSON.stringify(ports)}; live processes: ${names.join(' ')}`);
+  try {
+    // Who holds each port: a service of this cloud, or something else answering in its place.
+    const listening = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8', timeout: 5000 })
+      .split('\n')
+      .filter((l) => Object.values(ports).some((port) => l.includes(`:${port} `)));
+    parts.push(`listening: ${listening.map((l) => l.replace(/\s+/g, ' ')).join(' / ')}`);
+  } catch (error) {
+    parts.push(`ss failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return parts.join(' | ');
 }
 
 export async function openstackCloud(): Promise<OpenStackCloud> {
@@ -547,6 +587,10 @@ export async function openstackCloud(): Promise<OpenStackCloud> {
 
       async deleteQueue(queue) {
         await withChannel(brokerParams, (channel) => channel.deleteQueue(queue));
+      },
+
+      diagnostics() {
+        return cloudDiagnostics(dir, { ...ports, mariadb: db.port, rabbitmq: Number(brokerParams.node_port) }, cloudProcesses(dir));
       },
 
       async remove() {
