@@ -5,6 +5,7 @@
  * Counting rows on the new primary alone would have missed a replica that reports healthy replication
  * while it lacks a row for good — the divergence this check exists for.
  */
+import { spawn } from 'node:child_process';
 import { formatGtid, furthestOf, parseGtid } from '../../shared/replication/gtid.ts';
 import { runningOn, waitFor, type ClusterStatus, type Lab } from './lab.ts';
 
@@ -35,6 +36,42 @@ async function gtidPositionOf(lab: Lab, node: string): Promise<string | undefine
   // sqlOn trims, which may take an empty column's tab with it: furthestOf is symmetric, so either order reads right.
   const [binlog, slave] = out.split('\t');
   return formatGtid(furthestOf(parseGtid(binlog), parseGtid(slave)));
+}
+
+/**
+ * Holds every commit on the primary while the check reads it and its replicas: FLUSH TABLES WITH READ
+ * LOCK in a session kept open in the background (its own SLEEP bounds it). Services that write through
+ * the VIP while the check runs (nova's service heartbeats, every 5 s in the lab) wait meanwhile, so the
+ * primary's position and rows stand still and a replica can reach them exactly. Returns the release.
+ */
+async function holdWrites(lab: Lab, node: string, boundS = 120): Promise<() => Promise<void>> {
+  const pid = lab.pid1(node);
+  if (!pid) throw new Error(`holding writes on ${node}: the node is down`);
+  const argv = mariadbArgv(
+    `SET SESSION lock_wait_timeout = 30; FLUSH TABLES WITH READ LOCK; SELECT CONNECTION_ID(); SELECT SLEEP(${boundS})`,
+  );
+  // --unbuffered: the connection id is printed as soon as the lock is held, not when the session ends.
+  argv.splice(2, 0, '--unbuffered');
+  const child = spawn('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-p', '--', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const id = await waitFor(
+    `the write lock on ${node}`,
+    40_000,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`holding writes on ${node} failed: ${err.trim() || out.trim()}`);
+      return /^\d+$/m.exec(out)?.[0];
+    },
+    50,
+  );
+  return async () => {
+    await sqlOn(lab, node, `KILL ${id}`, 10_000).catch(() => undefined);
+    child.kill('SIGKILL');
+    await exited;
+  };
 }
 
 /** Every id of the table (its `id` column, as text), in order. */
@@ -86,14 +123,36 @@ function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
 }
 
 /**
- * Waits (bounded) until every other running instance reaches the primary's position — the writers must
- * have stopped — then compares each one's rows (the id set of `table`, and CHECKSUM TABLE of every user
- * table) with the primary's. An instance whose monitor fails with a reason is held out, not compared.
+ * Waits (bounded) until every other running instance reaches the primary's position — the test's writers
+ * must have stopped, and with `holdWrites` the primary holds every other commit meanwhile — then compares
+ * each one's rows (the id set of `table`, and CHECKSUM TABLE of every user table) with the primary's. An
+ * instance whose monitor fails with a reason is held out, not compared.
  */
 export async function checkConsistency(
   lab: Lab,
   primary: string,
-  o: { resource?: string; table?: string; catchUpMs?: number; position?: (lab: Lab, node: string) => Promise<string | undefined> } = {},
+  o: {
+    resource?: string;
+    table?: string;
+    catchUpMs?: number;
+    position?: (lab: Lab, node: string) => Promise<string | undefined>;
+    /** Live services still write through the VIP (a control plane): hold the primary's commits while checking. */
+    holdWrites?: boolean;
+  } = {},
+): Promise<ConsistencyReport> {
+  if (!o.holdWrites) return compare(lab, primary, o);
+  const release = await holdWrites(lab, primary);
+  try {
+    return await compare(lab, primary, o);
+  } finally {
+    await release();
+  }
+}
+
+async function compare(
+  lab: Lab,
+  primary: string,
+  o: { resource?: string; table?: string; catchUpMs?: number; position?: (lab: Lab, node: string) => Promise<string | undefined> },
 ): Promise<ConsistencyReport> {
   const resource = o.resource ?? 'db';
   const table = o.table ?? 'demo.rows';
