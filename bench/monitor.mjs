@@ -251,6 +251,8 @@ async function main() {
     { name: 'tsha', provider: 'tsha', argv: tshaArgv },
     { name: 'heartbeat', provider: 'heartbeat', argv: [HEARTBEAT, 'monitor'] },
   ];
+  // The runtime's own floor (issue 10 §3): the same Node doing nothing, timed in the same rounds.
+  const floor = { name: 'node -e 0', provider: 'none', argv: [nodeUsed ?? TSHA_NODE, '-e', '0'] };
 
   console.log(`starting a private MariaDB server (${MARIADBD}) ...`);
   const db = await startServer();
@@ -302,9 +304,9 @@ async function main() {
 
   const results = {}; // results[depth][agent] = { wall: [], cpu: [], rss: [], procs: [], failed: 0 }
   for (const depth of depths) {
-    results[depth] = Object.fromEntries(agents.map((a) => [a.name, { wall: [], cpu: [], rss: [], procs: [], failed: 0 }]));
+    results[depth] = Object.fromEntries([...agents, floor].map((a) => [a.name, { wall: [], cpu: [], rss: [], procs: [], failed: 0 }]));
     for (let i = 0; i < RUNS; i++) {
-      for (const agent of agents) {
+      for (const agent of [...agents, floor]) {
         const r = await timedRun(agent, envFor(agent, depth));
         const slot = results[depth][agent.name];
         if (r.rc !== 0) slot.failed++;
@@ -359,9 +361,13 @@ async function main() {
     }
     const t = med[depth].tsha;
     const h = med[depth].heartbeat;
+    const n = { wall: median(results[depth][floor.name].wall), cpu: median(results[depth][floor.name].cpu) };
+    med[depth].floor = n;
+    console.log(`${padEnd(depth, 6)}${padEnd('node -e 0', 12)}${pad(f(n.wall), 9)}${pad(f(n.cpu), 9)}`);
     console.log(
       `${padEnd('', 6)}${padEnd('tsha/hb', 12)}${pad(`${f(ratio(t.wall, h.wall), 2)}x`, 9)}${pad(`${f(ratio(t.cpu, h.cpu), 2)}x`, 9)}`,
     );
+    console.log(`${padEnd('', 6)}${padEnd('tsha-node', 12)}${pad(`+${f(t.wall - n.wall)}`, 9)}${pad(`+${f(t.cpu - n.cpu)}`, 9)}`);
   }
 
   const tshaMaxProcs = Math.max(...depths.flatMap((d) => results[d].tsha.procs));
@@ -370,6 +376,8 @@ async function main() {
     ['depth 0 wall <= 1.0x heartbeat', ratio(med[0].tsha.wall, med[0].heartbeat.wall), 1.0, (v) => `${f(v, 2)}x`],
     ['depth 10 wall <= 0.6x heartbeat', ratio(med[10].tsha.wall, med[10].heartbeat.wall), 0.6, (v) => `${f(v, 2)}x`],
     ['depth 10 CPU <= 0.6x heartbeat', ratio(med[10].tsha.cpu, med[10].heartbeat.cpu), 0.6, (v) => `${f(v, 2)}x`],
+    ['depth 0 wall <= node -e 0 + 6 ms (issue 10)', med[0].tsha.wall - med[0].floor.wall, 6, (v) => `+${f(v)} ms`],
+    ['depth 10 wall <= node -e 0 + 22 ms (issue 10)', med[10].tsha.wall - med[10].floor.wall, 22, (v) => `+${f(v)} ms`],
     ['tsha child processes per monitor = 0 (max of all runs)', tshaMaxProcs, 0, (v) => `${v}`],
     ['tsha peak RSS <= 60 MiB (max of all runs)', tshaMaxRss, 60, (v) => `${f(v)} MiB`],
   ];

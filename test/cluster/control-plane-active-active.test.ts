@@ -64,7 +64,7 @@ describe.runIf(process.env.TSHA_FULL === '1')(
         const survivorOps = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor);
         console.log(
           `[lab] active/active, cycle ${cycle}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2)} s ` +
-            `(${outage.failures} failed attempts); ${describeTimeline(failoverTimeline(lab, crashedAt))}; on ${survivor}: ${describeOperations(survivorOps)}`,
+            `(${outage.failures} failed attempts, started +${outage.firstFailure?.toFixed(2)}..+${outage.lastFailure?.toFixed(2)} s, the last: ${outage.lastReason}); ${describeTimeline(failoverTimeline(lab, crashedAt))}; on ${survivor}: ${describeOperations(survivorOps)}`,
         );
         const after = await lab.status(survivor);
         expect(promoted(after)).toEqual([survivor]);
@@ -94,7 +94,7 @@ describe.runIf(process.env.TSHA_FULL === '1')(
 
         // The whole data, on every instance: the writer's rows and Keystone's own tables.
         for (const table of ['demo.rows', 'keystone.project']) {
-          const report = await checkConsistency(lab, survivor, { table });
+          const report = await checkConsistency(lab, survivor, { table, holdWrites: true });
           const lost = table === 'demo.rows' ? lostWrites(report, ledger.acked) : [];
           console.log(
             `[lab] active/active, cycle ${cycle}, ${table}: ${describeReport(report)}; acknowledged so far ${ledger.acked.length}, lost ${lost.length}`,
