@@ -173,12 +173,16 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       expect(out).toContain('passed all tests');
     });
 
-    it('RabbitMQ down: monitor of a running service is DEGRADED (190), not NOT_RUNNING', async () => {
+    it('RabbitMQ down: monitor of a running service is DEGRADED (190), not NOT_RUNNING; it passes again once the service reconnects', async () => {
       expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
       expect((await rabbit('stop')).exitCode).toBe(OCF.SUCCESS);
       const r = await agent('monitor', params, recurring);
       expect(r.exitCode).toBe(OCF.DEGRADED);
       expect(r.exitReason).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ is unreachable/);
+      // The service outlives its broker, as an oslo.messaging service does, and consumes again.
+      expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
+      await expect.poll(async () => (await agent('monitor', params, deep)).exitCode, { timeout: 30_000, interval: 500 }).toBe(OCF.SUCCESS);
+      expect((await rabbit('stop')).exitCode).toBe(OCF.SUCCESS);
     });
   });
 });

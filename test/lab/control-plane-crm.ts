@@ -10,8 +10,11 @@
  *   failover; a VIP is colocated with its service's clone, so it only moves to a node where the service
  *   already answers. Orders between them are Optional: they order a cold start, but a VIP or broker
  *   moving never restarts the services on the surviving node (a Mandatory order would: its "then" side
- *   is stopped before and started after every move of its "first" side). The services reconnect to the
- *   database and the broker through the VIPs by themselves.
+ *   is stopped before and started after every move of its "first" side). They are not symmetrical
+ *   either: a symmetrical order also orders the stops in reverse, and a stop on the survivor (a service
+ *   recovered there) then held back the promotion — stop → the lost broker's stop → the lost master's
+ *   demote → promote, 7 s in the lab. The services reconnect to the database and the broker through the
+ *   VIPs by themselves.
  */
 
 export type Layout = 'seed' | 'active-active';
@@ -169,7 +172,7 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
   const vipOn = (id: string, address: string, clone: string) => [
     vip(i, id, address),
     `colocation ${id}_with_service inf: ${id} ${clone}`,
-    `order ${id}_after_service Optional: ${clone} ${id}`,
+    `order ${id}_after_service Optional: ${clone} ${id} symmetrical=false`,
   ];
   return {
     database: databaseCrm(i),
@@ -183,10 +186,10 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
       p.keystone,
       'clone cl_keystone keystone meta interleave=true',
       ...vipOn('vip_keystone', i.vips.keystone, 'cl_keystone'),
-      'order db_before_keystone Optional: vip cl_keystone',
+      'order db_before_keystone Optional: vip cl_keystone symmetrical=false',
       // The promotion writes to the CIB, which makes Pacemaker wait for every action in flight before it
       // starts the database VIP: the broker's 5–6 s start must not be one of them.
-      'order promote_before_rabbit Optional: ms_db:promote g_rabbit:start',
+      'order promote_before_rabbit Optional: ms_db:promote g_rabbit:start symmetrical=false',
       '',
     ].join('\n'),
     services: [
@@ -204,13 +207,13 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
       ...novaRpc(p),
       'clone cl_nova g_nova meta interleave=true',
       // Start order on a cold start only (interleaved: each node's instance after its own Keystone).
-      'order keystone_before_glance Optional: cl_keystone cl_glance',
-      'order keystone_before_nova Optional: cl_keystone cl_nova',
-      'order keystone_before_nova_api Optional: cl_keystone cl_nova_api',
-      'order keystone_before_placement Optional: cl_keystone cl_placement',
-      'order placement_before_nova Optional: cl_placement cl_nova',
-      'order rabbit_before_nova Optional: g_rabbit cl_nova',
-      'order rabbit_before_nova_network Optional: g_rabbit cl_nova_network',
+      'order keystone_before_glance Optional: cl_keystone cl_glance symmetrical=false',
+      'order keystone_before_nova Optional: cl_keystone cl_nova symmetrical=false',
+      'order keystone_before_nova_api Optional: cl_keystone cl_nova_api symmetrical=false',
+      'order keystone_before_placement Optional: cl_keystone cl_placement symmetrical=false',
+      'order placement_before_nova Optional: cl_placement cl_nova symmetrical=false',
+      'order rabbit_before_nova Optional: g_rabbit cl_nova symmetrical=false',
+      'order rabbit_before_nova_network Optional: g_rabbit cl_nova_network symmetrical=false',
       '',
     ].join('\n'),
   };

@@ -10,7 +10,8 @@ import { ROOT } from './paths.ts';
  * queue `<topic>.<host>`, bound to the `nova` topic exchange as oslo.messaging binds it, and answers
  * oslo_rpc_server_ping with "pong" when [DEFAULT] rpc_ping_enabled is true. SIGUSR1 cancels the consumer
  * (a service that no longer takes calls); SIGUSR2 keeps the consumer but stops answering (a wedged
- * dispatcher).
+ * dispatcher). Like an oslo.messaging service, it reconnects every second when it loses the broker
+ * (the first version exited on a reset connection, and Pacemaker restarted it on the surviving node).
  */
 export function writeStandIn(dir: string, name: string): string {
   // The service account may not be able to read the checkout (a clone in a 0700 folder): the stand-in
@@ -27,13 +28,23 @@ const fs = require('node:fs');
 const conf = process.argv[process.argv.indexOf('--config-file') + 1];
 const get = (key) => (fs.readFileSync(conf, 'utf8').match(new RegExp('^' + key + '\\\\s*=\\\\s*(.*)$', 'm')) || [])[1];
 const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
-(async () => {
-  const connection = await amqp.connect(get('transport_url').replace(/^rabbit:/, 'amqp:'));
+const url = get('transport_url').replace(/^rabbit:/, 'amqp:');
+// No host in the config: the machine's name, as oslo.config's default.
+const queue = topic + '.' + (get('host') || require('node:os').hostname());
+const ping = /^(true|1|yes)$/i.test(get('rpc_ping_enabled') || '');
+let answering = true;
+let current;
+process.on('SIGUSR1', () => { if (current) current.channel.cancel(current.consumerTag).catch(() => undefined); });
+process.on('SIGUSR2', () => { answering = false; });
+process.on('SIGTERM', () => process.exit(0));
+// One connection's life: declare, consume, and return when the connection is lost.
+async function serve() {
+  const connection = await amqp.connect(url);
+  // A broker that dies resets the connection ('error', then 'close'): reconnect, never exit.
+  connection.on('error', () => undefined);
+  const closed = new Promise((resolve) => connection.once('close', resolve));
   const channel = await connection.createChannel();
-  // No host in the config: the machine's name, as oslo.config's default.
-  const queue = topic + '.' + (get('host') || require('node:os').hostname());
-  const ping = /^(true|1|yes)$/i.test(get('rpc_ping_enabled') || '');
-  let answering = true;
+  channel.on('error', () => undefined);
   await channel.assertExchange('nova', 'topic', { durable: false });
   await channel.assertQueue(queue, { durable: false });
   await channel.bindQueue(queue, 'nova', queue);
@@ -44,11 +55,23 @@ const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
     const reply = { result: 'pong', failure: null, ending: true, _msg_id: call._msg_id };
     channel.publish('', call._reply_q, Buffer.from(JSON.stringify({ 'oslo.version': '2.0', 'oslo.message': JSON.stringify(reply) })));
   }, { noAck: true });
-  process.on('SIGUSR1', () => void channel.cancel(consumerTag));
-  process.on('SIGUSR2', () => { answering = false; });
-  process.on('SIGTERM', () => process.exit(0));
+  current = { channel, consumerTag };
   console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue);
-})().catch((e) => { console.error('ERROR ' + e.message); process.exit(1); });
+  await closed;
+  current = undefined;
+}
+// As oslo.messaging does: a lost or refused broker connection is retried every second.
+(async () => {
+  for (;;) {
+    try {
+      await serve();
+      console.error('connection to RabbitMQ lost: reconnecting');
+    } catch (e) {
+      console.error('ERROR ' + e.message + ': retrying in 1 s');
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+})();
 setInterval(() => undefined, 1 << 30);
 `,
   );
