@@ -50,7 +50,7 @@ describe("factory-built RPC service agents against a stand-in service and Debian
     const servicePid = () => Number(readFileSync(params.pid!, 'utf8').trim());
 
     beforeAll(async () => {
-      // The previous agent's last test stopped the broker.
+      // The previous agent's last test stopped and restarted the broker: start it if it is not running.
       if ((await rabbit('monitor')).exitCode !== OCF.SUCCESS) expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
       dir = mkdtempSync(join(tmpdir(), 'tsha-nova-'));
       chmodSync(dir, 0o755);
@@ -182,7 +182,6 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       // The service outlives its broker, as an oslo.messaging service does, and consumes again.
       expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
       await expect.poll(async () => (await agent('monitor', params, deep)).exitCode, { timeout: 30_000, interval: 500 }).toBe(OCF.SUCCESS);
-      expect((await rabbit('stop')).exitCode).toBe(OCF.SUCCESS);
     });
   });
 });

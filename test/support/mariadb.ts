@@ -41,21 +41,42 @@ function mysqlAccount(): { uid: number; gid: number } {
   return { uid: account.uid, gid: account.gid };
 }
 
-let template: string | undefined;
+let template: Promise<string> | undefined;
 
-/** A datadir initialised once per run with mariadb-install-db, copied for each instance (seconds saved per test). */
-async function templateDatadir(): Promise<string> {
-  if (template) return template;
+/**
+ * A datadir initialised once per run with mariadb-install-db, copied for each instance (seconds saved per
+ * test). One bootstrap even when several servers start at once, with its own tmpdir: a bootstrap in the
+ * shared /tmp once lost its temporary table file mid-run ("Could not remove temporary table", CI).
+ */
+function templateDatadir(): Promise<string> {
+  template ??= initialiseTemplate().catch((error: unknown) => {
+    template = undefined;
+    throw error;
+  });
+  return template;
+}
+
+async function initialiseTemplate(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tsha-template-'));
   chmodSync(dir, 0o755);
   const datadir = join(dir, 'data');
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp, { mode: 0o700 });
+  const { uid, gid } = mysqlAccount();
+  chownSync(tmp, uid, gid);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   await run(
     'mariadb-install-db',
-    ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
+      '--user=mysql',
+      '--auth-root-authentication-method=socket',
+      '--skip-test-db',
+    ],
     { timeout: 120_000 },
   );
-  template = datadir;
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   return datadir;
 }
 

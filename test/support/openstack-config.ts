@@ -25,7 +25,12 @@ export function uwsgiText(lines: readonly (readonly [string, string | number | b
   return ['[uwsgi]', ...lines.map(([k, v]) => `${k} = ${String(v)}`), ''].join('\n');
 }
 
-/** One small uwsgi application: one worker, a few threads, the app loaded in the worker. */
+/**
+ * One small uwsgi application: one worker, the app loaded in the worker. Sixteen threads: while the
+ * database's master fails over, requests wait seconds for their database connections, and with four
+ * threads keystone's version document timed out behind them — its monitor failed and Pacemaker restarted
+ * it on the survivor (the active/active demo). Debian's own ini runs 8 processes of 32 threads.
+ */
 export function uwsgiApp(
   wsgiFile: string,
   env: string,
@@ -37,7 +42,7 @@ export function uwsgiApp(
     ['env', env],
     ['master', true],
     ['processes', 1],
-    ['threads', 4],
+    ['threads', 16],
     ['lazy-apps', true],
     ['need-app', true],
     ['enable-threads', true],
