@@ -23,9 +23,9 @@ import { openstackCloud } from '../test/support/openstack.ts';
 import { pacemakerEnv } from '../test/support/pacemaker-env.ts';
 import { brokerLayout } from '../test/support/rabbitmq.ts';
 import { runAgent } from '../test/support/run-agent.ts';
-import { writeFileSync } from 'node:fs';
 import { measureAll, median } from './measure.mjs';
 import { env, must, oldRows, startServices, TSHA, type Row } from './openstack-agents.ts';
+import { PACKAGED_RABBITMQ, packagedRabbitmqEnv, sharedBrokerParams } from './rabbitmq-packaged.ts';
 
 const { values: args } = parseArgs({
   options: { runs: { type: 'string', default: '15' }, old: { type: 'string', default: process.env.TSHA_OLD_AGENTS ?? '' } },
@@ -68,9 +68,7 @@ const database = await instanceLayout();
 const broker = await brokerLayout();
 const started: [string, Record<string, string>][] = [];
 const dbParams = { ...database.params, test_user: 'root', test_passwd: '', test_table: 'mysql.user' };
-// The packaged RabbitMQ agent's rabbitmqctl needs the standard epmd port, and an Erlang-terms file.
-const brokerParams: Record<string, string> = { ...broker.params, epmd_port: '4369' };
-writeFileSync(`${broker.dir}/packaged.config`, '[].\n');
+const brokerParams = sharedBrokerParams(broker);
 try {
   await must('mysql', 'start', dbParams);
   started.push(['mysql', dbParams]);
@@ -115,19 +113,8 @@ try {
       rows.push({
         service: m.service,
         name: 'rabbitmq-server (package)',
-        argv: ['/usr/lib/ocf/resource.d/rabbitmq/rabbitmq-server', 'monitor'],
-        env: withInterval(
-          {
-            ...env('rabbitmq', brokerParams),
-            OCF_RESOURCE_PROVIDER: 'rabbitmq',
-            OCF_RESKEY_nodename: brokerParams.nodename!,
-            OCF_RESKEY_pid_file: brokerParams.pid_file!,
-            OCF_RESKEY_mnesia_base: brokerParams.mnesia_base!,
-            OCF_RESKEY_log_base: brokerParams.log_base!,
-            OCF_RESKEY_config_file: `${broker.dir}/packaged`,
-          },
-          m,
-        ),
+        argv: [PACKAGED_RABBITMQ, 'monitor'],
+        env: withInterval(packagedRabbitmqEnv(broker, brokerParams, env('rabbitmq', brokerParams)), m),
         monitor: m,
         tsha: false,
       });

@@ -6,17 +6,17 @@
 //
 // Measured as bench/monitor.mjs does (measure.mjs). The broker uses the standard epmd port (4369),
 // which the packaged agent's rabbitmqctl wrapper needs. Prints figures and exits 0.
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { brokerLayout } from '../test/support/rabbitmq.ts';
 import { pacemakerEnv } from '../test/support/pacemaker-env.ts';
 import { runAgent } from '../test/support/run-agent.ts';
 import { measureAll, median } from './measure.mjs';
+import { PACKAGED_RABBITMQ, packagedRabbitmqEnv, sharedBrokerParams } from './rabbitmq-packaged.ts';
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
 const runs = Number(args.runs);
 const layout = await brokerLayout();
-const params: Record<string, string> = { ...layout.params, epmd_port: '4369' };
+const params = sharedBrokerParams(layout);
 const base = pacemakerEnv(params, {
   OCF_RESOURCE_TYPE: 'rabbitmq',
   OCF_RESKEY_CRM_meta_interval: '20000',
@@ -24,26 +24,12 @@ const base = pacemakerEnv(params, {
 });
 const tsha = '/usr/lib/ocf/resource.d/tsha/rabbitmq';
 try {
-  // The packaged agent wants an Erlang-terms file named <config_file>.config (it only checks it exists).
-  writeFileSync(`${layout.dir}/packaged.config`, '[].\n');
   const started = await runAgent('rabbitmq', 'start', base, tsha);
   if (started.exitCode !== 0) throw new Error(`start failed: ${started.stderr}`);
   const agents = [
     { name: 'tsha depth 0', argv: [tsha, 'monitor'], env: base },
     { name: 'tsha depth 10', argv: [tsha, 'monitor'], env: { ...base, OCF_CHECK_LEVEL: '10' } },
-    {
-      name: 'rabbitmq-server (package)',
-      argv: ['/usr/lib/ocf/resource.d/rabbitmq/rabbitmq-server', 'monitor'],
-      env: {
-        ...base,
-        OCF_RESOURCE_PROVIDER: 'rabbitmq',
-        OCF_RESKEY_nodename: params.nodename!,
-        OCF_RESKEY_pid_file: params.pid_file!,
-        OCF_RESKEY_mnesia_base: params.mnesia_base!,
-        OCF_RESKEY_log_base: params.log_base!,
-        OCF_RESKEY_config_file: `${layout.dir}/packaged`,
-      },
-    },
+    { name: 'rabbitmq-server (package)', argv: [PACKAGED_RABBITMQ, 'monitor'], env: packagedRabbitmqEnv(layout, params, base) },
   ];
   const rows = await measureAll(agents, runs, `${layout.dir}/trace.txt`, 5);
   console.log(`\nRabbitMQ broker monitor (${runs} runs each, medians)`);

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   );
   const replica = runningOn(s, 'db', 'Unpromoted')[0]!;
   await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
-  const prefix = ['nsenter', '-t', String(lab.pid1(replica)), '-m', '-u', '-n', '-p', '--'];
+  const prefix = lab.inNode(replica, [])!;
   const common = {
     PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
     OCF_ROOT: '/usr/lib/ocf',

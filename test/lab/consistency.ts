@@ -45,14 +45,14 @@ async function gtidPositionOf(lab: Lab, node: string): Promise<string | undefine
  * primary's position and rows stand still and a replica can reach them exactly. Returns the release.
  */
 async function holdWrites(lab: Lab, node: string, boundS = 120): Promise<() => Promise<void>> {
-  const pid = lab.pid1(node);
-  if (!pid) throw new Error(`holding writes on ${node}: the node is down`);
-  const argv = mariadbArgv(
+  const statement = mariadbArgv(
     `SET SESSION lock_wait_timeout = 30; FLUSH TABLES WITH READ LOCK; SELECT CONNECTION_ID(); SELECT SLEEP(${boundS})`,
   );
   // --unbuffered: the connection id is printed as soon as the lock is held, not when the session ends.
-  argv.splice(2, 0, '--unbuffered');
-  const child = spawn('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-p', '--', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  statement.splice(2, 0, '--unbuffered');
+  const argv = lab.inNode(node, statement);
+  if (!argv) throw new Error(`holding writes on ${node}: the node is down`);
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -128,18 +128,16 @@ function difference(a: readonly string[], b: ReadonlySet<string>): string[] {
  * each one's rows (the id set of `table`, and CHECKSUM TABLE of every user table) with the primary's. An
  * instance whose monitor fails with a reason is held out, not compared.
  */
-export async function checkConsistency(
-  lab: Lab,
-  primary: string,
-  o: {
-    resource?: string;
-    table?: string;
-    catchUpMs?: number;
-    position?: (lab: Lab, node: string) => Promise<string | undefined>;
-    /** Live services still write through the VIP (a control plane): hold the primary's commits while checking. */
-    holdWrites?: boolean;
-  } = {},
-): Promise<ConsistencyReport> {
+export interface ConsistencyOptions {
+  readonly resource?: string;
+  readonly table?: string;
+  readonly catchUpMs?: number;
+  readonly position?: (lab: Lab, node: string) => Promise<string | undefined>;
+  /** Live services still write through the VIP (a control plane): hold the primary's commits while checking. */
+  readonly holdWrites?: boolean;
+}
+
+export async function checkConsistency(lab: Lab, primary: string, o: ConsistencyOptions = {}): Promise<ConsistencyReport> {
   if (!o.holdWrites) return compare(lab, primary, o);
   const release = await holdWrites(lab, primary);
   try {
@@ -149,11 +147,7 @@ export async function checkConsistency(
   }
 }
 
-async function compare(
-  lab: Lab,
-  primary: string,
-  o: { resource?: string; table?: string; catchUpMs?: number; position?: (lab: Lab, node: string) => Promise<string | undefined> },
-): Promise<ConsistencyReport> {
+async function compare(lab: Lab, primary: string, o: ConsistencyOptions): Promise<ConsistencyReport> {
   const resource = o.resource ?? 'db';
   const table = o.table ?? 'demo.rows';
   // Replication compares GTID positions; Galera, its last committed seqno.

@@ -332,9 +332,15 @@ export class Lab {
    * `env` adds variables (a secret goes there, never in args).
    */
   async exec(node: string, args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CommandResult> {
+    const argv = this.inNode(node, args);
+    if (!argv) return { code: 255, stdout: '', stderr: `node ${node} is down` };
+    return sh(argv[0]!, argv.slice(1), timeoutMs, env);
+  }
+
+  /** The argv that runs `args` inside a node's mount, UTS, network and PID namespaces; undefined when it is down. */
+  inNode(node: string, args: readonly string[]): string[] | undefined {
     const pid = this.pid1(node);
-    if (!pid) return { code: 255, stdout: '', stderr: `node ${node} is down` };
-    return sh('nsenter', ['-t', String(pid), '-m', '-u', '-n', '-p', '--', ...args], timeoutMs, env);
+    return pid ? ['nsenter', '-t', String(pid), '-m', '-u', '-n', '-p', '--', ...args] : undefined;
   }
 
   async mustExec(node: string, args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<string> {

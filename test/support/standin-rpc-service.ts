@@ -72,7 +72,6 @@ async function serve() {
     await new Promise((r) => setTimeout(r, 1000));
   }
 })();
-setInterval(() => undefined, 1 << 30);
 `,
   );
   chmodSync(file, 0o755);
