@@ -4,10 +4,11 @@
  * fix by restarting (RabbitMQ, Keystone for another service) is down.
  */
 import type { Deadline } from '../ocf/deadline.ts';
-import { ConfigurationError } from '../ocf/errors.ts';
+import { ConfigurationError, DeadlineError } from '../ocf/errors.ts';
 import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
 import type { Logger } from '../ocf/log.ts';
-import { openAmqp } from '../amqp/session.ts';
+import type { ChannelModel } from 'amqplib';
+import { openAmqp, type AmqpTarget } from '../amqp/session.ts';
 import { consumerRecord, missingConsumerVerdict } from './consumer-grace.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
@@ -17,7 +18,7 @@ import { issueToken, TokenError, validateToken, type IssuedToken } from './keyst
 import { PingError, rpcPing } from './rpc-ping.ts';
 import type { HttpCheck, RpcCheck } from './service-spec.ts';
 import { tokenCache } from './token-cache.ts';
-import { parseTransportUrl } from './transport-url.ts';
+import { parseTransportUrl, targetName } from './transport-url.ts';
 
 /** Nothing to report, or the code and reason monitor ends with. */
 export type Problem = { readonly code: OcfCode; readonly reason: string } | undefined;
@@ -193,23 +194,43 @@ function missingConsumer(c: CheckContext, i: RpcInputs, queue: string, what: str
 }
 
 /**
+ * The first broker of the transport_url that answers, as oslo.messaging fails over: with a clustered
+ * RabbitMQ the service's queue and its consumer are visible from any member, so a crashed first host
+ * must not blind the check. Each host gets a share of what is left, so a dead one (no answer to the SYN)
+ * leaves time for the next and for the check itself.
+ */
+async function openFirstBroker(
+  c: CheckContext,
+  targets: readonly AmqpTarget[],
+): Promise<{ model: ChannelModel } | { unreachable: string }> {
+  const failures: { readonly at: string; readonly error: string }[] = [];
+  for (const [k, target] of targets.entries()) {
+    const share = c.deadline.remaining() / (targets.length - k + 1);
+    try {
+      return { model: await openAmqp(target, c.deadline.budget(Math.min(5000, Math.max(1000, share)), 'AMQP connect')) };
+    } catch (error) {
+      if (error instanceof DeadlineError) break;
+      failures.push({ at: targetName(target), error: (error as Error).message });
+      if (k + 1 < targets.length) c.log.debug(`RabbitMQ at ${targetName(target)} does not answer: trying the next host of transport_url`);
+    }
+  }
+  const [only] = failures;
+  if (targets.length === 1 && only) return { unreachable: `RabbitMQ at ${only.at} is unreachable (${only.error})` };
+  const tried = failures.map((f) => `${f.at} (${f.error})`).join(', ') || 'no time left to try one';
+  return { unreachable: `none of the ${targets.length} RabbitMQ hosts of transport_url is reachable: ${tried}` };
+}
+
+/**
  * Depth 0 for an RPC service: a consumer on its own queue `<topic>.<host>` (passive declare). Depth 10
  * adds an oslo_rpc_server_ping answered through that queue, when the service enables the ping endpoint.
  */
 export async function consumerCheck(c: CheckContext, check: RpcCheck, i: RpcInputs): Promise<Problem> {
   if (!i.transportUrl) throw new ConfigurationError(`no transport_url: set the parameter or [DEFAULT] transport_url in ${i.configName}`);
-  const target = parseTransportUrl(i.transportUrl);
   const queue = `${check.topic}.${i.host}`;
-  let model;
-  try {
-    model = await openAmqp(target, c.deadline.budget(5000, 'AMQP connect'));
-  } catch (error) {
-    // The service runs; its broker does not answer: it cannot work, but restarting it would not help.
-    return {
-      code: OCF.DEGRADED,
-      reason: `${c.service} runs but RabbitMQ at ${target.hostname}:${target.port} is unreachable (${(error as Error).message})`,
-    };
-  }
+  const opened = await openFirstBroker(c, parseTransportUrl(i.transportUrl));
+  // The service runs; no broker it lists answers: it cannot work, but restarting it would not help.
+  if ('unreachable' in opened) return { code: OCF.DEGRADED, reason: `${c.service} runs but ${opened.unreachable}` };
+  const model = opened.model;
   try {
     const channel = await model.createChannel();
     channel.on('error', () => undefined);

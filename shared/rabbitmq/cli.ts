@@ -39,12 +39,12 @@ export function cli(
   );
 }
 
-/** The first line worth quoting from a failed call. */
-export function failure(r: CommandResult): string {
+/** The first line worth quoting from a failed call, or the first `lines` of them on one line. */
+export function failure(r: CommandResult, lines = 1): string {
   if (r.timedOut) return 'timed out';
   const text = `${r.stderr}\n${r.stdout}`
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !/^(Error:|Stack trace|\*\*)$/.test(l));
-  return (text[0] ?? `exit ${r.exitCode}`).slice(0, 160);
+  return (text.slice(0, lines).join(': ') || `exit ${r.exitCode}`).slice(0, 160 * lines);
 }

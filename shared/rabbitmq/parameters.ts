@@ -71,8 +71,7 @@ export const rabbitmqParameters = {
       'auto: clone mode when the resource is a clone with clone-max > 1 (OCF_RESKEY_CRM_meta_clone_max); on: always ' +
       '(a one-node cluster, ocf-tester); off: one standalone broker (the single-broker layout). In clone mode start joins ' +
       'the running cluster or, with none running, lets the node that stopped last start first; stop drains the node; ' +
-      'monitor reports a paused or partitioned node as failed and a missing member as degraded (190). Clone mode is ' +
-      'new: its lab suite is not yet stable enough for the default test run.',
+      'monitor reports a paused or partitioned node as failed and a missing member as degraded (190).',
     default: 'auto',
   }),
   cluster_host_map: string({
@@ -89,6 +88,16 @@ export const rabbitmqParameters = {
       'A file holding the shared Erlang cookie of the cluster (same content on every node, readable by root). The agent ' +
       'gives the broker and its own rabbitmqctl calls a private HOME with a 0400 copy of it, never the cookie in argv. ' +
       "Empty: the broker account's ~/.erlang.cookie.",
+    default: '',
+  }),
+  set_policy: string({
+    shortdesc: 'Policy set at start (the arguments of rabbitmqctl set_policy)',
+    longdesc:
+      'As ocf:heartbeat:rabbitmq-cluster\'s set_policy: "[--vhost V] [--priority N] [--apply-to T] name pattern definition", ' +
+      'applied with rabbitmqctl set_policy each time this node starts and serves. A policy is cluster-wide, so each member ' +
+      'setting it again changes nothing, and a changed value takes effect at the next start (heartbeat sets it only when ' +
+      'the first instance bootstraps). The definition is a JSON object and may contain blanks. A policy RabbitMQ refuses ' +
+      'fails the start with its reason. Quorum queues need no mirroring policy (ha-mode is for classic queues).',
     default: '',
   }),
   cli_dir: string({

@@ -86,6 +86,12 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
     });
 
+    it('a transport_url whose first broker does not answer: monitor checks the service through the next one it lists', async () => {
+      const listed = { ...params, transport_url: `rabbit://guest:guest@127.0.0.1:1,127.0.0.1:${broker.params.node_port}/` };
+      const r = await agent('monitor', listed, deep);
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    });
+
     it('a service that consumes but no longer answers fails depth 10 within the deadline and still passes depth 0', async () => {
       process.kill(servicePid(), 'SIGUSR2');
       const r = await agent('monitor', params, { ...deep, OCF_RESKEY_CRM_meta_timeout: '4000' });
@@ -179,6 +185,12 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       const r = await agent('monitor', params, recurring);
       expect(r.exitCode).toBe(OCF.DEGRADED);
       expect(r.exitReason).toMatch(/RabbitMQ at 127\.0\.0\.1:\d+ is unreachable/);
+      const listed = { ...params, transport_url: `rabbit://guest:guest@127.0.0.1:1,127.0.0.1:${broker.params.node_port}/` };
+      const both = await agent('monitor', listed, recurring);
+      expect(both.exitCode).toBe(OCF.DEGRADED);
+      expect(both.exitReason).toMatch(
+        /none of the 2 RabbitMQ hosts of transport_url is reachable: 127\.0\.0\.1:1 \(.+\), 127\.0\.0\.1:\d+ \(/,
+      );
       // The service outlives its broker, as an oslo.messaging service does, and consumes again.
       expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
       await expect.poll(async () => (await agent('monitor', params, deep)).exitCode, { timeout: 30_000, interval: 500 }).toBe(OCF.SUCCESS);

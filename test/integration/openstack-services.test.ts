@@ -12,6 +12,7 @@ import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { DIAGNOSTICS } from '../support/failure-summary.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
+import { tokenCacheSuite } from './openstack-token-cache.suite.ts';
 
 // The agents against the real services of Debian 12 (OpenStack Zed): keystone and placement under
 // uwsgi, glance-api, nova-api, -scheduler, -conductor, -compute (fake driver) and the noVNC proxy, with a
@@ -218,6 +219,9 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
       await wedged('glance-api', p());
     });
   });
+
+  // Keystone and glance-api run now: the token cache's tests use them before nova's services start.
+  tokenCacheSuite(() => cloud);
 
   describe('ocf:tsha:placement-api (uwsgi)', () => {
     const p = () => cloud.params.placementApi;

@@ -139,6 +139,32 @@ describe('ocf:tsha:rabbitmq in clone mode (cluster=on) on one machine, outside a
     expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
   });
 
+  it('start with set_policy (heartbeat/rabbitmq-cluster’s parameter) sets the policy; one RabbitMQ refuses fails the start, saying why', async () => {
+    const policy = 'tsha-lazy ^tsha\\.lazy\\. { "queue-mode": "lazy" }';
+    const r = await rabbitmq('start', { ...params, set_policy: policy });
+    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    const { stdout } = await promisify(execFile)(
+      '/usr/lib/rabbitmq/bin/rabbitmqctl',
+      ['-q', '-n', params.nodename!, 'list_policies', '--formatter', 'json'],
+      { env: { ...process.env, HOME: join(params.mnesia_base!, '.tsha-home'), ERL_EPMD_PORT: params.epmd_port! }, timeout: 60_000 },
+    );
+    const set = (JSON.parse(stdout) as { name: string; pattern: string; definition: unknown }[]).find((p) => p.name === 'tsha-lazy');
+    expect(set?.pattern).toBe('^tsha\\.lazy\\.');
+    // rabbitmqctl's JSON gives the definition as a JSON string.
+    const definition = typeof set?.definition === 'string' ? JSON.parse(set.definition) : set?.definition;
+    expect(definition).toEqual({ 'queue-mode': 'lazy' });
+    const refused = await rabbitmq('start', { ...params, set_policy: 'tsha-bad .* {"no-such-key":1}' });
+    expect(refused.exitCode).toBe(OCF.ERR_GENERIC);
+    expect(refused.exitReason).toMatch(/set_policy tsha-bad failed: .*no-such-key/);
+    expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('validate-all rejects a set_policy that is not "name pattern definition" with ERR_CONFIGURED', async () => {
+    const r = await rabbitmq('validate-all', { ...params, set_policy: 'ha-all ha-mode=all' });
+    expect(r.exitCode).toBe(OCF.ERR_CONFIGURED);
+    expect(r.exitReason).toMatch(/set_policy/);
+  });
+
   it('validate-all rejects a malformed cluster_host_map with ERR_CONFIGURED', async () => {
     const r = await rabbitmq('validate-all', { ...params, cluster_host_map: 'n1' });
     expect(r.exitCode).toBe(OCF.ERR_CONFIGURED);

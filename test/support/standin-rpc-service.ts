@@ -11,7 +11,9 @@ import { ROOT } from './paths.ts';
  * oslo_rpc_server_ping with "pong" when [DEFAULT] rpc_ping_enabled is true. SIGUSR1 cancels the consumer
  * (a service that no longer takes calls); SIGUSR2 keeps the consumer but stops answering (a wedged
  * dispatcher). Like an oslo.messaging service, it reconnects every second when it loses the broker
- * (the first version exited on a reset connection, and Pacemaker restarted it on the surviving node).
+ * (the first version exited on a reset connection, and Pacemaker restarted it on the surviving node),
+ * to the next host of a transport_url that lists several, and with [oslo_messaging_rabbit]
+ * rabbit_quorum_queue it declares its queue as oslo.messaging 14 does: quorum, durable.
  */
 export function writeStandIn(dir: string, name: string): string {
   // The service account may not be able to read the checkout (a clone in a 0700 folder): the stand-in
@@ -28,7 +30,23 @@ const fs = require('node:fs');
 const conf = process.argv[process.argv.indexOf('--config-file') + 1];
 const get = (key) => (fs.readFileSync(conf, 'utf8').match(new RegExp('^' + key + '\\\\s*=\\\\s*(.*)$', 'm')) || [])[1];
 const topic = ${JSON.stringify(name.replace(/^nova-/, ''))};
-const url = get('transport_url').replace(/^rabbit:/, 'amqp:');
+// Every broker of the transport_url, tried in turn as oslo.messaging fails over (a host without
+// credentials takes those before it).
+const urls = (() => {
+  const m = /^rabbit:\\/\\/([^/]*)(\\/.*)?$/.exec(get('transport_url'));
+  let creds = 'guest:guest@';
+  return m[1].split(',').map((h) => {
+    const at = h.lastIndexOf('@');
+    if (at >= 0) creds = h.slice(0, at + 1);
+    return 'amqp://' + creds + h.slice(at + 1) + (m[2] || '/');
+  });
+})();
+let next = 0;
+// [oslo_messaging_rabbit] rabbit_quorum_queue: quorum queues, and (as oslo) durable queues and exchanges.
+const quorum = /^(true|1|yes)$/i.test(get('rabbit_quorum_queue') || '');
+// oslo.messaging notices a silent broker (a crashed node sends no RST) by its heartbeat: gone after
+// [oslo_messaging_rabbit] heartbeat_timeout_threshold (60 s by default); amqplib closes after two missed beats.
+const heartbeat = Math.max(1, Math.round(Number(get('heartbeat_timeout_threshold') || 60) / 2));
 // No host in the config: the machine's name, as oslo.config's default.
 const queue = topic + '.' + (get('host') || require('node:os').hostname());
 const ping = /^(true|1|yes)$/i.test(get('rpc_ping_enabled') || '');
@@ -39,14 +57,16 @@ process.on('SIGUSR2', () => { answering = false; });
 process.on('SIGTERM', () => process.exit(0));
 // One connection's life: declare, consume, and return when the connection is lost.
 async function serve() {
-  const connection = await amqp.connect(url);
+  const url = urls[next++ % urls.length] + '?heartbeat=' + heartbeat;
+  // A dead host (no answer to the SYN) must not hold the failover for TCP's two minutes.
+  const connection = await amqp.connect(url, { timeout: 3000 });
   // A broker that dies resets the connection ('error', then 'close'): reconnect, never exit.
   connection.on('error', () => undefined);
   const closed = new Promise((resolve) => connection.once('close', resolve));
   const channel = await connection.createChannel();
   channel.on('error', () => undefined);
-  await channel.assertExchange('nova', 'topic', { durable: false });
-  await channel.assertQueue(queue, { durable: false });
+  await channel.assertExchange('nova', 'topic', { durable: quorum });
+  await channel.assertQueue(queue, quorum ? { durable: true, arguments: { 'x-queue-type': 'quorum' } } : { durable: false });
   await channel.bindQueue(queue, 'nova', queue);
   const { consumerTag } = await channel.consume(queue, (m) => {
     if (!m || !ping || !answering) return;
@@ -56,7 +76,7 @@ async function serve() {
     channel.publish('', call._reply_q, Buffer.from(JSON.stringify({ 'oslo.version': '2.0', 'oslo.message': JSON.stringify(reply) })));
   }, { noAck: true });
   current = { channel, consumerTag };
-  console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue);
+  console.log(${JSON.stringify(name)} + ' stand-in consuming ' + queue + (quorum ? ' (quorum)' : '') + ' on ' + url.replace(/\\/\\/[^@]*@/, '//'));
   await closed;
   current = undefined;
 }

@@ -164,6 +164,8 @@ const PASSED_ON = [
   'shared/openstack/checks.ts: error.message',
   'shared/openstack/service-agent.ts: (error as Error).message, { cause: error',
   'shared/process/pid-file.ts: state.detail',
+  // parsePolicy's TypeError: set_policy's own words (shared/rabbitmq/policy.ts).
+  'shared/rabbitmq/actions.ts: (error as Error).message, { cause: error',
   'shared/rabbitmq/cluster.ts: verdict.reason',
   'shared/rabbitmq/cluster.ts: verdict.reason',
   "shared/rabbitmq/decide.ts: problems.join('; '",

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configValue, parseIni, readConfig } from '../../../shared/openstack/ini.ts';
-import { parseTransportUrl } from '../../../shared/openstack/transport-url.ts';
+import { parseTransportUrl, targetName } from '../../../shared/openstack/transport-url.ts';
 import { useTempDirs } from '../helpers.ts';
 
 describe('oslo.config values', () => {
@@ -45,19 +45,31 @@ describe('oslo.config files read once', () => {
 });
 
 describe('transport URLs', () => {
-  it('takes the first of several hosts, decodes the password and the vhost', () => {
-    expect(parseTransportUrl('rabbit://nova:p%40ss@h1:5673,nova:p%40ss@h2:5673/%2Fnova')).toEqual({
-      hostname: 'h1',
-      port: 5673,
-      username: 'nova',
-      password: 'p@ss',
-      vhost: '/nova',
-      tls: false,
-    });
+  it('lists every host in order, with its decoded password, and the vhost', () => {
+    expect(parseTransportUrl('rabbit://nova:p%40ss@h1:5673,nova:p%40ss@h2:5673/%2Fnova')).toEqual([
+      { hostname: 'h1', port: 5673, username: 'nova', password: 'p@ss', vhost: '/nova', tls: false },
+      { hostname: 'h2', port: 5673, username: 'nova', password: 'p@ss', vhost: '/nova', tls: false },
+    ]);
+  });
+
+  it('a host written without credentials takes those of the host before it', () => {
+    const [a, b, c] = parseTransportUrl('rabbit://u:p@h1,h2:5673,v:q@h3/');
+    expect([a!.username, b!.username, c!.username]).toEqual(['u', 'u', 'v']);
+    expect([b!.password, b!.port]).toEqual(['p', 5673]);
+  });
+
+  it('reads a bracketed IPv6 address and names it without credentials', () => {
+    const [t] = parseTransportUrl('rabbit://u:secret@[fd00::1]:5672/');
+    expect(t!.hostname).toBe('fd00::1');
+    expect(targetName(t!)).toBe('[fd00::1]:5672');
+  });
+
+  it('refuses an empty host in the list', () => {
+    expect(() => parseTransportUrl('rabbit://u:p@h1,,h2/')).toThrow(/empty host/);
   });
 
   it('knows TLS by scheme or ssl=1', () => {
-    expect(parseTransportUrl('rabbits://u:p@h/').tls).toBe(true);
-    expect(parseTransportUrl('rabbit://u:p@h:5671/?ssl=1').tls).toBe(true);
+    expect(parseTransportUrl('rabbits://u:p@h/')[0]!.tls).toBe(true);
+    expect(parseTransportUrl('rabbit://u:p@h:5671/?ssl=1')[0]!.tls).toBe(true);
   });
 });
