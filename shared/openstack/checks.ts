@@ -9,6 +9,7 @@ import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
 import type { Logger } from '../ocf/log.ts';
 import type { ChannelModel } from 'amqplib';
 import { openAmqp, type AmqpTarget } from '../amqp/session.ts';
+import { lastBrokerRecord, preferLastAnswered } from './broker-preference.ts';
 import { consumerRecord, missingConsumerVerdict } from './consumer-grace.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
@@ -202,12 +203,13 @@ function missingConsumer(c: CheckContext, i: RpcInputs, queue: string, what: str
 async function openFirstBroker(
   c: CheckContext,
   targets: readonly AmqpTarget[],
-): Promise<{ model: ChannelModel } | { unreachable: string }> {
+): Promise<{ model: ChannelModel; at: string } | { unreachable: string }> {
   const failures: { readonly at: string; readonly error: string }[] = [];
   for (const [k, target] of targets.entries()) {
     const share = c.deadline.remaining() / (targets.length - k + 1);
     try {
-      return { model: await openAmqp(target, c.deadline.budget(Math.min(5000, Math.max(1000, share)), 'AMQP connect')) };
+      const model = await openAmqp(target, c.deadline.budget(Math.min(5000, Math.max(1000, share)), 'AMQP connect'));
+      return { model, at: targetName(target) };
     } catch (error) {
       if (error instanceof DeadlineError) break;
       failures.push({ at: targetName(target), error: (error as Error).message });
@@ -227,9 +229,12 @@ async function openFirstBroker(
 export async function consumerCheck(c: CheckContext, check: RpcCheck, i: RpcInputs): Promise<Problem> {
   if (!i.transportUrl) throw new ConfigurationError(`no transport_url: set the parameter or [DEFAULT] transport_url in ${i.configName}`);
   const queue = `${check.topic}.${i.host}`;
-  const opened = await openFirstBroker(c, parseTransportUrl(i.transportUrl));
+  const last = c.stateDir ? lastBrokerRecord(c.stateDir, queue) : undefined;
+  const remembered = last?.read();
+  const opened = await openFirstBroker(c, preferLastAnswered(parseTransportUrl(i.transportUrl), remembered));
   // The service runs; no broker it lists answers: it cannot work, but restarting it would not help.
   if ('unreachable' in opened) return { code: OCF.DEGRADED, reason: `${c.service} runs but ${opened.unreachable}` };
+  if (opened.at !== remembered) last?.write(opened.at);
   const model = opened.model;
   try {
     const channel = await model.createChannel();

@@ -325,7 +325,12 @@ async function explainNotServing(m: Member): Promise<string> {
   const r = await cli(m.cli, 'rabbitmqctl', m.ctx.params.nodename, ['cluster_status', '--formatter', 'json'], m.ctx.deadline, 8000).catch(
     () => undefined,
   );
-  if (r === undefined || r.exitCode !== 0) return r ? `its cluster status: ${failure(r)}` : 'no time left to ask why';
+  if (r === undefined) return 'no time left to ask why';
+  // RabbitMQ 3.10 answers cluster_status only with the app running: a VM whose app stopped by itself
+  // is the pause_minority pause (or a stop or boot in progress), seen in the lab's partition.
+  if (r.exitCode !== 0 && /requires the 'rabbit' app to be running/.test(`${r.stdout}\n${r.stderr}`))
+    return 'its RabbitMQ app is stopped in a running VM: paused by pause_minority (partitioned from the majority), or stopping or booting';
+  if (r.exitCode !== 0) return `its cluster status: ${failure(r)}`;
   try {
     const s = parseClusterStatus(r.stdout);
     const running = s.running.map((e) => nodeOfErlang(e, m.hostMap));

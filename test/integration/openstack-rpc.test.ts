@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -86,10 +86,18 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
     });
 
-    it('a transport_url whose first broker does not answer: monitor checks the service through the next one it lists', async () => {
+    it('a transport_url whose first broker does not answer: monitor checks the service through the next one it lists, and tries that one first from then on', async () => {
       const listed = { ...params, transport_url: `rabbit://guest:guest@127.0.0.1:1,127.0.0.1:${broker.params.node_port}/` };
       const r = await agent('monitor', listed, deep);
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      // The broker that answered is tried first from then on: no connect attempt lost on the dead one.
+      const debug = join(dir, 'debug.log');
+      const again = await agent('monitor', listed, { ...deep, HA_debug: '1', HA_DEBUGLOG: debug });
+      expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+      // The debug log exists only when a debug line was written: the skipped host is the only one here.
+      expect(existsSync(debug) ? readFileSync(debug, 'utf8') : '').not.toMatch(/127\.0\.0\.1:1 does not answer/);
+      const remembered = join('/run/resource-agents', 'tsha-rpc-brokers', `${topic}.tsha-test-host`);
+      expect(readFileSync(remembered, 'utf8')).toBe(`127.0.0.1:${broker.params.node_port}`);
     });
 
     it('a service that consumes but no longer answers fails depth 10 within the deadline and still passes depth 0', async () => {
@@ -189,7 +197,7 @@ describe("factory-built RPC service agents against a stand-in service and Debian
       const both = await agent('monitor', listed, recurring);
       expect(both.exitCode).toBe(OCF.DEGRADED);
       expect(both.exitReason).toMatch(
-        /none of the 2 RabbitMQ hosts of transport_url is reachable: 127\.0\.0\.1:1 \(.+\), 127\.0\.0\.1:\d+ \(/,
+        /none of the 2 RabbitMQ hosts of transport_url is reachable: 127\.0\.0\.1:\d+ \(.+\), 127\.0\.0\.1:\d+ \(/,
       );
       // The service outlives its broker, as an oslo.messaging service does, and consumes again.
       expect((await rabbit('start')).exitCode).toBe(OCF.SUCCESS);
