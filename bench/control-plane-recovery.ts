@@ -1,7 +1,7 @@
 // Benchmark, not a test: the control plane's recovery after a controller crash, in the seed's layout
 // and in the active/active one the README recommends, on tsha's agents and real services.
 //
-//   node bench/control-plane-recovery.ts [--repeats 3] [--layout seed|active-active|both]
+//   node bench/control-plane-recovery.ts [--repeats 3] [--layout seed|active-active|both] [--sysctl NAME=A,B] [--sockets]
 //
 // Each layout gets a fresh 2-node lab (fencing on, token 1000 ms) with the whole control plane. Each
 // repeat: a client in the lab's client namespace asks for a token, the image list and the compute
@@ -11,6 +11,13 @@
 // after the last failure is taken, with what Pacemaker did in between (node lost, fenced, promoted,
 // each start and its duration, from the nodes' logs). The node is booted again and everything settles
 // before the next repeat, so the crashes alternate between the nodes. Medians at the end.
+// --sysctl NAME=A,B: the layout once per value, each in a fresh lab with the kernel setting NAME
+// (net.ipv4.…) at that value on every node from before any server starts (a socket takes it when it is
+// created), printed side by side: e.g. net.ipv4.tcp_rto_max_ms=120000,1000 caps the retransmission
+// backoff of a service's pooled database connection to the dead VIP holder, so its next retransmission,
+// and the new holder's reset, come sooner once the VIP has moved (Linux 6.15 and later).
+// --sockets: the survivor's TCP connections to the database VIP, sampled every 250 ms from the crash until
+// the answers are back (state, and the retransmission timer of each: where the services' requests wait).
 import { parseArgs } from 'node:util';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../test/lab/lab.ts';
 import type { Layout } from '../test/lab/control-plane-crm.ts';
@@ -24,9 +31,77 @@ import {
 import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../test/lab/timeline.ts';
 import { median } from './measure.mjs';
 
-const { values: args } = parseArgs({ options: { repeats: { type: 'string', default: '3' }, layout: { type: 'string', default: 'both' } } });
+const { values: args } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    layout: { type: 'string', default: 'both' },
+    sysctl: { type: 'string' },
+    sockets: { type: 'boolean' },
+  },
+});
 const repeats = Number(args.repeats);
 const layouts: Layout[] = args.layout === 'both' ? ['seed', 'active-active'] : [args.layout as Layout];
+/** The variants every repeat runs: a kernel setting's values, set on every node. */
+const [sysctlName, sysctlValues] = args.sysctl?.split('=') ?? [];
+const variants: (string | undefined)[] = sysctlValues?.split(',') ?? [undefined];
+const label = (layout: Layout, value: string | undefined) => (value === undefined ? layout : `${layout}, ${sysctlName}=${value}`);
+
+/** The median time a whole check took among the answers started in [from, to). */
+function checkTime(lines: readonly string[], from: number, to: number): string {
+  const took = lines
+    .map((l) => l.split(' '))
+    .filter(([kind, , b]) => kind === 'ok' && Number(b) >= from && Number(b) < to)
+    .map(([, a, b]) => Number(a) - Number(b));
+  return took.length ? `${(median(took) / 1000).toFixed(2)} s (${took.length} answers)` : 'no answers';
+}
+
+/** The watcher's attempts since the crash, in the order they started: "+1.52 fail token: …", "+4.10 ok 0.31 s". */
+function attempts(lines: readonly string[], since: number): string {
+  const rows = lines
+    .map((l) => l.split(' '))
+    .map(([kind, a, b, ...rest]) =>
+      kind === 'ok'
+        ? { started: Number(b), text: `ok ${((Number(a) - Number(b)) / 1000).toFixed(2)} s (${rest.join(' ')})` }
+        : { started: Number(a), text: `fail ${[b, ...rest].join(' ').slice(0, 40)}` },
+    )
+    .filter((r) => r.started >= since)
+    .sort((x, y) => x.started - y.started);
+  return rows.map((r) => `+${((r.started - since) / 1000).toFixed(2)} ${r.text}`).join(', ');
+}
+
+/**
+ * Samples `survivor`'s TCP sockets to the database VIP every 250 ms until `done` resolves: one line per
+ * sample, "+2.25 ESTAB 6 (timer on: 2, retries ≤ 3, next ≤ 1.6s), SYN-SENT 1 (…)".
+ */
+async function sampleSockets(lab: Lab, survivor: string, since: number, done: Promise<unknown>): Promise<string[]> {
+  const samples: string[] = [];
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) {
+    const at = Date.now();
+    const r = await lab.exec(survivor, ['ss', '-tnoH', 'state', 'all', 'dst', `${lab.vip}:3306`], 5000);
+    const byState = new Map<string, { n: number; on: number; retries: number; next: number }>();
+    for (const line of r.stdout.split('\n').filter(Boolean)) {
+      const state = line.split(/\s+/)[0]!;
+      const e = byState.get(state) ?? { n: 0, on: 0, retries: 0, next: 0 };
+      e.n++;
+      // timer:(on,1.2sec,3): the retransmission timer, its time left and the retries so far.
+      const t = /timer:\(on,([\d.]+)(ms|sec|min),(\d+)\)/.exec(line);
+      if (t) {
+        e.on++;
+        e.retries = Math.max(e.retries, Number(t[3]));
+        e.next = Math.max(e.next, Number(t[1]) * (t[2] === 'ms' ? 0.001 : t[2] === 'min' ? 60 : 1));
+      }
+      byState.set(state, e);
+    }
+    const parts = [...byState].map(
+      ([state, e]) => `${state} ${e.n}${e.on ? ` (retransmitting ${e.on}, retries ≤ ${e.retries}, next ≤ ${e.next.toFixed(1)} s)` : ''}`,
+    );
+    samples.push(`+${((at - since) / 1000).toFixed(2)} ${parts.join(', ') || 'none'}`);
+    await sleep(Math.max(0, 250 - (Date.now() - at)));
+  }
+  return samples;
+}
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 
@@ -39,11 +114,13 @@ interface Figures {
   lastStart: number | undefined;
 }
 
-async function measure(layout: Layout): Promise<Figures[]> {
+async function measure(layout: Layout, value: string | undefined): Promise<Figures[]> {
   const lab = new Lab({ nodes: 2, stonith: true });
   const figures: Figures[] = [];
   try {
-    const plane = await bringUpControlPlane(lab, layout);
+    const plane = await bringUpControlPlane(lab, layout, async () => {
+      if (value !== undefined) for (const node of lab.names) await lab.mustExec(node, ['sysctl', '-q', '-w', `${sysctlName}=${value}`]);
+    });
     await lab.waitUntil('the control plane settled', 300_000, (s) => controlPlaneSettled(s, lab.names, layout));
     const client = controlPlaneClient(lab, plane);
     await waitFor('answers through the VIPs', 120_000, async () => ((await client('check')).code === 0 ? true : undefined), 1000);
@@ -57,7 +134,9 @@ async function measure(layout: Layout): Promise<Figures[]> {
       const crashedAt = Date.now();
       await lab.crash(victim);
       // The first whole answer after the last failure, held for 5 s (a later failure moves it).
-      const outage = await answersAgain(watcher, crashedAt, 5000, 'answers through the VIPs again');
+      const answered = answersAgain(watcher, crashedAt, 5000, 'answers through the VIPs again');
+      const sockets = args.sockets ? sampleSockets(lab, survivor, crashedAt, answered) : Promise.resolve([]);
+      const outage = await answered;
       watcher.child.kill();
       await watcher.done;
       const t = failoverTimeline(lab, crashedAt);
@@ -65,9 +144,13 @@ async function measure(layout: Layout): Promise<Figures[]> {
       const starts = ops.filter((o) => o.action === 'start' || o.action === 'promote');
       figures.push({ answered: outage.answeredAfter, ...t, lastStart: Math.max(...starts.map((o) => o.end ?? o.start), 0) });
       console.log(
-        `[${layout}] repeat ${r}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2) ?? '?'} s ` +
+        `[${label(layout, value)}] repeat ${r}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2) ?? '?'} s ` +
           `(${outage.answers} answers and ${outage.failures} failed attempts since the crash, the last failure: ${outage.lastReason ?? 'none'})\n` +
-          `  cluster: ${describeTimeline(t)}\n  on ${survivor}: ${describeOperations(ops) || 'nothing started or stopped'}`,
+          `  cluster: ${describeTimeline(t)}\n  on ${survivor}: ${describeOperations(ops) || 'nothing started or stopped'}\n` +
+          `  a whole check (token, images, services) took ${checkTime(watcher.lines, 0, crashedAt)} before the crash, ` +
+          `${checkTime(watcher.lines, crashedAt + (outage.answeredAfter ?? 0) * 1000, Infinity)} once answers were back\n` +
+          `  attempts: ${attempts(watcher.lines, crashedAt)}` +
+          (args.sockets ? `\n  ${survivor}'s sockets to the database VIP:\n    ${(await sockets).join('\n    ')}` : ''),
       );
       await lab.start(victim);
       await lab.waitUntil(
@@ -83,8 +166,8 @@ async function measure(layout: Layout): Promise<Figures[]> {
   return figures;
 }
 
-const results = new Map<Layout, Figures[]>();
-for (const layout of layouts) results.set(layout, await measure(layout));
+const results = new Map<string, Figures[]>();
+for (const layout of layouts) for (const value of variants) results.set(label(layout, value), await measure(layout, value));
 
 const med = (xs: (number | undefined)[]) => {
   const known = xs.filter((x): x is number => x !== undefined);
@@ -98,6 +181,6 @@ console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [layout, f] of results) {
   console.log(
     `| ${layout} | ${med(f.map((x) => x.answered))} (${f.map((x) => x.answered?.toFixed(2) ?? '?').join(' / ')}) | ${med(f.map((x) => x.lost))} | ` +
-      `${med(f.map((x) => x.fenced))} | ${med(f.map((x) => x.promoted))} | ${med(f.map((x) => x.vip))} | ${med(f.map((x) => x.lastStart))} | ${layout === 'seed' ? '≤ 12 s' : '≤ 5 s'} |`,
+      `${med(f.map((x) => x.fenced))} | ${med(f.map((x) => x.promoted))} | ${med(f.map((x) => x.vip))} | ${med(f.map((x) => x.lastStart))} | ${layout.startsWith('seed') ? '≤ 12 s' : '≤ 5 s'} |`,
   );
 }

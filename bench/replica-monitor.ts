@@ -7,6 +7,7 @@
 // Measured as bench/monitor.mjs does (measure.mjs), inside the replica node's namespaces. Prints
 // figures and exits 0; non-zero only when the lab cannot be set up.
 import { parseArgs } from 'node:util';
+import { mariadbArgv } from '../test/lab/consistency.ts';
 import { Lab, runningOn } from '../test/lab/lab.ts';
 import { masterSlaveCrm, prepareReplicas, REPLICA_PARAMS, setMasterAddresses } from '../test/lab/replication-setup.ts';
 import { countRun, median, timedRun } from './measure.mjs';
@@ -37,6 +38,16 @@ async function main(): Promise<void> {
   );
   const replica = runningOn(s, 'db', 'Unpromoted')[0]!;
   await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
+  // A test_user that may run the test query but not read the replication status: the agent then reads
+  // the role as replication_user, a second SQL session (what every depth-10 monitor did before).
+  const primary = runningOn(s, 'db', 'Promoted')[0]!;
+  await lab.mustExec(
+    primary,
+    mariadbArgv(
+      "CREATE USER 'benchprobe'@'localhost' IDENTIFIED BY 'benchprobe-pw'; GRANT SELECT ON mysql.user TO 'benchprobe'@'localhost'",
+    ),
+  );
+  await lab.waitUntilSql(replica, "SELECT COUNT(*) FROM mysql.user WHERE User='benchprobe'", /^1$/m, 30_000);
   const prefix = lab.inNode(replica, [])!;
   const common = {
     PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
@@ -61,6 +72,13 @@ async function main(): Promise<void> {
   };
   const agents = [
     { name: 'tsha', argv: ['/usr/lib/ocf/resource.d/tsha/mysql', 'monitor'], env: { ...common, OCF_RESOURCE_PROVIDER: 'tsha' } },
+    {
+      name: 'tsha-2sess',
+      argv: ['/usr/lib/ocf/resource.d/tsha/mysql', 'monitor'],
+      env: { ...common, OCF_RESOURCE_PROVIDER: 'tsha', OCF_RESKEY_test_user: 'benchprobe', OCF_RESKEY_test_passwd: 'benchprobe-pw' },
+    },
+    // The runtime's floor: tsha's Node starting and doing nothing.
+    { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env: common },
     // heartbeat/mysql writes a promotion score on every replica monitor (3600 for a healthy one): under
     // another instance name, so that its writes cost what they cost without moving the real primary.
     {
@@ -92,11 +110,20 @@ async function main(): Promise<void> {
   const t = results.tsha!;
   const h = results.heartbeat!;
   const row = (name: string, r: typeof t) =>
-    `${name.padEnd(10)} ${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...new Set(r.rc)].join('/')}`;
+    `${name.padEnd(11)}${median(r.wall).toFixed(1).padStart(8)} ${median(r.cpu).toFixed(1).padStart(8)} ${String(median(r.procs)).padStart(9)} ${median(r.rss).toFixed(1).padStart(12)}   rc ${[...new Set(r.rc)].join('/')}`;
   console.log(`\nreplica monitor, OCF_CHECK_LEVEL=10, on ${replica} of a live 2-node cluster (${runs} runs each, medians)`);
   console.log('agent       wall ms   CPU ms  children  peak RSS MiB');
+  const two = results['tsha-2sess']!;
+  const floor = results['node -e 0']!;
   console.log(row('tsha', t));
+  console.log(row('tsha-2sess', two));
+  console.log(row('node -e 0', floor));
   console.log(row('heartbeat', h));
+  console.log('tsha-2sess: test_user without REPLICATION CLIENT, so the role is read as replication_user (a second session)');
+  console.log(
+    `one session saves ${(median(two.cpu) - median(t.cpu)).toFixed(1)} ms CPU; tsha above node -e 0: ${(median(t.cpu) - median(floor.cpu)).toFixed(1)} ms CPU; ` +
+      `node -e 0 alone is ${(median(floor.cpu) / median(h.cpu)).toFixed(2)}x heartbeat's CPU`,
+  );
   const wall = median(t.wall) / median(h.wall);
   const cpu = median(t.cpu) / median(h.cpu);
   console.log(`tsha/hb     ${wall.toFixed(2)}x    ${cpu.toFixed(2)}x`);
@@ -108,5 +135,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await lab.down();
+  await lab.release();
 }

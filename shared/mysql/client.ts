@@ -23,6 +23,10 @@ export class SqlError extends Error {
     // 1698: denied by an authentication plugin (unix_socket for an account that is not this OS user).
     return this.code === 'ER_ACCESS_DENIED_ERROR' || this.code === 'ER_DBACCESS_DENIED_ERROR' || this.errno === 1045 || this.errno === 1698;
   }
+  /** The account is valid but lacks a privilege the statement needs (1227 specific, 1142 table, 1044 database). */
+  get privilegeDenied(): boolean {
+    return this.errno === 1227 || this.errno === 1142 || this.errno === 1044;
+  }
   get timedOut(): boolean {
     return this.code === 'ETIMEDOUT' || this.code === 'PROTOCOL_SEQUENCE_TIMEOUT';
   }

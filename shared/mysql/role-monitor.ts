@@ -7,9 +7,10 @@ import { setPromotionScore, setNodeFlag } from '../cluster/attributes.ts';
 import { assess, roleVerdict } from '../replication/decide.ts';
 import { roleDecisionLine } from '../replication/decision-lines.ts';
 import { formatPosition } from '../replication/position.ts';
+import { SqlError, type SqlSession } from './client.ts';
 import { withReplication, type Ctx } from './clone.ts';
 import { heldOutReason } from './errant-marker.ts';
-import { forgetSource, readInstanceState } from './replication.ts';
+import { forgetSource, readInstanceState, replicationOf, type ObservedState } from './replication.ts';
 
 export interface RoleReport {
   readonly role: 'primary' | 'replica';
@@ -18,10 +19,34 @@ export interface RoleReport {
 }
 
 /**
- * Reads the role and publishes the score and readability it earns; a held-out or broken instance loses
- * both and fails. `version` is the server's, from the greeting the monitor already read.
+ * The instance's replication state. A depth-10 monitor hands over its open test_user session: reading
+ * the state needs only replication-client privileges, which test_user usually has (the seed's is root),
+ * so one session serves the whole monitor. Where test_user lacks them, replication_user reads it, as
+ * it does at depth 0. Forgetting a stale source writes, so it always goes through replication_user.
  */
-export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<RoleReport> {
+async function readState(ctx: Ctx, version: string, shared: SqlSession | undefined): Promise<ObservedState> {
+  let state: ObservedState | undefined;
+  if (shared) {
+    try {
+      state = await readInstanceState(await replicationOf(shared, version));
+      ctx.log.debug("replication state read over test_user's session");
+    } catch (error) {
+      if (!(error instanceof SqlError && error.privilegeDenied)) throw error;
+      ctx.log.debug(`test_user cannot read the replication state (${error.message}); reading it as replication_user`);
+    }
+  }
+  state ??= await withReplication(ctx, readInstanceState, version);
+  // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
+  if (!state.readOnly && state.replica.configured) await withReplication(ctx, forgetSource, version);
+  return state;
+}
+
+/**
+ * Reads the role and publishes the score and readability it earns; a held-out or broken instance loses
+ * both and fails. `version` is the server's, from the greeting the monitor already read; `shared`, a
+ * session the monitor already holds (readState).
+ */
+export async function assessAndPublishRole(ctx: Ctx, version: string, shared?: SqlSession): Promise<RoleReport> {
   const held = heldOutReason(ctx);
   if (held !== undefined) {
     await setPromotionScore(ctx.env, undefined, ctx.deadline, ctx.log);
@@ -30,16 +55,7 @@ export async function assessAndPublishRole(ctx: Ctx, version: string): Promise<R
     // would restart it every few seconds, each start refusing again.
     throw new NotInstalledError(held);
   }
-  const state = await withReplication(
-    ctx,
-    async (r) => {
-      const st = await readInstanceState(r);
-      // A primary still holding its old source (its IO thread was stopping at promote) forgets it now.
-      if (!st.readOnly && st.replica.configured) await forgetSource(r);
-      return st;
-    },
-    version,
-  );
+  const state = await readState(ctx, version, shared);
   const health = assess(state, ctx.params.max_slave_lag);
   const verdict = roleVerdict(health, {
     evictOutdated: ctx.params.evict_outdated_slaves,

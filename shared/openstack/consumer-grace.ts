@@ -8,11 +8,8 @@
  * that finds no consumer records when, and reports DEGRADED (190) while the grace lasts; a consumer
  * found again clears the record; a consumer still missing after the grace is a failure.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { OCF, type OcfCode } from '../ocf/exit-codes.ts';
-
-const FOLDER = 'tsha-rpc-consumers';
+import { queueStateFile } from './queue-state.ts';
 
 export interface ConsumerVerdict {
   readonly code: OcfCode;
@@ -30,26 +27,14 @@ export function missingConsumerVerdict(since: number | undefined, now: number, g
 
 /** The record of one queue's missing consumer, in the agents' state directory. */
 export function consumerRecord(stateDir: string, queue: string) {
-  const file = join(stateDir, FOLDER, queue.replace(/[^A-Za-z0-9_.-]/g, '_'));
+  const file = queueStateFile(stateDir, 'consumers', queue);
   return {
-    /** When the consumer was first found missing; records now when it was not yet. */
+    /** When the consumer was first found missing; records now when it was not yet (undefined: nowhere to record). */
     since(now: number): number | undefined {
-      try {
-        const at = Number(readFileSync(file, 'utf8'));
-        if (Number.isFinite(at) && at <= now) return at;
-      } catch {
-        // none recorded yet
-      }
-      try {
-        mkdirSync(join(stateDir, FOLDER), { recursive: true, mode: 0o700 });
-        writeFileSync(file, String(now), { mode: 0o600 });
-        return now;
-      } catch {
-        return undefined;
-      }
+      const at = Number(file.read());
+      if (Number.isFinite(at) && at > 0 && at <= now) return at;
+      return file.write(String(now)) ? now : undefined;
     },
-    clear(): void {
-      rmSync(file, { force: true });
-    },
+    clear: () => file.clear(),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The command line a service is started with. A plain daemon runs as its account with one
  * --config-file per file. Under uwsgi, uwsgi itself starts as root and drops to the account (as
- * Debian's init scripts run it), with --die-on-term so that SIGTERM means shutdown, not reload.
+ * Debian's init scripts run it), with --die-on-term so that SIGTERM means shutdown, not reload, and
+ * --worker-reload-mercy bounding how long the master waits for a worker at shutdown (uwsgi's own 60 s
+ * is the whole default stop timeout: glance-api Zed's workers hang at exit until it ends).
  */
 import type { Account } from '../process/users.ts';
 import type { UwsgiDeployment } from './service-spec.ts';
@@ -22,6 +24,8 @@ export interface LaunchInputs {
   readonly uwsgiIni: string;
   readonly httpSocket: string;
   readonly workers: number;
+  /** Seconds uwsgi gives a worker to exit at shutdown; 0 keeps the ini's (or uwsgi's 60). */
+  readonly workerMercy: number;
 }
 
 const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' };
@@ -48,6 +52,7 @@ export function launchCommand(i: LaunchInputs, uwsgi: UwsgiDeployment | undefine
       '--gid',
       String(i.account.gid),
       '--die-on-term',
+      ...(i.workerMercy > 0 ? ['--worker-reload-mercy', String(i.workerMercy)] : []),
       ...i.extra,
     ],
     uid: 0,

@@ -128,6 +128,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
         uwsgiIni: underUwsgi(v) ? v.uwsgi_ini : '',
         httpSocket: v.http_socket ?? '',
         workers: v.workers ?? 0,
+        workerMercy: v.worker_mercy ?? 0,
       },
       spec.uwsgi,
     );

@@ -139,6 +139,12 @@ export function uwsgiParameters(spec: ServiceSpec) {
       longdesc: "Passed as --processes under uwsgi; 0 keeps the ini's number.",
       default: 0,
     }),
+    worker_mercy: seconds({
+      shortdesc: 'uwsgi worker shutdown bound',
+      longdesc:
+        "Passed as --worker-reload-mercy under uwsgi: the seconds the uwsgi master gives a worker to finish at stop before it kills it. uwsgi's own default, 60 s, is the whole default stop timeout, and glance-api's workers (Debian 12) hang at exit until it runs out. Keep it well below the stop timeout; 0 keeps the ini's value.",
+      default: 10,
+    }),
   } as const;
 }
 

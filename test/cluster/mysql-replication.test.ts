@@ -5,10 +5,18 @@ import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import {
   masterSlaveCrm,
   prepareReplicas,
+  REPLICA_PARAMS,
   REPLICATION_PASSWORD,
   setMasterAddresses,
   sqlOnStoppedInstance,
 } from '../lab/replication-setup.ts';
+
+import { pacemakerEnv } from '../support/pacemaker-env.ts';
+import { OCF_ROOT } from '../support/paths.ts';
+
+/** The clone's parameters (REPLICA_PARAMS: key=value, space-separated) for a by-hand run. */
+const replicaParams = () =>
+  Object.fromEntries(REPLICA_PARAMS.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
 const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
@@ -56,6 +64,51 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
   it('validate-all on the clone passes with its real meta attributes (notify, promoted-max) and checks privileges', async () => {
     const r = await lab.exec(primary, ['crm_resource', '--resource', 'db', '--validate']);
     expect(r.stdout + r.stderr).toMatch(/returned 0/);
+  });
+
+  it("a depth-10 monitor reads the replica's role over test_user's session, or as replication_user where test_user may not read it", async () => {
+    const replica = replicaOf(primary);
+    // Created on the primary, replicated: a test_user allowed the test query and nothing else.
+    await sqlOn(
+      lab,
+      primary,
+      "CREATE USER 'probe'@'localhost' IDENTIFIED BY 'probe-pw'; GRANT SELECT ON mysql.user TO 'probe'@'localhost'",
+    );
+    await lab.waitUntilSql(replica, "SELECT COUNT(*) FROM mysql.user WHERE User='probe'", /^1$/m, 30_000);
+    // The debug lines go to a file: the lab's exec hands the agent a stderr /dev/stderr cannot reopen.
+    const debugLog = '/tmp/tsha-one-session-debug.log';
+    const byHand = async (test: Record<string, string>) => {
+      await lab.mustExec(replica, ['rm', '-f', debugLog], 10_000);
+      const r = await lab.exec(
+        replica,
+        [`${OCF_ROOT}/resource.d/tsha/mysql`, 'monitor'],
+        30_000,
+        pacemakerEnv(
+          { ...replicaParams(), ...test },
+          {
+            OCF_RESOURCE_INSTANCE: 'db:1',
+            OCF_CHECK_LEVEL: '10',
+            OCF_RESKEY_CRM_meta_promotable: 'true',
+            OCF_RESKEY_CRM_meta_notify: 'true',
+            OCF_RESKEY_CRM_meta_clone_max: '2',
+            OCF_RESKEY_CRM_meta_promoted_max: '1',
+            HA_debug: '1',
+            HA_DEBUGLOG: debugLog,
+          },
+        ),
+      );
+      const debug = (await lab.exec(replica, ['cat', debugLog], 10_000)).stdout;
+      return { ...r, debug };
+    };
+    const limited = await byHand({ test_user: 'probe', test_passwd: 'probe-pw' });
+    expect(limited.code, limited.stderr).toBe(0);
+    expect(limited.debug).toMatch(/test_user cannot read the replication state .*reading it as replication_user/);
+    expect(limited.debug + limited.stderr).not.toContain('probe-pw');
+    const root = await byHand({});
+    expect(root.code, root.stderr).toBe(0);
+    expect(root.debug).toMatch(/replication state read over test_user's session/);
+    expect(root.debug).not.toMatch(/reading it as replication_user/);
+    await sqlOn(lab, primary, "DROP USER 'probe'@'localhost'");
   });
 
   it('a crash of the primary while a client writes through the VIP loses no acknowledged write; the VIP follows the new primary', async () => {

@@ -404,23 +404,28 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
     it.each([
       ['nova-api', () => cloud.params.novaApi, '/etc/nova/nova-api-uwsgi.ini', () => cloud.ports.nova],
       ['glance-api', () => cloud.params.glanceApi, '/etc/glance/glance-api-uwsgi.ini', () => cloud.ports.glance],
-    ] as const)('%s: start, depth 0 and depth 10, and stop of the uwsgi master and workers', async (agent, p, ini, port) => {
-      await mustRun(agent, 'stop', p());
-      const params = { ...p(), binary: UWSGI, uwsgi_ini: ini, http_socket: `127.0.0.1:${port()}`, workers: '1' };
-      try {
-        await mustRun(agent, 'start', params);
-        const pids = tree(pidOf(params));
-        expect(pids.length).toBeGreaterThan(1);
-        for (const w of pids.slice(1)) expect(uidOf(w)).not.toBe(0);
-        await mustRun(agent, 'monitor', params, recurring);
-        await mustRun(agent, 'monitor', params, deep);
-        // No wait: stop returns only once it has seen every one of them gone (or a zombie).
-        await mustRun(agent, 'stop', params);
-        for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
-      } finally {
-        await run(agent, 'stop', params);
-      }
-    });
+    ] as const)(
+      '%s: start, depth 0 and depth 10, and stop of the uwsgi master and workers, each worker given at most worker_mercy',
+      async (agent, p, ini, port) => {
+        await mustRun(agent, 'stop', p());
+        const params = { ...p(), binary: UWSGI, uwsgi_ini: ini, http_socket: `127.0.0.1:${port()}`, workers: '1' };
+        try {
+          await mustRun(agent, 'start', params);
+          const pids = tree(pidOf(params));
+          expect(pids.length).toBeGreaterThan(1);
+          // uwsgi's own 60 s worker mercy is the whole stop timeout; glance-api's workers hang at exit until it ends.
+          expect(readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0').join(' ')).toContain('--worker-reload-mercy 10');
+          for (const w of pids.slice(1)) expect(uidOf(w)).not.toBe(0);
+          await mustRun(agent, 'monitor', params, recurring);
+          await mustRun(agent, 'monitor', params, deep);
+          // No wait: stop returns only once it has seen every one of them gone (or a zombie).
+          await mustRun(agent, 'stop', params);
+          for (const pid of pids) expect(isLive(readProcess(pid))).toBe(false);
+        } finally {
+          await run(agent, 'stop', params);
+        }
+      },
+    );
   });
 
   // ocf-tester starts and stops each service three times: it runs last, on services already stopped.

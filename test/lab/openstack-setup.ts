@@ -278,13 +278,18 @@ export function controlPlaneClient(lab: Lab, plane: ControlPlane): (mode: 'catal
   return (mode) => lab.client([process.execPath, CLIENT_SCRIPT, mode], 60_000, clientEnv(plane));
 }
 
-/** The client's check run again and again for `seconds` in the background ("ok <ms>" / "fail <ms> <what>" lines). */
+/** The client's check again and again (overlapping when one hangs) for `seconds` in the background ("ok <answered> <started>" / "fail <started> <what>" lines). */
 export function watchControlPlane(lab: Lab, plane: ControlPlane, seconds: number): ClientRun {
   return runInClientNamespace(lab, [CLIENT_SCRIPT, 'watch', String(seconds)], clientEnv(plane));
 }
 
-/** What a watcher saw after `since` (epoch ms): its first failure, the last one, and the first answer after that. */
+/**
+ * What a watcher saw after `since` (epoch ms). Its attempts overlap, so the outage ends with the first
+ * answer among the attempts started after the last failed one: an attempt still hanging on the dead
+ * node when a later one answers does not end it, and a later failure reopens it.
+ */
 export interface Outage {
+  /** Seconds from `since` to the start of the first and of the last failed attempt. */
   readonly firstFailure: number | undefined;
   readonly lastFailure: number | undefined;
   /** Seconds from `since` to the first whole answer after the last failure (0: none failed). */
@@ -296,35 +301,24 @@ export interface Outage {
 
 export function outageAfter(run: ClientRun, since: number): Outage {
   const seconds = (at: number) => (at - since) / 1000;
-  let first: number | undefined;
-  let last: number | undefined;
-  let reason: string | undefined;
-  let failures = 0;
-  let answers = 0;
-  let answered: number | undefined;
+  const fails: { started: number; reason: string }[] = [];
+  const oks: { answered: number; started: number }[] = [];
   for (const line of run.lines) {
-    const [kind, stamp] = line.split(' ');
-    const at = Number(stamp);
-    if (at < since) continue;
-    if (kind === 'fail') {
-      failures++;
-      first ??= at;
-      last = at;
-      reason = line.split(' ').slice(2).join(' ');
-      answered = undefined;
-    } else if (kind === 'ok') {
-      answers++;
-      answered ??= at;
-    }
+    const [kind, a, b] = line.split(' ');
+    if (kind === 'fail' && Number(a) >= since) fails.push({ started: Number(a), reason: line.split(' ').slice(2).join(' ') });
+    else if (kind === 'ok' && Number(b) >= since) oks.push({ answered: Number(a), started: Number(b) });
   }
+  const last = fails.reduce<(typeof fails)[number] | undefined>((l, f) => (l === undefined || f.started > l.started ? f : l), undefined);
+  const after = oks.filter((o) => last === undefined || o.started > last.started);
+  const answered = after.length === 0 ? undefined : Math.min(...after.map((o) => o.answered));
   return {
-    firstFailure: first === undefined ? undefined : seconds(first),
-    lastFailure: last === undefined ? undefined : seconds(last),
+    firstFailure: fails.length === 0 ? undefined : seconds(Math.min(...fails.map((f) => f.started))),
+    lastFailure: last === undefined ? undefined : seconds(last.started),
     // Never failed: the first answer after `since` (none yet: undefined).
-    answeredAfter: answered === undefined ? undefined : failures === 0 ? 0 : seconds(answered),
-    failures,
-    answers,
-    lastReason: reason,
+    answeredAfter: answered === undefined ? undefined : fails.length === 0 ? 0 : seconds(answered),
+    failures: fails.length,
+    answers: oks.length,
+    lastReason: last?.reason,
   };
 }
 
@@ -358,8 +352,14 @@ export async function startControlPlane(
  * A fresh lab's whole control plane in `layout`: the MySQL master/slave set with its VIP, the schemas
  * and keys through it, then the services in the order their accounts need.
  */
-export async function bringUpControlPlane(lab: Lab, layout: Layout = 'seed'): Promise<ControlPlane> {
+export async function bringUpControlPlane(
+  lab: Lab,
+  layout: Layout = 'seed',
+  /** Runs once the nodes are up, before any server or service starts (a bench's kernel settings). */
+  afterUp: () => Promise<void> = async () => undefined,
+): Promise<ControlPlane> {
   await lab.up();
+  await afterUp();
   await prepareReplicas(lab, openstackSql());
   for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
   await lab.loadCrm(masterSlaveCrm(lab));

@@ -14,6 +14,7 @@ describe('service command lines', () => {
         uwsgiIni: '',
         httpSocket: '',
         workers: 0,
+        workerMercy: 10,
       },
       undefined,
     );
@@ -26,7 +27,7 @@ describe('service command lines', () => {
     expect(l.env.HOME).toBe('/var/lib/nova');
   });
 
-  it('uwsgi starts as root and drops to the account itself, with --die-on-term, and tells the app its config', () => {
+  it('uwsgi starts as root and drops to the account itself, with --die-on-term and a bounded worker shutdown, and tells the app its config', () => {
     const l = launchCommand(
       {
         binary: '/usr/bin/uwsgi_python3',
@@ -36,6 +37,7 @@ describe('service command lines', () => {
         uwsgiIni: '/etc/keystone/keystone-uwsgi.ini',
         httpSocket: ':5000',
         workers: 2,
+        workerMercy: 10,
       },
       { ini: '', httpSocket: '', appEnv: (files) => ({ OS_KEYSTONE_CONFIG_FILES: files.join(';') }) },
     );
@@ -52,7 +54,26 @@ describe('service command lines', () => {
       '--gid',
       '101',
       '--die-on-term',
+      '--worker-reload-mercy',
+      '10',
     ]);
     expect(l.env.OS_KEYSTONE_CONFIG_FILES).toBe('/srv/keystone.conf');
+  });
+
+  it('worker_mercy 0 leaves the worker shutdown bound to the ini', () => {
+    const l = launchCommand(
+      {
+        binary: '/usr/bin/uwsgi',
+        configFiles: ['/etc/glance/glance-api.conf'],
+        extra: [],
+        account,
+        uwsgiIni: '/etc/glance/glance-api-uwsgi.ini',
+        httpSocket: '',
+        workers: 0,
+        workerMercy: 0,
+      },
+      undefined,
+    );
+    expect(l.args).not.toContain('--worker-reload-mercy');
   });
 });
