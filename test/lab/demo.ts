@@ -10,6 +10,7 @@
 // cloned on both nodes, VIPs with their clones); the database master's node, the worst to lose, crashed.
 // --galera: a 3-node MariaDB Galera Cluster under ocf:tsha:galera with a writer VIP, a client writing
 // through it, the whole cluster powered off at once and booted, the time until writes succeed again.
+import { existsSync } from 'node:fs';
 import { acknowledged, crashUnderClient, firstAckAfter, recoverySeconds, rowsThroughVip, startClient } from './client.ts';
 import { createDemoSchema, galeraCrm, galeraSettled, prepareGaleraNodes } from './galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from './lab.ts';
@@ -46,6 +47,12 @@ async function demoOpenstack(): Promise<string> {
     120_000,
     (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
   );
+  // The README's recommended kernel setting, where the kernel has it (Linux 6.15 and later), before any
+  // service opens its database connections (a socket takes the value when it is created).
+  if (activeActive && existsSync('/proc/sys/net/ipv4/tcp_rto_max_ms')) {
+    say('net.ipv4.tcp_rto_max_ms=1000 on every node (the recommended configuration)');
+    for (const node of lab.names) await lab.mustExec(node, ['sysctl', '-q', '-w', 'net.ipv4.tcp_rto_max_ms=1000']);
+  }
   say('creating the OpenStack schemas and keys through the database VIP');
   const plane = await prepareControlPlane(lab, promoted(s)[0]!, activeActive ? 'active-active' : 'seed');
   const client = controlPlaneClient(lab, plane);
