@@ -19,7 +19,7 @@
 // --sockets: the survivor's TCP connections to the database VIP, sampled every 250 ms from the crash until
 // the answers are back (state, and the retransmission timer of each: where the services' requests wait).
 import { parseArgs } from 'node:util';
-import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../test/lab/lab.ts';
+import { Lab, runningOn, sleep, waitFor } from '../test/lab/lab.ts';
 import type { Layout } from '../test/lab/control-plane-crm.ts';
 import {
   answersAgain,
@@ -29,6 +29,7 @@ import {
   watchControlPlane,
 } from '../test/lab/openstack-setup.ts';
 import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../test/lab/timeline.ts';
+import { promotedDb } from '../test/lab/replication-setup.ts';
 import { median } from './measure.mjs';
 
 const { values: args } = parseArgs({
@@ -103,8 +104,6 @@ async function sampleSockets(lab: Lab, survivor: string, since: number, done: Pr
   return samples;
 }
 
-const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
-
 interface Figures {
   answered: number | undefined;
   lost?: number;
@@ -127,7 +126,7 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
 
     for (let r = 1; r <= repeats; r++) {
       const before = await lab.status();
-      const victim = layout === 'seed' ? runningOn(before, 'keystone')[0]! : promoted(before)[0]!;
+      const victim = layout === 'seed' ? runningOn(before, 'keystone')[0]! : promotedDb(before)[0]!;
       const survivor = lab.names.find((n) => n !== victim)!;
       const watcher = watchControlPlane(lab, plane, 240);
       await sleep(3000);

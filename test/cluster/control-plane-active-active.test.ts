@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger } from '../lab/client.ts';
 import { Lab, waitFor } from '../lab/lab.ts';
 import { bringUpControlPlane, controlPlaneClient, controlPlaneSettled, type ControlPlane } from '../lab/openstack-setup.ts';
-import { crashCycles, promoted } from './control-plane-crash-cycles.suite.ts';
+import { promotedDb } from '../lab/replication-setup.ts';
+import { crashCycles } from './control-plane-crash-cycles.suite.ts';
 
 const CYCLES = 2;
 
@@ -37,6 +38,6 @@ describe('the active/active control plane on 2 nodes (real Pacemaker, MariaDB, R
   });
 
   it(`${CYCLES} cycles of crashing the master's node under writes: answers through the VIPs again, no acknowledged write lost, every instance the same`, async () => {
-    await crashCycles(lab, plane, ledger, { cycles: CYCLES, victim: (s) => promoted(s)[0]! });
+    await crashCycles(lab, plane, ledger, { cycles: CYCLES, victim: (s) => promotedDb(s)[0]! });
   });
 });

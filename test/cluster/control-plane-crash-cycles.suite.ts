@@ -7,11 +7,10 @@
 import { expect } from 'vitest';
 import { AckLedger, startClient } from '../lab/client.ts';
 import { checkConsistency, describeReport, lostWrites, mariadbArgv, unsafe } from '../lab/consistency.ts';
-import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
+import { Lab, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
+import { promotedDb } from '../lab/replication-setup.ts';
 import { answersAgain, controlPlaneSettled, watchControlPlane, type ControlPlane } from '../lab/openstack-setup.ts';
 import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../lab/timeline.ts';
-
-export const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
 
 export interface CrashCycles {
   readonly cycles: number;
@@ -28,7 +27,7 @@ export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedg
     const survivor = lab.names.find((n) => n !== victim)!;
     // The replica, whichever node it is (the seed's victim runs Keystone, not necessarily the master),
     // is caught up before the crash.
-    const replica = lab.names.find((n) => !promoted(before).includes(n))!;
+    const replica = lab.names.find((n) => !promotedDb(before).includes(n))!;
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     const writer = startClient(lab, 'write', 300, ledger.nextId);
     const watcher = watchControlPlane(lab, plane, 300);
@@ -45,10 +44,10 @@ export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedg
     const after = await lab.waitUntil(
       `everything on ${survivor} (cycle ${cycle})`,
       120_000,
-      (s) => promoted(s)[0] === survivor && (o.runsEverything?.(s, survivor) ?? true),
+      (s) => promotedDb(s)[0] === survivor && (o.runsEverything?.(s, survivor) ?? true),
       survivor,
     );
-    expect(promoted(after)).toEqual([survivor]);
+    expect(promotedDb(after)).toEqual([survivor]);
     expect(after.online).not.toContain(victim);
 
     // Writes go on through the new primary; the crashed node boots, rejoins and replicates.

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger } from '../lab/client.ts';
 import { Lab, runningOn, waitFor } from '../lab/lab.ts';
 import { bringUpControlPlane, controlPlaneClient, controlPlaneRunning, type ControlPlane } from '../lab/openstack-setup.ts';
-import { crashCycles, promoted } from './control-plane-crash-cycles.suite.ts';
+import { promotedDb } from '../lab/replication-setup.ts';
+import { crashCycles } from './control-plane-crash-cycles.suite.ts';
 
 const CYCLES = 2;
 
@@ -26,7 +27,7 @@ describe("the seed's OpenStack control plane on 2 nodes (real Pacemaker, MariaDB
     await lab.waitUntil(
       'the database and the whole control plane running',
       300_000,
-      (s) => promoted(s).length === 1 && runningOn(s, 'vip').length === 1 && controlPlaneRunning(s),
+      (s) => promotedDb(s).length === 1 && runningOn(s, 'vip').length === 1 && controlPlaneRunning(s),
     );
     const answer = await waitFor(
       'the services to answer through their VIPs',

@@ -11,9 +11,16 @@ import {
   unsafe,
   type ConsistencyReport,
 } from '../lab/consistency.ts';
-import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
+import { Lab, runningOn, sleep, waitFor } from '../lab/lab.ts';
 import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
-import { masterSlaveCrm, prepareReplicas, recloneFromPrimary, setMasterAddresses } from '../lab/replication-setup.ts';
+import {
+  masterSlaveCrm,
+  prepareReplicas,
+  promotedDb,
+  recloneFromPrimary,
+  setMasterAddresses,
+  unpromotedDb,
+} from '../lab/replication-setup.ts';
 
 // Jepsen-style: the primary is powered off again and again, alternating nodes, while a client writes
 // one row at a time through the VIP (autocommit, an acknowledged id is never retried). After each cycle
@@ -26,8 +33,6 @@ import { masterSlaveCrm, prepareReplicas, recloneFromPrimary, setMasterAddresses
 // Two cycles crash each node once, and the second promotes an instance that rejoined after the first;
 // TSHA_FULL=1 runs a third (the whole-suite time on two cores: docs/development.md).
 const CYCLES = process.env.TSHA_FULL === '1' ? 3 : 2;
-const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
-const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
 
 /** The agent's own log lines, on every node, saying it replicated back transactions crash recovery truncated. */
 function healedTails(lab: Lab): string[] {
@@ -103,7 +108,7 @@ describe.each(MATRIX)(
         await lab.waitUntil(
           'the re-cloned instances replicating again',
           120_000,
-          (s) => heldOut.every((h) => unpromoted(s).includes(h.node) && !s.failures.some((f) => f.node === h.node)),
+          (s) => heldOut.every((h) => unpromotedDb(s).includes(h.node) && !s.failures.some((f) => f.node === h.node)),
           primary,
         );
         const after = await checkConsistency(lab, primary);
@@ -124,9 +129,9 @@ describe.each(MATRIX)(
       const s = await lab.waitUntil(
         'one promoted instance with the VIP, the others replicating',
         120_000,
-        (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+        (s) => promotedDb(s).length === 1 && unpromotedDb(s).length === nodes - 1 && runningOn(s, 'vip')[0] === promotedDb(s)[0],
       );
-      primary = promoted(s)[0]!;
+      primary = promotedDb(s)[0]!;
     });
     afterAll(() => lab.release());
 
@@ -145,21 +150,21 @@ describe.each(MATRIX)(
         const after = await lab.waitUntil(
           `a survivor promoted with the VIP (cycle ${cycle})`,
           90_000,
-          (s) => promoted(s).length === 1 && promoted(s)[0] !== crashed && runningOn(s, 'vip')[0] === promoted(s)[0],
+          (s) => promotedDb(s).length === 1 && promotedDb(s)[0] !== crashed && runningOn(s, 'vip')[0] === promotedDb(s)[0],
           survivor,
         );
-        primary = promoted(after)[0]!;
+        primary = promotedDb(after)[0]!;
         // Writes go on through the new primary, then the crashed node boots and rejoins.
         await sleep(3000);
         await lab.start(crashed);
         const rejoined = await lab.waitUntil(
           `${crashed} back as a replica, or held out (cycle ${cycle})`,
           120_000,
-          (s) => unpromoted(s).includes(crashed) || heldOutReason(s, crashed) !== undefined,
+          (s) => unpromotedDb(s).includes(crashed) || heldOutReason(s, crashed) !== undefined,
           primary,
         );
         // Replicating again, or held out (its monitor fails with a reason): whichever comes first.
-        if (unpromoted(rejoined).includes(crashed)) {
+        if (unpromotedDb(rejoined).includes(crashed)) {
           await waitFor(
             `${crashed} replicating or held out (cycle ${cycle})`,
             60_000,
@@ -206,10 +211,10 @@ describe.each(MATRIX)(
       const s = await lab.waitUntil(
         'one promoted, the others replicating',
         120_000,
-        (s) => promoted(s).length === 1 && unpromoted(s).length === nodes - 1,
+        (s) => promotedDb(s).length === 1 && unpromotedDb(s).length === nodes - 1,
       );
-      const home = promoted(s)[0]!;
-      const away = unpromoted(s)[0]!;
+      const home = promotedDb(s)[0]!;
+      const away = unpromotedDb(s)[0]!;
       for (const target of [away, home]) {
         for (const n of lab.names.filter((n) => n !== primary)) {
           await lab.waitUntilSql(n, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
@@ -223,7 +228,7 @@ describe.each(MATRIX)(
         await lab.waitUntil(
           `${target} promoted with the VIP`,
           90_000,
-          (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === nodes - 1,
+          (s) => promotedDb(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromotedDb(s).length === nodes - 1,
         );
         primary = target;
         await lab.mustExec(target, ['crm_resource', '--resource', 'ms_db', '--clear']);

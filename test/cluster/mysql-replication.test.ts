@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, crashUnderClient, recoverySeconds, startClient } from '../lab/client.ts';
 import { checkConsistency, describeReport, lostWrites, mariadbArgv, sqlOn, unsafe } from '../lab/consistency.ts';
-import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
+import { Lab, runningOn, sleep } from '../lab/lab.ts';
 import {
   masterSlaveCrm,
   prepareReplicas,
+  promotedDb,
   REPLICA_PARAMS,
   REPLICATION_PASSWORD,
   setMasterAddresses,
   sqlOnStoppedInstance,
+  unpromotedDb,
 } from '../lab/replication-setup.ts';
 
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
@@ -17,9 +19,6 @@ import { OCF_ROOT } from '../support/paths.ts';
 /** The clone's parameters (REPLICA_PARAMS: key=value, space-separated) for a by-hand run. */
 const replicaParams = () =>
   Object.fromEntries(REPLICA_PARAMS.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-
-const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
-const unpromoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
 
 /**
  * After anything crashed, moved or restarted: every other running instance holds exactly the primary's
@@ -51,9 +50,9 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     const s = await lab.waitUntil(
       'one Promoted instance with the VIP and one Unpromoted',
       90_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && unpromotedDb(s).length === 1 && runningOn(s, 'vip')[0] === promotedDb(s)[0],
     );
-    primary = promoted(s)[0]!;
+    primary = promotedDb(s)[0]!;
     const replica = replicaOf(primary);
     expect(await sqlOn(lab, primary, 'SELECT @@read_only')).toBe('0');
     expect(await sqlOn(lab, replica, 'SELECT @@read_only')).toBe('1');
@@ -118,7 +117,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
       lab,
       crashed,
       'write',
-      (s) => promoted(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor,
+      (s) => promotedDb(s)[0] === survivor && runningOn(s, 'vip')[0] === survivor,
       { beforeMs: 3000, afterMs: 3000 },
     );
     const s = await lab.status(survivor);
@@ -132,7 +131,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     console.log(
       `[lab] tsha:mysql promotable failover (2 nodes, semi-sync): crash to first write through the VIP ${recoverySeconds(writer, crashedAt)?.toFixed(2)} s; rows acknowledged ${acked.length}, of them found on the new primary ${found}`,
     );
-    expect(promoted(s)).toEqual([survivor]);
+    expect(promotedDb(s)).toEqual([survivor]);
     expect(acked.length).toBeGreaterThan(0);
     expect(found).toBe(last);
     expect(await sqlOn(lab, survivor, 'SELECT @@read_only')).toBe('0');
@@ -141,7 +140,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
   it('the crashed node rejoins as a replica of the new primary', async () => {
     const returning = replicaOf(primary);
     await lab.start(returning);
-    await lab.waitUntil('the returning node Unpromoted', 90_000, (s) => unpromoted(s)[0] === returning && promoted(s)[0] === primary);
+    await lab.waitUntil('the returning node Unpromoted', 90_000, (s) => unpromotedDb(s)[0] === returning && promotedDb(s)[0] === primary);
     const status = await lab.waitUntilSql(returning, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/);
     expect(status).toContain(`Master_Host: ${lab.address(primary)}`);
     expect(await sqlOn(lab, returning, 'SELECT @@read_only')).toBe('1');
@@ -158,7 +157,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     await lab.waitUntil(
       'the other node promoted with the VIP',
       90_000,
-      (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old,
+      (s) => promotedDb(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromotedDb(s)[0] === old,
     );
     primary = next;
     expect(Number(await sqlOn(lab, next, 'SELECT COUNT(*) FROM demo.rows'))).toBe(rows);
@@ -179,7 +178,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     await lab.waitUntil(
       'the other node promoted with the VIP',
       90_000,
-      (s) => promoted(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromoted(s)[0] === old,
+      (s) => promotedDb(s)[0] === next && runningOn(s, 'vip')[0] === next && unpromotedDb(s)[0] === old,
     );
     primary = next;
     const held = await holder;
@@ -200,7 +199,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
       const s = await lab.waitUntil('a monitor failure on the replica', 60_000, (s) =>
         s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1045/.test(f.reason)),
       );
-      expect(promoted(s)).toEqual([primary]);
+      expect(promotedDb(s)).toEqual([primary]);
       const score = await lab.exec(primary, [
         'crm_attribute',
         '--node',
@@ -217,7 +216,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
       await sqlOn(lab, primary, `ALTER USER 'repl'@'%' IDENTIFIED BY '${REPLICATION_PASSWORD}'`);
       await lab.mustExec(primary, ['crm_resource', '--cleanup', '--resource', 'ms_db']);
     }
-    await lab.waitUntil('the replica back', 90_000, (s) => unpromoted(s)[0] === replica && s.failures.length === 0);
+    await lab.waitUntil('the replica back', 90_000, (s) => unpromotedDb(s)[0] === replica && s.failures.length === 0);
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     await expectConsistent(lab, primary, acknowledgedInCrash);
   });
@@ -237,7 +236,7 @@ describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, pro
     const s = await lab.waitUntil('a monitor failure on the replica for the purged binlog', 60_000, (s) =>
       s.failures.some((f) => f.node === replica && f.task === 'monitor' && /replication IO error 1236/.test(f.reason)),
     );
-    expect(promoted(s)).toEqual([primary]);
+    expect(promotedDb(s)).toEqual([primary]);
     // The replica that cannot catch up is held out, never counted as a copy.
     await expectConsistent(lab, primary, acknowledgedInCrash, { heldOut: 1 });
   });
@@ -260,16 +259,16 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
     const s0 = await lab.waitUntil(
       'one Promoted and one Unpromoted',
       90_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 1,
+      (s) => promotedDb(s).length === 1 && unpromotedDb(s).length === 1,
     );
-    const old = promoted(s0)[0]!;
+    const old = promotedDb(s0)[0]!;
     const replica = lab.names.find((n) => n !== old)!;
     await lab.waitUntilSql(replica, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     // The replica stops receiving; the primary then commits rows that only it has.
     await sqlOn(lab, replica, 'STOP SLAVE IO_THREAD');
     await sqlOn(lab, old, 'INSERT INTO demo.rows (id) VALUES (900000001), (900000002)');
     await lab.crash(old);
-    await lab.waitUntil('the replica promoted', 90_000, (s) => promoted(s)[0] === replica, replica);
+    await lab.waitUntil('the replica promoted', 90_000, (s) => promotedDb(s)[0] === replica, replica);
     await lab.start(old);
     const s = await lab.waitUntil(
       'the returning node reported for errant transactions',
@@ -290,7 +289,7 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
     // Nothing was replicated over them, and the new primary never got them.
     expect(await sqlOnStoppedInstance(lab, old, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('2');
     expect(await sqlOn(lab, replica, 'SELECT COUNT(*) FROM demo.rows WHERE id > 900000000')).toBe('0');
-    expect(promoted(s)).toEqual([replica]);
+    expect(promotedDb(s)).toEqual([replica]);
     await expectConsistent(lab, replica, [], { heldOut: 1 });
   });
 });
@@ -301,7 +300,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     lab.waitUntil(
       'one Promoted instance with the VIP and two Unpromoted',
       120_000,
-      (s) => promoted(s).length === 1 && unpromoted(s).length === 2 && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && unpromotedDb(s).length === 2 && runningOn(s, 'vip')[0] === promotedDb(s)[0],
     );
 
   beforeAll(async () => {
@@ -314,8 +313,8 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
 
   it('with one replica stopped behind, a crash of the primary promotes the replica that has everything, never the lagging one', async () => {
     const s = await settled();
-    const primary = promoted(s)[0]!;
-    const [current, lagging] = unpromoted(s) as [string, string];
+    const primary = promotedDb(s)[0]!;
+    const [current, lagging] = unpromotedDb(s) as [string, string];
     for (const r of [current, lagging])
       await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     await sqlOn(lab, lagging, 'STOP SLAVE IO_THREAD');
@@ -329,10 +328,10 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     const after = await lab.waitUntil(
       'a survivor promoted with the VIP',
       90_000,
-      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && promotedDb(s)[0] !== primary && runningOn(s, 'vip')[0] === promotedDb(s)[0],
       current,
     );
-    expect(promoted(after)).toEqual([current]);
+    expect(promotedDb(after)).toEqual([current]);
     const last = Math.max(...acked);
     expect(await sqlOn(lab, current, `SELECT COUNT(*) FROM demo.rows WHERE id BETWEEN 5000000 AND ${last}`)).toBe(String(acked.length));
     // The lagging replica re-points at the new primary and catches up.
@@ -351,29 +350,29 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     const s = await lab.waitUntil(
       'one Promoted instance with the VIP',
       90_000,
-      (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && runningOn(s, 'vip')[0] === promotedDb(s)[0],
     );
-    const old = promoted(s)[0]!;
+    const old = promotedDb(s)[0]!;
     const rows = await sqlOn(lab, old, 'SELECT COUNT(*) FROM demo.rows');
     await lab.standby(old, true);
     const after = await lab.waitUntil(
       'another node promoted with the VIP',
       90_000,
-      (s) => promoted(s).length === 1 && promoted(s)[0] !== old && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && promotedDb(s)[0] !== old && runningOn(s, 'vip')[0] === promotedDb(s)[0],
     );
-    expect(await sqlOn(lab, promoted(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
+    expect(await sqlOn(lab, promotedDb(after)[0]!, 'SELECT COUNT(*) FROM demo.rows')).toBe(rows);
     await lab.standby(old, false);
-    await lab.waitUntil('the node out of standby replicating again', 90_000, (s) => unpromoted(s).includes(old));
+    await lab.waitUntil('the node out of standby replicating again', 90_000, (s) => unpromotedDb(s).includes(old));
     await lab.waitUntilSql(old, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
-    await expectConsistent(lab, promoted(after)[0]!);
+    await expectConsistent(lab, promotedDb(after)[0]!);
   });
 
   it('a switchover by crm resource move to a named replica, under writes, loses no acknowledged write and re-points both other instances', async () => {
     // The node crashed by the first test comes back as a third replica.
     for (const n of lab.names) if (!lab.liveNodes().includes(n)) await lab.start(n);
     const s = await settled();
-    const old = promoted(s)[0]!;
-    const [target, third] = unpromoted(s) as [string, string];
+    const old = promotedDb(s)[0]!;
+    const [target, third] = unpromotedDb(s) as [string, string];
     for (const r of [target, third])
       await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     const writer = startClient(lab, 'write', 8, 7_000_000);
@@ -382,7 +381,7 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     await lab.waitUntil(
       'the named replica promoted with the VIP',
       90_000,
-      (s) => promoted(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromoted(s).length === 2,
+      (s) => promotedDb(s)[0] === target && runningOn(s, 'vip')[0] === target && unpromotedDb(s).length === 2,
     );
     await writer.done;
     const acked = acknowledged(writer);
@@ -402,8 +401,8 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
 
   it('when Pacemaker picks a replica that lacks transactions another has, it catches up from that one and is promoted with every acknowledged write', async () => {
     const s = await settled();
-    const primary = promoted(s)[0]!;
-    const [current, behind] = unpromoted(s) as [string, string];
+    const primary = promotedDb(s)[0]!;
+    const [current, behind] = unpromotedDb(s) as [string, string];
     for (const r of [current, behind]) {
       await lab.waitUntilSql(r, 'SHOW SLAVE STATUS\\G', /Slave_IO_Running: Yes[\s\S]*Slave_SQL_Running: Yes/, 60_000);
     }
@@ -423,10 +422,10 @@ describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone prom
     const after = await lab.waitUntil(
       'a survivor promoted with the VIP',
       90_000,
-      (s) => promoted(s).length === 1 && promoted(s)[0] !== primary && runningOn(s, 'vip')[0] === promoted(s)[0],
+      (s) => promotedDb(s).length === 1 && promotedDb(s)[0] !== primary && runningOn(s, 'vip')[0] === promotedDb(s)[0],
       current,
     );
-    expect(promoted(after)).toEqual([behind]);
+    expect(promotedDb(after)).toEqual([behind]);
     // It did not refuse and fail its promotion: it caught up from the replica ahead first.
     expect(await count('refusing to promote')).toBe(refusedBefore);
     expect(await count(`replicating it from ${current} first`)).toBeGreaterThan(0);

@@ -29,7 +29,7 @@ import { UWSGI } from '../support/openstack.ts';
 import { writeHttpStandIn, writeStandIn } from '../support/standin-rpc-service.ts';
 import { controlPlaneCrm, type Layout, type ServiceParams } from './control-plane-crm.ts';
 import { fenceCrm } from './mysql-setup.ts';
-import { masterSlaveCrm, prepareReplicas, REPLICA_PARAMS, setMasterAddresses } from './replication-setup.ts';
+import { masterSlaveCrm, prepareReplicas, promotedDb, REPLICA_PARAMS, setMasterAddresses, unpromotedDb } from './replication-setup.ts';
 import { runInClientNamespace, type ClientRun } from './client.ts';
 import { runningOn, waitFor, type ClusterStatus, type CommandResult, type Lab } from './lab.ts';
 
@@ -256,8 +256,8 @@ const CLONED: Record<Layout, readonly string[]> = {
  * every other node, every VIP and service running, every clone on every node, no failed action left.
  */
 export function controlPlaneSettled(s: ClusterStatus, nodes: readonly string[], layout: Layout): boolean {
-  const promoted = [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
-  const unpromoted = [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
+  const promoted = promotedDb(s);
+  const unpromoted = unpromotedDb(s);
   return (
     promoted.length === 1 &&
     unpromoted.length === nodes.length - 1 &&
@@ -363,13 +363,12 @@ export async function bringUpControlPlane(
   await prepareReplicas(lab, openstackSql());
   for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
   await lab.loadCrm(masterSlaveCrm(lab));
-  const promoted = (s: ClusterStatus) => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
   const s = await lab.waitUntil(
     'the database promoted with its VIP',
     120_000,
-    (s) => promoted(s).length === 1 && runningOn(s, 'vip')[0] === promoted(s)[0],
+    (s) => promotedDb(s).length === 1 && runningOn(s, 'vip')[0] === promotedDb(s)[0],
   );
-  const plane = await prepareControlPlane(lab, promoted(s)[0]!, layout);
+  const plane = await prepareControlPlane(lab, promotedDb(s)[0]!, layout);
   console.log(
     `[lab] OpenStack schemas and keys through the database VIP: ${Object.entries(plane.timings)
       .map(([k, v]) => `${k} ${v.toFixed(1)} s`)

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { databaseCrm } from './control-plane-crm.ts';
-import type { Lab } from './lab.ts';
+import { runningOn, type ClusterStatus, type Lab } from './lab.ts';
 import { fenceCrm, MARIADBD, mysqlConfig, prepareSharedMysql } from './mysql-setup.ts';
 
 export const REPLICATION_PASSWORD = 'repl-secret';
@@ -55,6 +55,11 @@ export const REPLICA_PARAMS =
  * the VIP. `spelling` picks the Pacemaker 1.x words (ms, Master/Slave, as the seed has them) or the
  * OCF 1.1 ones (clone promotable=true, Promoted/Unpromoted); the agent works with both.
  */
+/** The node(s) where masterSlaveCrm's `db` runs promoted, in either spelling of the role. */
+export const promotedDb = (s: ClusterStatus): string[] => [...runningOn(s, 'db', 'Promoted'), ...runningOn(s, 'db', 'Master')];
+/** The node(s) where it runs unpromoted. */
+export const unpromotedDb = (s: ClusterStatus): string[] => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
+
 export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' = 'master-slave', semiSync = true): string {
   return databaseCrm(
     {
