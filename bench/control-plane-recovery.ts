@@ -27,6 +27,8 @@ import {
   controlPlaneClient,
   controlPlaneSettled,
   watchControlPlane,
+  watchedAttempts,
+  type Answer,
 } from '../test/lab/openstack-setup.ts';
 import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../test/lab/timeline.ts';
 import { promotedDb } from '../test/lab/replication-setup.ts';
@@ -49,25 +51,22 @@ const label = (layout: Layout, value: string | undefined) => (value === undefine
 
 /** The median time a whole check took among the answers started in [from, to). */
 function checkTime(lines: readonly string[], from: number, to: number): string {
-  const took = lines
-    .map((l) => l.split(' '))
-    .filter(([kind, , b]) => kind === 'ok' && Number(b) >= from && Number(b) < to)
-    .map(([, a, b]) => Number(a) - Number(b));
+  const took = watchedAttempts(lines)
+    .filter((t): t is Answer => t.ok && t.started >= from && t.started < to)
+    .map((t) => t.answered - t.started);
   return took.length ? `${(median(took) / 1000).toFixed(2)} s (${took.length} answers)` : 'no answers';
 }
 
 /** The watcher's attempts since the crash, in the order they started: "+1.52 fail token: …", "+4.10 ok 0.31 s". */
 function attempts(lines: readonly string[], since: number): string {
-  const rows = lines
-    .map((l) => l.split(' '))
-    .map(([kind, a, b, ...rest]) =>
-      kind === 'ok'
-        ? { started: Number(b), text: `ok ${((Number(a) - Number(b)) / 1000).toFixed(2)} s (${rest.join(' ')})` }
-        : { started: Number(a), text: `fail ${[b, ...rest].join(' ').slice(0, 40)}` },
-    )
-    .filter((r) => r.started >= since)
-    .sort((x, y) => x.started - y.started);
-  return rows.map((r) => `+${((r.started - since) / 1000).toFixed(2)} ${r.text}`).join(', ');
+  return watchedAttempts(lines)
+    .filter((t) => t.started >= since)
+    .sort((x, y) => x.started - y.started)
+    .map((t) => {
+      const text = t.ok ? `ok ${((t.answered - t.started) / 1000).toFixed(2)} s (${t.calls})` : `fail ${t.reason.slice(0, 40)}`;
+      return `+${((t.started - since) / 1000).toFixed(2)} ${text}`;
+    })
+    .join(', ');
 }
 
 /**

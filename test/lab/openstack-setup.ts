@@ -299,16 +299,26 @@ export interface Outage {
   readonly lastReason: string | undefined;
 }
 
+/** A watcher's attempt, from its line: when it started, and when it answered (each call's ms) or what failed. */
+export type Answer = { readonly ok: true; readonly started: number; readonly answered: number; readonly calls: string };
+export type Failure = { readonly ok: false; readonly started: number; readonly reason: string };
+export type Attempt = Answer | Failure;
+
+export function watchedAttempts(lines: readonly string[]): Attempt[] {
+  return lines.flatMap((line): Attempt[] => {
+    const [kind, a, b, ...rest] = line.split(' ');
+    if (kind === 'ok') return [{ ok: true, answered: Number(a), started: Number(b), calls: rest.join(' ') }];
+    if (kind === 'fail') return [{ ok: false, started: Number(a), reason: [b, ...rest].join(' ') }];
+    return [];
+  });
+}
+
 export function outageAfter(run: ClientRun, since: number): Outage {
   const seconds = (at: number) => (at - since) / 1000;
-  const fails: { started: number; reason: string }[] = [];
-  const oks: { answered: number; started: number }[] = [];
-  for (const line of run.lines) {
-    const [kind, a, b] = line.split(' ');
-    if (kind === 'fail' && Number(a) >= since) fails.push({ started: Number(a), reason: line.split(' ').slice(2).join(' ') });
-    else if (kind === 'ok' && Number(b) >= since) oks.push({ answered: Number(a), started: Number(b) });
-  }
-  const last = fails.reduce<(typeof fails)[number] | undefined>((l, f) => (l === undefined || f.started > l.started ? f : l), undefined);
+  const seen = watchedAttempts(run.lines).filter((t) => t.started >= since);
+  const fails = seen.filter((t): t is Failure => !t.ok);
+  const oks = seen.filter((t): t is Answer => t.ok);
+  const last = fails.reduce<Failure | undefined>((l, f) => (l === undefined || f.started > l.started ? f : l), undefined);
   const after = oks.filter((o) => last === undefined || o.started > last.started);
   const answered = after.length === 0 ? undefined : Math.min(...after.map((o) => o.answered));
   return {
