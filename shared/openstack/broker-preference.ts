@@ -16,6 +16,5 @@ export function preferLastAnswered(targets: readonly AmqpTarget[], last: string 
 
 /** The last broker that answered one queue's monitor (host:port); when it cannot be written, the next monitor tries the written order. */
 export function lastBrokerRecord(stateDir: string, queue: string) {
-  const file = queueStateFile(stateDir, 'brokers', queue);
-  return { read: () => file.read(), write: (name: string) => void file.write(name) };
+  return queueStateFile(stateDir, 'brokers', queue);
 }
