@@ -3,16 +3,17 @@
 // same real services (Debian 12's OpenStack Zed set up by test/support/openstack.ts, a private MariaDB
 // and a private RabbitMQ).
 //
-//   node bench/control-plane-cost.ts [--runs N] [--old DIR]
+//   node bench/control-plane-cost.ts [--runs N] [--old DIR] [--mysql lab|standalone]
 //
 // The seed's monitors (issue 10 §4): MySQL master every 5 s and slave every 2 s at depth 1, keystone and
 // glance-api every 15 s, nova-api every 5 s, the rest every 30 s (depth 0). The old agents: heartbeat/mysql,
 // the rabbitmq-server package's agent, and the openstack-resource-agents shell agents from DIR (their ocf/
 // folder, bench/openstack-old-agents.ts says how each runs here; not shipped). Each agent keeps its own
 // meaning of a depth: heartbeat/mysql runs its test-table query at any depth above 0, tsha only at 10.
-// The MySQL monitors run on a standalone server, for both agents: a promotable replica's monitor also
-// reads the replication state and writes the promotion score, which needs a live cluster — bench/
-// replica-monitor.ts measures that one (tsha 0.77× heartbeat's CPU, 0 children against 73).
+// The MySQL monitors are the seed's: a promotable clone's, on the promoted and the unpromoted instance of
+// a live 2-node lab cluster (bench/ms-lab.ts), where each also reads the replication state and writes
+// its promotion score; the lab is torn down before the OpenStack services start. `--mysql standalone`
+// times them on a standalone server instead, as this bench did before (no role, no score).
 //
 // Per monitor: the median CPU (user + system of the agent and every child) and children of N runs
 // (measure.mjs); per hour: 3600 / interval runs of it. Prints figures and exits 0.
@@ -24,12 +25,19 @@ import { pacemakerEnv } from '../test/support/pacemaker-env.ts';
 import { brokerLayout } from '../test/support/rabbitmq.ts';
 import { runAgent } from '../test/support/run-agent.ts';
 import { measureAll, median } from './measure.mjs';
+import { startMsLab } from './ms-lab.ts';
 import { env, must, oldRows, startServices, TSHA, type Row } from './openstack-agents.ts';
 import { PACKAGED_RABBITMQ, packagedRabbitmqEnv, sharedBrokerParams } from './rabbitmq-packaged.ts';
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '15' }, old: { type: 'string', default: process.env.TSHA_OLD_AGENTS ?? '' } },
+  options: {
+    runs: { type: 'string', default: '15' },
+    old: { type: 'string', default: process.env.TSHA_OLD_AGENTS ?? '' },
+    mysql: { type: 'string', default: 'lab' },
+  },
 });
+if (args.mysql !== 'lab' && args.mysql !== 'standalone') throw new Error(`--mysql lab|standalone, not ${args.mysql}`);
+const mysqlInLab = args.mysql === 'lab';
 const runs = Number(args.runs);
 const oldDir = args.old;
 
@@ -63,6 +71,36 @@ const withInterval = (e: Record<string, string>, m: SeedMonitor) => ({
   OCF_CHECK_LEVEL: String(m.depth),
 });
 
+type Measured = Awaited<ReturnType<typeof measureAll<Row & { monitor: SeedMonitor; tsha: boolean }>>>;
+
+/** The seed's two MySQL monitors, both agents, on the live lab's promoted and unpromoted instance. */
+async function mysqlInLiveLab(): Promise<Measured> {
+  console.log('bringing up a 2-node lab with the ms configuration for the MySQL monitors ...');
+  const ms = await startMsLab('tshacost');
+  try {
+    const rows: (Row & { monitor: SeedMonitor; tsha: boolean })[] = [];
+    for (const m of SEED.filter((m) => m.service.startsWith('mysql'))) {
+      const node = m.service === 'mysql (master)' ? ms.primary : ms.replica;
+      const prefix = ms.prefix(node);
+      for (const provider of ['tsha', 'heartbeat'] as const) {
+        rows.push({
+          service: m.service,
+          name: provider === 'tsha' ? 'tsha' : 'heartbeat/mysql',
+          argv: [`/usr/lib/ocf/resource.d/${provider}/mysql`, 'monitor'],
+          env: withInterval(ms.env(node, provider), m),
+          prefix,
+          monitor: m,
+          tsha: provider === 'tsha',
+        });
+      }
+    }
+    return await measureAll(rows, runs, `/tmp/${ms.lab.prefix}-trace.txt`);
+  } finally {
+    await ms.release();
+  }
+}
+
+const labResults = mysqlInLab ? await mysqlInLiveLab() : [];
 const cloud = await openstackCloud();
 const database = await instanceLayout();
 const broker = await brokerLayout();
@@ -86,6 +124,7 @@ try {
   const rows: (Row & { monitor: SeedMonitor; tsha: boolean })[] = [];
   for (const m of SEED) {
     const agent = m.service.startsWith('mysql') ? 'mysql' : m.service;
+    if (agent === 'mysql' && mysqlInLab) continue;
     const params = agent === 'mysql' ? dbParams : paramsOf[agent]!;
     rows.push({
       service: m.service,
@@ -123,10 +162,10 @@ try {
         rows.push({ ...o, service: m.service, env: withInterval(o.env, m), monitor: m, tsha: false });
     }
   }
-  const results = await measureAll(rows, runs, join(cloud.dir, 'trace.txt'));
+  const results = [...labResults, ...(await measureAll(rows, runs, join(cloud.dir, 'trace.txt')))];
 
   console.log(
-    `\nThe seed's monitors per controller (${runs} runs each, medians; old OpenStack agents ${oldDir ? `from ${oldDir}` : 'not given (--old DIR)'})`,
+    `\nThe seed's monitors per controller (${runs} runs each, medians; MySQL ${mysqlInLab ? 'as the promotable clone of a live 2-node lab' : 'on a standalone server'}; old OpenStack agents ${oldDir ? `from ${oldDir}` : 'not given (--old DIR)'})`,
   );
   console.log('monitor           every  depth  agent                       CPU ms  children  rc     CPU s/h  forks/h');
   type Sum = { tsha: number; old: number; tshaForks: number; oldForks: number; tshaAll: number };

@@ -5,6 +5,8 @@ export class SetupError extends Error {}
 export interface MeasuredAgent {
   readonly argv: readonly string[];
   readonly name?: string;
+  /** Runs the agent inside a lab node (its nsenter prefix). */
+  readonly prefix?: readonly string[];
 }
 export interface TimedRun {
   readonly rc: number;

@@ -92,19 +92,20 @@ export function median(values) {
 
 /**
  * Each agent timed `runs` times (the agents interleaved, so drift hits all alike) and its children
- * counted `countRuns` times: the samples, for medians.
+ * counted `countRuns` times: the samples, for medians. An agent's `prefix` (a lab node's nsenter) runs it
+ * inside that node.
  */
 export async function measureAll(agents, runs, traceFile, countRuns = 3) {
   const results = agents.map((a) => ({ ...a, wall: [], cpu: [], rss: [], rc: new Set(), procs: [] }));
   for (let i = 0; i < runs; i++) {
     for (const r of results) {
-      const t = await timedRun(r, r.env);
+      const t = await timedRun(r, r.env, r.prefix);
       r.wall.push(t.wallMs);
       r.cpu.push(t.cpuMs);
       r.rss.push(t.rssMiB);
       r.rc.add(t.rc);
     }
   }
-  for (const r of results) for (let i = 0; i < countRuns; i++) r.procs.push(await countRun(r, r.env, traceFile));
+  for (const r of results) for (let i = 0; i < countRuns; i++) r.procs.push(await countRun(r, r.env, traceFile, r.prefix));
   return results;
 }

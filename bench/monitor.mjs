@@ -49,14 +49,16 @@ const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '30' },
     agent: { type: 'string' },
+    baseline: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
   console.log(
-    'usage: node bench/monitor.mjs [--runs N] [--agent PATH]\n' +
-      `  --runs N      timed runs per agent and depth (default 30)\n` +
-      `  --agent PATH  tsha's mysql agent (default build/out/mysql; e.g. /usr/lib/ocf/resource.d/tsha/mysql)`,
+    'usage: node bench/monitor.mjs [--runs N] [--agent PATH] [--baseline PATH]\n' +
+      `  --runs N         timed runs per agent and depth (default 30)\n` +
+      `  --agent PATH     tsha's mysql agent (default build/out/mysql; e.g. /usr/lib/ocf/resource.d/tsha/mysql)\n` +
+      `  --baseline PATH  another build of it (say, the previous commit's, behind the same launcher), timed in the same rounds`,
   );
   process.exit(0);
 }
@@ -230,27 +232,35 @@ async function main() {
     run(TSHA_NODE, [join(ROOT, 'build/bundle.mjs')], { cwd: ROOT, timeout: 300_000 });
   }
   need(agentPath, 'build it with `node build/bundle.mjs`, or give --agent PATH');
-  const shebang = readFileSync(agentPath, 'utf8').split('\n', 1)[0];
-  let tshaArgv;
-  let nodeUsed;
-  let nodeNote;
-  if (/^#!\s*\/usr\/bin\/env\s+node\s*$/.test(shebang)) {
-    need(TSHA_NODE, "install tsha's Node runtime");
-    tshaArgv = [TSHA_NODE, agentPath, 'monitor'];
-    nodeUsed = TSHA_NODE;
-    nodeNote = `shebang is "${shebang}": started explicitly as [${TSHA_NODE}, agent, monitor], not through PATH`;
-  } else {
-    tshaArgv = [agentPath, 'monitor'];
+  /** How an agent file is started: directly when its shebang names a Node, else with tsha's Node. */
+  const startOf = (path) => {
+    const shebang = readFileSync(path, 'utf8').split('\n', 1)[0];
+    if (/^#!\s*\/usr\/bin\/env\s+node\s*$/.test(shebang)) {
+      need(TSHA_NODE, "install tsha's Node runtime");
+      return {
+        argv: [TSHA_NODE, path, 'monitor'],
+        node: TSHA_NODE,
+        note: `shebang is "${shebang}": started explicitly as [${TSHA_NODE}, agent, monitor], not through PATH`,
+      };
+    }
     const interpreter = shebang.match(/^#!\s*(\S+)/)?.[1];
-    nodeUsed = interpreter && /node$/.test(interpreter) ? interpreter : undefined;
-    nodeNote = `shebang is "${shebang}": started directly`;
-  }
+    return {
+      argv: [path, 'monitor'],
+      node: interpreter && /node$/.test(interpreter) ? interpreter : undefined,
+      note: `shebang is "${shebang}": started directly`,
+    };
+  };
+  const { argv: tshaArgv, node: nodeUsed, note: nodeNote } = startOf(agentPath);
   const nodeVersion = nodeUsed ? run(nodeUsed, ['--version']).trim() : 'unknown (not a Node shebang)';
 
   const agents = [
     { name: 'tsha', provider: 'tsha', argv: tshaArgv },
     { name: 'heartbeat', provider: 'heartbeat', argv: [HEARTBEAT, 'monitor'] },
   ];
+  if (args.baseline) {
+    need(resolve(args.baseline), 'give --baseline the path of another build of the agent');
+    agents.push({ name: 'baseline', provider: 'tsha', argv: startOf(resolve(args.baseline)).argv });
+  }
   // The runtime's own floor (issue 10 §3): the same Node doing nothing, timed in the same rounds.
   const floor = { name: 'node -e 0', provider: 'none', argv: [nodeUsed ?? TSHA_NODE, '-e', '0'] };
 

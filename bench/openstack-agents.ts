@@ -15,6 +15,8 @@ export interface Row {
   readonly name: string;
   readonly argv: readonly string[];
   readonly env: Record<string, string>;
+  /** Runs it inside a lab node (its nsenter prefix). */
+  readonly prefix?: readonly string[];
 }
 
 export function env(agent: string, params: Record<string, string>, extra: Record<string, string> = {}): Record<string, string> {

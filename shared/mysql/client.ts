@@ -1,14 +1,12 @@
-import type { Connection, ConnectionOptions } from 'mysql2';
 import type { Deadline } from '../ocf/deadline.ts';
+import { openDriverSession } from './driver-session.ts';
 import type { Endpoint } from './greeting.ts';
+import type { SqlCredentials, SqlSession, SqlTransport } from './sql-session.ts';
+import { UnsupportedAuthError, WireSession } from './wire-session.ts';
 
-/** A MySQL account and its password (never logged), for one session. */
-export interface SqlCredentials {
-  readonly user: string;
-  readonly password: string | undefined;
-}
+export type { SqlCredentials, SqlSession } from './sql-session.ts';
 
-/** A failed SQL call with the driver's code kept, so callers map it to an OCF code by meaning. */
+/** A failed SQL call with the client's code kept, so callers map it to an OCF code by meaning. */
 export class SqlError extends Error {
   readonly code: string;
   readonly errno: number | undefined;
@@ -32,72 +30,78 @@ export class SqlError extends Error {
   }
 }
 
+/** Either client's error (both carry code, errno and sqlMessage) as an SqlError. */
 function wrap(error: unknown, what: string): SqlError {
   const e = error as { code?: string; errno?: number; sqlMessage?: string; message?: string };
   const detail = e.sqlMessage ?? e.message ?? String(error);
   return new SqlError(`${what}: ${detail}`, e.code ?? 'UNKNOWN', e.errno, { cause: error });
 }
 
-/** mysql2 costs ~40 ms to load: only the actions that speak SQL pay for it. */
-async function driver(): Promise<typeof import('mysql2')> {
-  return import('mysql2');
+/**
+ * What a statement is called in a deadline error: its leading keywords only. The statement itself can
+ * hold a secret (CHANGE MASTER TO ... MASTER_PASSWORD='...'), and that message becomes the exit reason.
+ */
+export function statementLabel(sql: string): string {
+  const words = /^\s*((?:[A-Za-z_]+\s+){0,3}[A-Za-z_]+)/.exec(sql)?.[1] ?? 'a statement';
+  return words.replace(/\s+/g, ' ');
 }
 
-/** One connection, every call bounded by the action's deadline and its own cap. */
-export class SqlSession {
-  readonly #connection: Connection;
+/** One session, every call bounded by the action's deadline and its own cap. */
+class DeadlineBoundSession implements SqlSession {
+  readonly #transport: SqlTransport;
   readonly #deadline: Deadline;
 
-  constructor(connection: Connection, deadline: Deadline) {
-    this.#connection = connection;
+  constructor(transport: SqlTransport, deadline: Deadline) {
+    this.#transport = transport;
     this.#deadline = deadline;
   }
 
-  query<T = Record<string, unknown>[]>(sql: string, capMs = 10_000): Promise<T> {
-    const timeout = this.#deadline.budget(capMs, `query ${sql}`);
-    return new Promise((resolve, reject) => {
-      this.#connection.query({ sql, timeout }, (error, rows) => {
-        if (error) reject(wrap(error, `query failed after ${timeout} ms cap`));
-        else resolve(rows as T);
-      });
-    });
+  get via(): SqlSession['via'] {
+    return this.#transport.via;
   }
 
-  /** The server's id for this session (what KILL takes). */
   get threadId(): number {
-    return this.#connection.threadId ?? -1;
+    return this.#transport.threadId;
   }
 
-  /** Sends a statement without waiting for its result (it runs on even after this session ends). */
+  async query<T = Record<string, unknown>[]>(sql: string, capMs = 10_000): Promise<T> {
+    const timeout = this.#deadline.budget(capMs, `query ${statementLabel(sql)}`);
+    try {
+      return (await this.#transport.query(sql, timeout)) as T;
+    } catch (error) {
+      throw wrap(error, `query failed after ${timeout} ms cap`);
+    }
+  }
+
   send(sql: string): void {
-    this.#connection.query({ sql }, () => undefined);
+    this.#transport.send(sql);
   }
 
   close(): void {
-    // destroy, not end: end() waits for the server, which may be the thing that hangs.
-    this.#connection.destroy();
+    this.#transport.close();
   }
 }
 
+/**
+ * Connects as `credentials`. tsha's own client (wire-session.ts) serves every account whose method is
+ * the native password or needs no password proof (unix_socket), which is what MariaDB and Debian set
+ * up; an account with any other method is served by mysql2, loaded only then.
+ */
 export async function connect(endpoint: Endpoint, credentials: SqlCredentials, deadline: Deadline, capMs = 10_000): Promise<SqlSession> {
-  const mysql = await driver();
-  const connectTimeout = deadline.budget(capMs, 'connect');
-  const options: ConnectionOptions = {
-    ...('socketPath' in endpoint ? { socketPath: endpoint.socketPath } : { host: endpoint.host, port: endpoint.port }),
-    user: credentials.user,
-    connectTimeout,
-    supportBigNumbers: true,
-    dateStrings: true,
-    ...(credentials.password ? { password: credentials.password } : {}),
-  };
-  return new Promise((resolve, reject) => {
-    const connection = mysql.createConnection(options);
-    connection.once('connect', () => resolve(new SqlSession(connection, deadline)));
-    connection.once('error', (error) => {
-      connection.destroy();
-      reject(wrap(error, `connect as ${credentials.user}`));
-    });
-  });
+  let transport: SqlTransport;
+  const timeout = deadline.budget(capMs, 'connect');
+  try {
+    transport = await WireSession.open(endpoint, credentials, timeout);
+  } catch (error) {
+    if (!(error instanceof UnsupportedAuthError)) throw wrap(error, `connect as ${credentials.user}`);
+    const retry = deadline.budget(capMs, 'connect through mysql2');
+    try {
+      transport = await openDriverSession(endpoint, credentials, retry);
+    } catch (driverError) {
+      throw wrap(driverError, `connect as ${credentials.user} (authentication method ${error.method}, through mysql2)`);
+    }
+  }
+  return new DeadlineBoundSession(transport, deadline);
 }
 
 /** Backquotes an identifier (db.table allowed), refusing anything but plain names. */

@@ -217,10 +217,13 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
 
     describe('a depth-10 mysql monitor against a stand-in server that greets', () => {
       // A "server" that passes the agent's identity check (binary names the process) and greets on the
-      // socket like MariaDB, so that the monitor goes on to its SQL query and so compiles mysql2.
+      // socket like MariaDB, so that the monitor goes on to its SQL session. After the client's answer it
+      // either denies the account (tsha's own client handles that alone) or asks for another
+      // authentication method (caching_sha2_password), which sends the agent to mysql2.
       let sleeper: ChildProcess;
       let server: Server;
       let params: Record<string, string>;
+      let mode: 'deny' | 'other-method' = 'deny';
 
       beforeAll(async () => {
         const sleep = ['/usr/bin/sleep', '/bin/sleep'].find(existsSync)!;
@@ -230,8 +233,15 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
         writeFileSync(join(home, 'mysqld.pid'), `${sleeper.pid}\n`);
         writeFileSync(join(home, 'my.cnf'), '[mysqld]\n');
         server = createServer((socket) => {
+          let answers = 0;
           socket.on('error', () => {});
-          socket.on('data', () => socket.destroy());
+          socket.on('data', () => {
+            if (answers++ > 0) socket.destroy();
+            else if (mode === 'deny')
+              socket.end(packet(Buffer.concat([Buffer.from([0xff, 0x15, 0x04]), Buffer.from("#28000Access denied for user 'root'")]), 2));
+            else
+              socket.write(packet(Buffer.concat([Buffer.from([0xfe]), Buffer.from('caching_sha2_password\0ABCDEFGHIJKLMNOPQRST\0')]), 2));
+          });
           socket.write(handshake());
         });
         await new Promise<void>((resolve) => server.listen(join(home, 'mysqld.sock'), resolve));
@@ -249,13 +259,42 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
         await new Promise((resolve) => server.close(resolve));
       });
 
-      it('sees mysql2 compiled by the deferred-module loader (and, as root, its code cache written)', async () => {
+      it("an account the server answers itself goes through tsha's own client: mysql2 is never compiled", async () => {
+        mode = 'deny';
+        const o = await observe('mysql', 'monitor', params, { OCF_RESKEY_CRM_meta_interval: '60000', OCF_CHECK_LEVEL: '10' });
+        expect(o.result.exitCode, o.result.stderr).toBe(OCF.ERR_GENERIC);
+        expect(o.result.stderr).toContain('was denied access');
+        // node:child_process is the failure's syslog line (logger); mysql2 is what this is about.
+        expect(expensive(o.report, o.caches)).not.toContain('mysql2');
+      });
+
+      it('an account with another method sees mysql2 compiled by the deferred-module loader (and, as root, its code cache written)', async () => {
+        mode = 'other-method';
         const o = await observe('mysql', 'monitor', params, { OCF_RESKEY_CRM_meta_interval: '60000', OCF_CHECK_LEVEL: '10' });
         expect(o.result.exitCode, o.result.stderr).toBe(OCF.ERR_GENERIC);
         expect(o.report.scripts).toContainEqual({ how: 'Script', filename: 'mysql2.js', markers: ['mysql2'] });
         if (process.getuid?.() === 0) expect(o.caches).toContainEqual(expect.stringMatching(/^mysql2-[0-9a-f]{16}-v[\d.]+\.v8cache$/));
         expect(expensive(o.report, o.caches)).toContain('mysql2');
       });
+    });
+  });
+
+  describe('a depth-10 monitor of a running MariaDB (root over its socket, as the seed configures it)', () => {
+    let server: InstanceLayout;
+    beforeAll(async () => {
+      server = await instanceLayout();
+      const started = await runAgent('mysql', 'start', pacemakerEnv(server.params));
+      expect(started.exitCode, started.stderr).toBe(OCF.SUCCESS);
+    });
+    afterAll(async () => {
+      if (server) await runAgent('mysql', 'stop', pacemakerEnv(server.params));
+      server?.remove();
+    });
+
+    it("runs its test query through tsha's own client: mysql2 is never compiled", async () => {
+      const o = await observe('mysql', 'monitor', server.params, { OCF_RESKEY_CRM_meta_interval: '60000', OCF_CHECK_LEVEL: '10' });
+      expect(o.result.exitCode, o.result.stderr).toBe(OCF.SUCCESS);
+      expect(expensive(o.report, o.caches)).toEqual([]);
     });
   });
 
@@ -299,6 +338,14 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
 });
 
 /** A MariaDB-style protocol-10 handshake packet (sequence 0), as a server sends it on connect. */
+/** A MySQL packet: 3-byte length, sequence id, payload. */
+function packet(payload: Buffer, sequence: number): Buffer {
+  const header = Buffer.alloc(4);
+  header.writeUIntLE(payload.length, 0, 3);
+  header[3] = sequence;
+  return Buffer.concat([header, payload]);
+}
+
 function handshake(): Buffer {
   const payload = Buffer.concat([
     Buffer.from([10]),
@@ -315,8 +362,5 @@ function handshake(): Buffer {
     Buffer.from('ijklmnopqrst\0', 'latin1'), // auth-plugin-data part 2
     Buffer.from('mysql_native_password\0', 'latin1'),
   ]);
-  const header = Buffer.alloc(4);
-  header.writeUIntLE(payload.length, 0, 3);
-  header[3] = 0;
-  return Buffer.concat([header, payload]);
+  return packet(payload, 0);
 }
