@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { net } from '../ocf/builtins.ts';
 import { monotonicMs } from '../ocf/clock.ts';
 
 export type AmqpGreeting =
@@ -15,7 +15,7 @@ export function readAmqpGreeting(host: string, port: number, timeoutMs: number):
   const started = monotonicMs();
   return new Promise((resolve) => {
     let received = Buffer.alloc(0);
-    const socket = createConnection({ host, port });
+    const socket = net().createConnection({ host, port });
     const done = (g: AmqpGreeting) => {
       clearTimeout(timer);
       socket.destroy();

@@ -1,4 +1,5 @@
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { net } from '../ocf/builtins.ts';
 import { monotonicMs } from '../ocf/clock.ts';
 
 /**
@@ -52,8 +53,8 @@ export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Gre
     const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(monotonicMs() - started) }), timeoutMs);
     socket =
       'socketPath' in endpoint
-        ? createConnection({ path: endpoint.socketPath })
-        : createConnection({ host: endpoint.host, port: endpoint.port });
+        ? net().createConnection({ path: endpoint.socketPath })
+        : net().createConnection({ host: endpoint.host, port: endpoint.port });
     socket.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'refused', detail: error.code ?? error.message }));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);

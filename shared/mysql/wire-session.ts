@@ -4,7 +4,8 @@
  * objects), and costs a fraction of loading a full driver on every monitor (bench/replica-monitor.ts).
  * Every wait is bounded: the connection phase by its timeout, each query by its own.
  */
-import { createConnection, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { net } from '../ocf/builtins.ts';
 import type { Endpoint } from './greeting.ts';
 import type { SqlCredentials, SqlTransport } from './sql-session.ts';
 import { authStep, handshakeResponse, nativePasswordProof, parseHandshake } from './wire-handshake.ts';
@@ -149,8 +150,8 @@ export class WireSession implements SqlTransport {
       const reader = new PacketReader();
       const socket =
         'socketPath' in endpoint
-          ? createConnection({ path: endpoint.socketPath })
-          : createConnection({ host: endpoint.host, port: endpoint.port });
+          ? net().createConnection({ path: endpoint.socketPath })
+          : net().createConnection({ host: endpoint.host, port: endpoint.port });
       let threadId = -1;
       let sequence = 0;
       let answered = false;

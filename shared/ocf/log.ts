@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { childProcess } from './builtins.ts';
+import { writeOut } from './stdio.ts';
 
 export type LogLevel = 'err' | 'warning' | 'info' | 'debug';
 
@@ -112,7 +113,7 @@ export class Logger {
     if (level === 'debug' && !t.debug) return;
     const text = `${LABEL[level]}: ${this.redact(message)}`;
     if (t.terminal) {
-      process.stderr.write(`${this.tag}: ${text}\n`);
+      writeOut(2, `${this.tag}: ${text}\n`);
       return;
     }
     const line = `${timestamp(new Date())} ${this.tag}:    ${text}\n`;
@@ -126,7 +127,7 @@ export class Logger {
       const priority = (FACILITY[t.facility] ?? FACILITY.daemon!) * 8 + SEVERITY[level];
       this.#syslogQueue.push(`<${priority}>${text}`);
     }
-    if (!t.file && !t.facility) process.stderr.write(line);
+    if (!t.file && !t.facility) writeOut(2, line);
   }
 
   #append(file: string, line: string): void {

@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { isatty } from 'node:tty';
 import { sinceStartMs } from './clock.ts';
 import {
   DEFAULT_VALIDATE_TIMEOUT,
@@ -17,6 +16,7 @@ import { OCF, ocfName, RECOVERY, type OcfCode, type Recovery } from './exit-code
 import { Logger, logTargets } from './log.ts';
 import { findOnPath } from './executable.ts';
 import { metadata } from './metadata.ts';
+import { isTerminal, writeOut } from './stdio.ts';
 import type { ParameterTable, ParameterValues } from './parameters.ts';
 import { assertNoProblems, readParameters } from './read-parameters.ts';
 import { usage } from './usage.ts';
@@ -71,22 +71,22 @@ export async function run<P extends ParameterTable>(
   const env = readEnvironment(vars);
 
   if (action === 'meta-data') {
-    process.stdout.write(metadata(agent, speaksOcf11(env) ? '1.1' : '1.0'));
+    writeOut(1, metadata(agent, speaksOcf11(env) ? '1.1' : '1.0'));
     return exit(OCF.SUCCESS);
   }
   if (HELP.has(action)) {
-    process.stdout.write(usage(agent, program));
+    writeOut(1, usage(agent, program));
     return exit(OCF.SUCCESS);
   }
 
   // isatty, not process.stdin.isTTY: touching process.stdin builds a stream (milliseconds per call).
-  const terminal = isatty(0);
+  const terminal = isTerminal(0);
   const log = new Logger(`${agent.name}(${env.instance})[${process.pid}]`, logTargets(vars, terminal));
   const result = await perform(agent, action === 'status' ? 'monitor' : action, env, log, program);
 
   if (result.reason !== undefined) {
     const reason = oneLine(log.redact(result.reason));
-    process.stderr.write(`${env.exitReasonPrefix}${reason}\n`);
+    writeOut(2, `${env.exitReasonPrefix}${reason}\n`);
     // Also logged, unless the log is stderr, which already has the line.
     if (!terminal && log.persistent)
       log.log(result.code === OCF.DEGRADED || result.code === OCF.DEGRADED_PROMOTED ? 'warning' : 'err', reason);
@@ -95,7 +95,8 @@ export async function run<P extends ParameterTable>(
     const why = result.reason ?? result.note;
     const ms = Math.round(sinceStartMs());
     const recovery = RECOVERY_TEXT[RECOVERY[result.code]];
-    process.stderr.write(
+    writeOut(
+      2,
       `${action}: ${result.code} ${ocfName(result.code)}${why ? ` - ${log.redact(oneLine(why))}` : ''} (${ms} ms)` +
         `${recovery ? `; ${recovery}` : ''}\n`,
     );
@@ -112,7 +113,7 @@ async function perform<P extends ParameterTable>(
   program: string,
 ): Promise<Result> {
   if (action === '') {
-    process.stderr.write(usage(agent, program));
+    writeOut(2, usage(agent, program));
     return { code: OCF.ERR_ARGS, reason: 'no action given', note: undefined };
   }
   const declared: ActionDeclaration<P> | undefined = action === 'validate-all' ? undefined : agent.actions[action as ActionName];

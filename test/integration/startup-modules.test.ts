@@ -303,6 +303,8 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
     expect(o.result.exitCode, o.result.stderr).toBe(OCF.SUCCESS);
     expect(o.result.stdout).toContain('<resource-agent');
     expect(expensive(o.report, o.caches)).toEqual([]);
+    // Written to a pipe, as Pacemaker reads it, straight to the descriptor: no stream, so no node:net.
+    expect(o.report.builtins).not.toContain('net');
   });
 
   describe('the probe (depth-0 monitor, no interval) of a stopped resource', () => {

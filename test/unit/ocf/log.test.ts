@@ -4,6 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { asText, Logger, logTargets, type LogTargets } from '../../../shared/ocf/log.ts';
 import { useTempDirs } from '../helpers.ts';
 
+// The logger writes to file descriptor 2 directly (stdio.ts); here through process.stderr, captured below.
+vi.mock('../../../shared/ocf/stdio.ts', () => ({
+  writeOut: (fd: 1 | 2, text: string) => (fd === 1 ? process.stdout : process.stderr).write(text),
+  isTerminal: () => false,
+}));
+
 const tempDir = useTempDirs();
 const TAG = `mysql(db)[${process.pid}]`;
 const STAMP = String.raw`\d{4}/\d{2}/\d{2}_\d{2}:\d{2}:\d{2}`;

@@ -36,10 +36,12 @@ let logFile = '';
 // Whether a person is at the keyboard is decided by isatty(0); a test runner's stdin is never a
 // terminal, so that one answer is stood in for. Everything else runs for real.
 const tty = vi.hoisted(() => ({ stdinIsTerminal: false }));
-vi.mock('node:tty', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('node:tty')>();
-  return { ...actual, isatty: (fd: number) => (fd === 0 ? tty.stdinIsTerminal : actual.isatty(fd)) };
-});
+// The agent writes to its file descriptors directly (stdio.ts); here those writes go through the
+// process streams, which the tests capture.
+vi.mock('../../../shared/ocf/stdio.ts', () => ({
+  writeOut: (fd: 1 | 2, text: string) => (fd === 1 ? process.stdout : process.stderr).write(text),
+  isTerminal: (fd: number) => fd === 0 && tty.stdinIsTerminal,
+}));
 
 function setTerminal(terminal: boolean): void {
   tty.stdinIsTerminal = terminal;
