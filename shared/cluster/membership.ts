@@ -3,7 +3,6 @@
  * partition, whether the partition has quorum, and where a clone runs Promoted. Each call is one
  * bounded fork; a tool that fails answers "unknown", which callers treat as the cautious case.
  */
-import { hostname } from 'node:os';
 import type { Deadline } from '../ocf/deadline.ts';
 import type { OcfEnvironment } from '../ocf/environment.ts';
 import { runCommand } from '../process/command.ts';
@@ -13,7 +12,7 @@ export async function ownNodeName(env: OcfEnvironment, deadline: Deadline): Prom
   const given = env.meta.get('on_node');
   if (given) return given;
   const r = await runCommand('crm_node', ['--name'], deadline, 5000);
-  return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : hostname();
+  return r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : process.getBuiltinModule('node:os').hostname();
 }
 
 export interface Partition {

@@ -4,8 +4,10 @@
  * one), answered "pong" by services running with `[DEFAULT] rpc_ping_enabled = true`. The message is
  * the rabbit driver's 2.0 envelope; the reply comes through the default exchange to a private queue.
  */
-import { randomUUID } from 'node:crypto';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
+
+/** node:crypto is loaded by the RPC check only, never by meta-data or another agent's action. */
+const randomUUID = (): string => process.getBuiltinModule('node:crypto').randomUUID();
 
 /** The envelope oslo.messaging's rabbit driver publishes for a call (serialize_msg of a packed message). */
 export function pingEnvelope(ids: { msgId: string; replyQueue: string; uniqueId: string; requestId: string }): {

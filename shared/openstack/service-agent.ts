@@ -5,7 +5,6 @@
  * only monitoring uses; monitor reports a failing service as failing (1), never as stopped.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { assertExecutable } from '../process/access.ts';
 import { defineAgent, type ActionContext, type Agent, type Outcome, type ValidationScope } from '../ocf/agent.ts';
@@ -80,7 +79,7 @@ export function openstackService<const E extends ParameterTable = Record<never, 
       const conf = readConfig(configFiles(v));
       return consumerCheck(checkContext(ctx), check, {
         transportUrl: v.transport_url || conf('DEFAULT', 'transport_url'),
-        host: v.host || conf('DEFAULT', 'host') || hostname(),
+        host: v.host || conf('DEFAULT', 'host') || process.getBuiltinModule('node:os').hostname(),
         exchange: conf('DEFAULT', 'control_exchange') || check.exchange,
         pingEnabled: booleanOf(conf('DEFAULT', 'rpc_ping_enabled')) === true,
         depth,
