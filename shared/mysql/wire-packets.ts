@@ -29,24 +29,39 @@ export interface Packet {
   readonly payload: Buffer;
 }
 
-/** Collects bytes as they arrive and hands out whole payloads, split ones joined. */
+/**
+ * Collects bytes as they arrive and hands out whole payloads, split ones joined. Chunks are joined only
+ * once a whole packet is there, so a large packet arriving in many chunks is copied once, not per chunk.
+ */
 export class PacketReader {
-  #buffer: Buffer = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
+  #size = 0;
   #pending: Buffer[] = [];
 
   push(chunk: Buffer): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+    this.#chunks.push(chunk);
+    this.#size += chunk.length;
+  }
+
+  /** The first `n` bytes, joining chunks only as far as needed. */
+  #head(n: number): Buffer {
+    if (this.#chunks[0]!.length < n) this.#chunks = [Buffer.concat(this.#chunks)];
+    return this.#chunks[0]!;
   }
 
   /** The next whole payload, or undefined until more bytes arrive. */
   next(): Packet | undefined {
     for (;;) {
-      if (this.#buffer.length < 4) return undefined;
-      const length = this.#buffer.readUIntLE(0, 3);
-      if (this.#buffer.length < 4 + length) return undefined;
-      const sequence = this.#buffer[3]!;
-      const payload = this.#buffer.subarray(4, 4 + length);
-      this.#buffer = this.#buffer.subarray(4 + length);
+      if (this.#size < 4) return undefined;
+      const header = this.#head(4);
+      const length = header.readUIntLE(0, 3);
+      const sequence = header[3]!;
+      if (this.#size < 4 + length) return undefined;
+      const buffer = this.#head(4 + length);
+      const payload = buffer.subarray(4, 4 + length);
+      const rest = buffer.subarray(4 + length);
+      this.#chunks = rest.length > 0 ? [rest, ...this.#chunks.slice(1)] : this.#chunks.slice(1);
+      this.#size -= 4 + length;
       if (length === MAX_PAYLOAD) {
         this.#pending.push(payload);
         continue;
