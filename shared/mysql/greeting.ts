@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { net } from '../ocf/builtins.ts';
 import { monotonicMs } from '../ocf/clock.ts';
+import { isErrPacket, parseErrPacket } from './wire-packets.ts';
 
 /**
  * The first packet a MySQL/MariaDB server sends on a new connection: its handshake (with the server
@@ -23,11 +24,9 @@ export function describeEndpoint(e: Endpoint): string {
 export function parseGreeting(packet: Buffer): Greeting {
   if (packet.length < 5) return { kind: 'garbled', detail: `short packet (${packet.length} bytes)` };
   const payload = packet.subarray(4, 4 + packet.readUIntLE(0, 3));
-  if (payload[0] === 0xff) {
-    const errno = payload.readUInt16LE(1);
-    // Before the handshake, error packets carry no SQL state marker.
-    const text = payload.subarray(payload[3] === 0x23 ? 9 : 3).toString('utf8');
-    return { kind: 'error', errno, message: text };
+  if (isErrPacket(payload)) {
+    const { errno, message } = parseErrPacket(payload);
+    return { kind: 'error', errno, message };
   }
   if (payload[0] !== 10) return { kind: 'garbled', detail: `protocol version ${payload[0]}` };
   const end = payload.indexOf(0, 1);

@@ -49,6 +49,11 @@ export class WireError extends Error {
     this.sqlMessage = options?.sqlMessage;
   }
 
+  /** A socket error (ECONNREFUSED, ENOENT, EPIPE, ...), its code kept as mysql2 keeps it. */
+  static fromSocket(error: NodeJS.ErrnoException): WireError {
+    return new WireError(error.message, error.code ?? 'UNKNOWN', undefined, { cause: error });
+  }
+
   static fromServer(e: ServerErrorPacket): WireError {
     return new WireError(e.message, ERROR_NAMES[e.errno] ?? `ER_${e.errno}`, e.errno, { sqlMessage: e.message });
   }
@@ -138,9 +143,7 @@ export class WireSession implements SqlTransport {
       this.#reader.push(chunk);
       this.#drain();
     });
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      this.#fail(new WireError(error.message, error.code ?? 'UNKNOWN', undefined, { cause: error })),
-    );
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(WireError.fromSocket(error)));
     socket.on('close', () => this.#fail(new WireError('Connection lost: the server closed the connection', 'PROTOCOL_CONNECTION_LOST')));
   }
 
@@ -170,9 +173,7 @@ export class WireSession implements SqlTransport {
       socket.on('connect', () => {
         if ('host' in endpoint) socket.setNoDelay(true);
       });
-      socket.on('error', (error: NodeJS.ErrnoException) =>
-        finish(new WireError(error.message, error.code ?? 'UNKNOWN', undefined, { cause: error })),
-      );
+      socket.on('error', (error: NodeJS.ErrnoException) => finish(WireError.fromSocket(error)));
       socket.on('close', () =>
         finish(new WireError('Connection lost: the server closed the connection during the handshake', 'PROTOCOL_CONNECTION_LOST')),
       );
