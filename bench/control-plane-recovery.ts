@@ -1,12 +1,13 @@
-// Benchmark, not a test: the control plane's recovery after a controller crash, in the seed's layout
-// and in the active/active one the README recommends, on tsha's agents and real services.
+// Benchmark, not a test: the control plane's recovery after a controller crash, in the seed's layout,
+// the seed's groups with the README's tuned orders (seed-tuned), and the active/active layout the README
+// recommends, on tsha's agents and real services.
 //
-//   node bench/control-plane-recovery.ts [--repeats 3] [--layout seed|active-active|both] [--sysctl NAME=A,B] [--sockets]
+//   node bench/control-plane-recovery.ts [--repeats 3] [--layout all | a comma list of seed, seed-tuned, active-active] [--sysctl NAME=A,B] [--sockets]
 //
 // Each layout gets a fresh 2-node lab (fencing on, token 1000 ms) with the whole control plane. Each
 // repeat: a client in the lab's client namespace asks for a token, the image list and the compute
 // service list through the VIPs again and again (2 s bound per call); a node is crashed — in the seed
-// layout the one running Keystone (the case the issue measured), in the active/active one the node
+// layouts the one running Keystone (the case the issue measured), in the active/active one the node
 // holding the database's master, the worst there — and the time from the crash to the first whole answer
 // after the last failure is taken, with what Pacemaker did in between (node lost, fenced, promoted,
 // each start and its duration, from the nodes' logs). The node is booted again and everything settles
@@ -25,25 +26,26 @@ import {
   answersAgain,
   bringUpControlPlane,
   controlPlaneClient,
+  controlPlaneRunning,
   controlPlaneSettled,
   watchControlPlane,
   watchedAttempts,
   type Answer,
 } from '../test/lab/openstack-setup.ts';
-import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../test/lab/timeline.ts';
+import { abortsAfter, describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../test/lab/timeline.ts';
 import { promotedDb } from '../test/lab/replication-setup.ts';
 import { median } from './measure.mjs';
 
 const { values: args } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
-    layout: { type: 'string', default: 'both' },
+    layout: { type: 'string', default: 'all' },
     sysctl: { type: 'string' },
     sockets: { type: 'boolean' },
   },
 });
 const repeats = Number(args.repeats);
-const layouts: Layout[] = args.layout === 'both' ? ['seed', 'active-active'] : [args.layout as Layout];
+const layouts: Layout[] = args.layout === 'all' ? ['seed', 'seed-tuned', 'active-active'] : (args.layout.split(',') as Layout[]);
 /** The variants every repeat runs: a kernel setting's values, set on every node. */
 const [sysctlName, sysctlValues] = args.sysctl?.split('=') ?? [];
 const variants: (string | undefined)[] = sysctlValues?.split(',') ?? [undefined];
@@ -110,6 +112,9 @@ interface Figures {
   promoted?: number;
   vip?: number;
   lastStart: number | undefined;
+  /** When the broker's and nova's RPC group's starts on the survivor ended (undefined: they did not move). */
+  broker?: number | undefined;
+  rpc?: number | undefined;
 }
 
 async function measure(layout: Layout, value: string | undefined): Promise<Figures[]> {
@@ -125,7 +130,7 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
 
     for (let r = 1; r <= repeats; r++) {
       const before = await lab.status();
-      const victim = layout === 'seed' ? runningOn(before, 'keystone')[0]! : promotedDb(before)[0]!;
+      const victim = layout.startsWith('seed') ? runningOn(before, 'keystone')[0]! : promotedDb(before)[0]!;
       const survivor = lab.names.find((n) => n !== victim)!;
       const watcher = watchControlPlane(lab, plane, 240);
       await sleep(3000);
@@ -137,16 +142,28 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
       const outage = await answered;
       watcher.child.kill();
       await watcher.done;
+      // Everything on the survivor before the figures are read: the broker and the RPC services may
+      // come back after the API answers (the tuned seed starts the broker last).
+      await lab.waitUntil(`everything running on ${survivor}`, 120_000, (s) => controlPlaneRunning(s, survivor), survivor);
+      const ended = (ids: readonly string[]) => {
+        const done = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor && o.action === 'start' && ids.includes(o.resource));
+        return done.length ? Math.max(...done.map((o) => o.end ?? Infinity)) : undefined;
+      };
+      const broker = ended(['rabbit']);
+      const rpc = ended(['nova_consoleauth', 'nova_cert', 'nova_scheduler']);
       const t = failoverTimeline(lab, crashedAt);
       const ops = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor && o.start <= (outage.answeredAfter ?? Infinity) + 1);
       const starts = ops.filter((o) => o.action === 'start' || o.action === 'promote');
-      figures.push({ answered: outage.answeredAfter, ...t, lastStart: Math.max(...starts.map((o) => o.end ?? o.start), 0) });
+      figures.push({ answered: outage.answeredAfter, ...t, lastStart: Math.max(...starts.map((o) => o.end ?? o.start), 0), broker, rpc });
       console.log(
         `[${label(layout, value)}] repeat ${r}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2) ?? '?'} s ` +
           `(${outage.answers} answers and ${outage.failures} failed attempts since the crash, the last failure: ${outage.lastReason ?? 'none'})\n` +
-          `  cluster: ${describeTimeline(t)}\n  on ${survivor}: ${describeOperations(ops) || 'nothing started or stopped'}\n` +
+          `  cluster: ${describeTimeline(t)}; broker started +${broker?.toFixed(2) ?? '– (did not move)'}, nova's RPC group +${rpc?.toFixed(2) ?? '– (did not move)'}\n  on ${survivor}: ${describeOperations(ops) || 'nothing started or stopped'}\n` +
           `  a whole check (token, images, services) took ${checkTime(watcher.lines, 0, crashedAt)} before the crash, ` +
           `${checkTime(watcher.lines, crashedAt + (outage.answeredAfter ?? 0) * 1000, Infinity)} once answers were back\n` +
+          `  transitions aborted: ${abortsAfter(lab, crashedAt)
+            .filter((a) => Number(a.split(' ')[0]) <= (outage.answeredAfter ?? Infinity))
+            .join('; ')}\n` +
           `  attempts: ${attempts(watcher.lines, crashedAt)}` +
           (args.sockets ? `\n  ${survivor}'s sockets to the database VIP:\n    ${(await sockets).join('\n    ')}` : ''),
       );
@@ -173,12 +190,12 @@ const med = (xs: (number | undefined)[]) => {
 };
 console.log(`\ncontrol-plane recovery after a controller crash, 2 lab nodes, medians of ${repeats}:`);
 console.log(
-  '| layout | crash → answers (token, images, services) | node lost | fenced | db promoted | db VIP | last start/promote done | target |',
+  '| layout | crash → answers (token, images, services) | node lost | fenced | db promoted | db VIP | last start/promote done | broker / RPC group started | target |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [layout, f] of results) {
   console.log(
     `| ${layout} | ${med(f.map((x) => x.answered))} (${f.map((x) => x.answered?.toFixed(2) ?? '?').join(' / ')}) | ${med(f.map((x) => x.lost))} | ` +
-      `${med(f.map((x) => x.fenced))} | ${med(f.map((x) => x.promoted))} | ${med(f.map((x) => x.vip))} | ${med(f.map((x) => x.lastStart))} | ${layout.startsWith('seed') ? '≤ 12 s' : '≤ 5 s'} |`,
+      `${med(f.map((x) => x.fenced))} | ${med(f.map((x) => x.promoted))} | ${med(f.map((x) => x.vip))} | ${med(f.map((x) => x.lastStart))} | ${med(f.map((x) => x.broker))} / ${med(f.map((x) => x.rpc))} | ${layout.startsWith('seed') ? '≤ 12 s' : '≤ 5 s'} |`,
   );
 }

@@ -4,7 +4,7 @@
  * Debian's config files and documentation addresses (RFC 5737) instead of the lab's shared disk.
  */
 import { controlPlaneCrm, type ControlPlaneInputs, type Layout } from '../test/lab/control-plane-crm.ts';
-import { crmText, crmToPcs, pcsText } from './pcs-lines.ts';
+import { crmStatements, crmText, crmToPcs, pcsText } from './pcs-lines.ts';
 
 const NODES = ['ctl1', 'ctl2'];
 
@@ -59,4 +59,40 @@ export function controlPlaneStatements(layout: Layout, inputs: ControlPlaneInput
 export function controlPlaneReadme(layout: Layout): { readonly crm: string; readonly pcs: string } {
   const statements = controlPlaneStatements(layout);
   return { crm: crmText(statements), pcs: pcsText(crmToPcs(statements)) };
+}
+
+/** A constraint's or a property set's id: what `crm configure delete` and `pcs constraint delete` name. */
+function statementId(words: readonly string[]): string {
+  return words[0] === 'property' || words[0] === 'rsc_defaults' ? words[0] : words[1]!;
+}
+
+/**
+ * What turns a running cluster of layout `from` into layout `to`, in crm and in pcs: the constraints
+ * `to` no longer has are deleted, and what it adds or changes is loaded (pcs deletes a changed
+ * constraint and creates it again; crm's `load update` replaces it). Only constraints and properties may
+ * differ: a change to a resource would restart it, which is not what this is for.
+ */
+export function controlPlaneChange(from: Layout, to: Layout): { readonly crm: string; readonly pcs: string } {
+  const before = crmStatements(controlPlaneStatements(from));
+  const after = crmStatements(controlPlaneStatements(to));
+  const text = (w: readonly string[]) => w.join(' ');
+  const had = new Set(before.map(text));
+  const added = after.filter((w) => !had.has(text(w)));
+  for (const w of added)
+    if (!['order', 'colocation', 'location', 'property'].includes(w[0]!)) throw new Error(`not a constraint or property: ${text(w)}`);
+  const kept = new Set(after.map(statementId));
+  const dropped = before.filter((w) => !kept.has(statementId(w))).map(statementId);
+  const replaced = added.filter((w) => before.some((b) => statementId(b) === statementId(w)) && w[0] !== 'property').map(statementId);
+  const file = `${to}.crm`;
+  const addedText = added.map(text).join('\n');
+  return {
+    crm: [
+      `crm configure delete ${dropped.join(' ')}`,
+      `cat >${file} <<'EOF'`,
+      crmText(addedText),
+      'EOF',
+      `crm configure load update ${file}`,
+    ].join('\n'),
+    pcs: pcsText([...[...dropped, ...replaced].map((id) => ['constraint', 'delete', id]), ...crmToPcs(addedText)]),
+  };
 }

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Agent } from '../shared/ocf/agent.ts';
 import { defaultText, type ParameterTable } from '../shared/ocf/parameters.ts';
-import { controlPlaneReadme } from './control-plane.ts';
+import { controlPlaneChange, controlPlaneReadme } from './control-plane.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -50,6 +50,10 @@ export function controlPlaneSections(): Record<string, string> {
     out[`${layout}:crm`] = ['```sh', `cat >${file} <<'EOF'`, crm, 'EOF', `crm configure load update ${file}`, '```'].join('\n');
     out[`${layout}:pcs`] = ['```sh', pcs, '```'].join('\n');
   }
+  // The seed's groups with the tuned orders: the change to a running seed cluster.
+  const change = controlPlaneChange('seed', 'seed-tuned');
+  out['seed-tuned:crm'] = ['```sh', change.crm, '```'].join('\n');
+  out['seed-tuned:pcs'] = ['```sh', change.pcs, '```'].join('\n');
   return out;
 }
 

@@ -131,6 +131,11 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     await setReadOnly(r, false);
     releaseHold(ctx);
     await setPromotionScore(ctx.env, SCORE.PRIMARY, ctx.deadline, ctx.log, true);
+    // A primary is readable (decide.ts). Published here, beside the promotion's own CIB writes (which
+    // abort the transition anyway), not by the first monitor a second later: every attribute change
+    // aborts the transition, and Pacemaker then starts nothing more until the actions in flight have
+    // ended — in a failover, the starts of the services that moved (4–9 s in the lab).
+    await setNodeFlag(ctx.env, ctx.params.reader_attribute, true, ctx.deadline, ctx.log);
     return { code: OCF.SUCCESS, note: `primary from ${formatPosition(after.position) || 'an empty position'}` };
   });
 }

@@ -10,10 +10,12 @@ import { checkConsistency, describeReport, lostWrites, mariadbArgv, unsafe } fro
 import { Lab, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { promotedDb } from '../lab/replication-setup.ts';
 import { answersAgain, controlPlaneSettled, watchControlPlane, type ControlPlane } from '../lab/openstack-setup.ts';
-import { describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../lab/timeline.ts';
+import { abortsAfter, describeOperations, describeTimeline, failoverTimeline, operationsAfter } from '../lab/timeline.ts';
 
 export interface CrashCycles {
   readonly cycles: number;
+  /** The first cycle's number in the log (a file that runs the suite twice counts on). */
+  readonly firstCycle?: number;
   /** Which node to power off, from the settled cluster's status. */
   readonly victim: (s: ClusterStatus) => string;
   /** What the survivor must run once it answers (beyond the promoted database). */
@@ -21,7 +23,8 @@ export interface CrashCycles {
 }
 
 export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedger, o: CrashCycles): Promise<void> {
-  for (let cycle = 1; cycle <= o.cycles; cycle++) {
+  const first = o.firstCycle ?? 1;
+  for (let cycle = first; cycle < first + o.cycles; cycle++) {
     const before = await lab.status();
     const victim = o.victim(before);
     const survivor = lab.names.find((n) => n !== victim)!;
@@ -39,7 +42,10 @@ export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedg
     const survivorOps = operationsAfter(lab, crashedAt).filter((op) => op.node === survivor);
     console.log(
       `[lab] ${plane.layout}, cycle ${cycle}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2)} s ` +
-        `(${outage.failures} failed attempts, started +${outage.firstFailure?.toFixed(2)}..+${outage.lastFailure?.toFixed(2)} s, the last: ${outage.lastReason}); ${describeTimeline(failoverTimeline(lab, crashedAt))}; on ${survivor}: ${describeOperations(survivorOps)}`,
+        `(${outage.failures} failed attempts, started +${outage.firstFailure?.toFixed(2)}..+${outage.lastFailure?.toFixed(2)} s, the last: ${outage.lastReason}); ${describeTimeline(failoverTimeline(lab, crashedAt))}; on ${survivor}: ${describeOperations(survivorOps)}; ` +
+        `transitions aborted: ${abortsAfter(lab, crashedAt)
+          .filter((a) => Number(a.split(' ')[0]) <= (outage.answeredAfter ?? Infinity))
+          .join('; ')}`,
     );
     const after = await lab.waitUntil(
       `everything on ${survivor} (cycle ${cycle})`,

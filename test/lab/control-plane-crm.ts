@@ -3,9 +3,12 @@
  * calls it with its shared-disk paths, build/readme.ts with an operator's, so the README's lines are
  * the ones the lab tests run. Pure: inputs in, crm text out.
  *
- * Two layouts:
+ * Three layouts:
  * - `seed`: the classic recipe's groups — each service with its VIP, moved as a whole, everything
  *   ordered (Mandatory) after the database VIP and Keystone.
+ * - `seed-tuned`: the seed's groups, clones and VIPs unchanged, with the active/active layout's
+ *   orders and properties (below): what the README recommends to an operator who keeps the seed's
+ *   groups.
  * - `active-active`: every API and RPC service cloned on every controller and left running through a
  *   failover; a VIP is colocated with its service's clone, so it only moves to a node where the service
  *   already answers. Orders between them are Optional: they order a cold start, but a VIP or broker
@@ -17,7 +20,7 @@
  *   VIPs by themselves.
  */
 
-export type Layout = 'seed' | 'active-active';
+export type Layout = 'seed' | 'seed-tuned' | 'active-active';
 
 /** Each service's `params` text (everything after `params`), from the caller's paths. */
 export interface ServiceParams {
@@ -127,16 +130,68 @@ function novaRpc(p: ReturnType<typeof primitives>): string[] {
   ];
 }
 
-function seed(i: ControlPlaneInputs): ControlPlaneCrm {
+/**
+ * The seed's orders as the seed wrote them (Mandatory), or tuned so that a failover's actions do not
+ * wait on each other (the active/active layout's properties, whose comments say what each one cost in
+ * the lab):
+ * - `order`: Optional and not symmetrical. A group that moves no longer restarts the clones and groups
+ *   ordered after it on the survivor (a Mandatory order stops its then side before every move of its
+ *   first side and starts it after), and a stop no longer holds a start back.
+ * - `keystoneOrder`: dropped. An API service ordered after Keystone waits for it only to start, and it
+ *   does not need it to start: its agent's start waits for the service's own version document or
+ *   healthcheck, which answers without a token, and a request made before Keystone is back fails and
+ *   is retried by the client. Ordered (even Optional), a failover that moves both starts them one after
+ *   the other: Keystone's start (4–5 s on a busy controller), then the Glance group's (glance-api
+ *   6.5–8.5 s) were 15 s of the 22 s the lab measured with these orders kept Optional.
+ * - `tunedOnly(order('db_before_glance', 'vip', 'g_glance'))`: the Glance group after the database VIP,
+ *   as Keystone is. Not for the database's sake: the promotion writes to the CIB (the fork point, the
+ *   promotion score), which aborts the transition, and Pacemaker starts nothing more — the database
+ *   VIP included — until every action in flight has ended. Unordered, Keystone's and glance-api's
+ *   starts ran beside the promotion and the database VIP came up 4–6 s after it (+7.9 to +11.8 s
+ *   after the crash, 13.0–17.8 s to answers in the lab); ordered after the VIP, they start with it.
+ * - `tunedOnly(order('keystone_before_rabbit', …))`, `glance_before_rabbit`: the broker after the API
+ *   groups when a failover moves them together. Its start is Erlang's boot, 5.5–13.4 s of both cores
+ *   in the lab: beside it Keystone's and glance-api's starts took 7–9 s instead of 3–5, and a
+ *   transition aborted while it ran (a monitor's result changing, an attribute) held every later start
+ *   back until it ended (Keystone at +11.5 s instead of +5.7). The API answers come first; the RPC
+ *   services, which need the broker, come back after it (the bench prints when).
+ */
+function orderWords(tuned: boolean) {
+  const order = (id: string, first: string, then: string) =>
+    tuned ? [`order ${id} Optional: ${first} ${then} symmetrical=false`] : [`order ${id} Mandatory: ${first} ${then}`];
+  return {
+    order,
+    keystoneOrder: (id: string, first: string, then: string) => (tuned ? [] : order(id, first, then)),
+    tunedOnly: (lines: string[]) => (tuned ? lines : []),
+    // Pacemaker runs fewer actions at once as a node's load rises (at 1.6 per core with the 80 %
+    // default it runs one at a time): on a controller busy with Python services a failover's VIP starts
+    // and promotion then queue behind a 6 s broker start (measured in the lab). Actions of a failover
+    // are what must not wait.
+    properties: tuned ? ['property load-threshold=400% node-action-limit=8'] : [],
+    // The promotion writes to the CIB, which makes Pacemaker wait for every action in flight before it
+    // starts the database VIP: the broker's 5–6 s start must not be one of them. (After the broker's
+    // group: pcs creates a constraint only between resources that exist.)
+    brokerOrders: tuned ? ['order promote_before_rabbit Optional: ms_db:promote g_rabbit:start symmetrical=false'] : [],
+  };
+}
+
+/**
+ * The seed's groups, clones and VIPs; with `tuned`, the orders of `orderWords(true)`: what the README
+ * recommends to an operator who keeps the seed's groups.
+ */
+function seed(i: ControlPlaneInputs, tuned: boolean): ControlPlaneCrm {
   const p = primitives(i.services);
+  const { order, keystoneOrder, tunedOnly, properties, brokerOrders } = orderWords(tuned);
   return {
     database: databaseCrm(i),
     keystone: [
+      ...properties,
       ...broker(i, p),
+      ...brokerOrders,
       vip(i, 'vip_keystone', i.vips.keystone),
       p.keystone,
       'group g_keystone vip_keystone keystone',
-      'order db_before_keystone Mandatory: vip g_keystone',
+      ...order('db_before_keystone', 'vip', 'g_keystone'),
       '',
     ].join('\n'),
     services: [
@@ -154,13 +209,16 @@ function seed(i: ControlPlaneInputs): ControlPlaneCrm {
       'colocation vip_nova_with_api inf: vip_nova cl_nova_api',
       ...novaRpc(p),
       // The seed's order: the database, then Keystone, then everything that authenticates against it.
-      'order keystone_before_glance Mandatory: g_keystone g_glance',
-      'order keystone_before_nova Mandatory: g_keystone g_nova',
-      'order keystone_before_nova_api Mandatory: g_keystone cl_nova_api',
-      'order keystone_before_placement Mandatory: g_keystone cl_placement',
-      'order placement_before_nova Mandatory: cl_placement g_nova',
-      'order rabbit_before_nova Mandatory: g_rabbit g_nova',
-      'order rabbit_before_nova_network Mandatory: g_rabbit cl_nova_network',
+      ...keystoneOrder('keystone_before_glance', 'g_keystone', 'g_glance'),
+      ...tunedOnly(order('db_before_glance', 'vip', 'g_glance')),
+      ...tunedOnly(order('keystone_before_rabbit', 'g_keystone', 'g_rabbit')),
+      ...tunedOnly(order('glance_before_rabbit', 'g_glance', 'g_rabbit')),
+      ...order('keystone_before_nova', 'g_keystone', 'g_nova'),
+      ...keystoneOrder('keystone_before_nova_api', 'g_keystone', 'cl_nova_api'),
+      ...keystoneOrder('keystone_before_placement', 'g_keystone', 'cl_placement'),
+      ...order('placement_before_nova', 'cl_placement', 'g_nova'),
+      ...order('rabbit_before_nova', 'g_rabbit', 'g_nova'),
+      ...order('rabbit_before_nova_network', 'g_rabbit', 'cl_nova_network'),
       '',
     ].join('\n'),
   };
@@ -177,19 +235,13 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
   return {
     database: databaseCrm(i),
     keystone: [
-      // Pacemaker runs fewer actions at once as a node's load rises (at 1.6 per core with the 80 %
-      // default it runs one at a time): on a controller busy with Python services a failover's VIP starts
-      // and promotion then queue behind a 6 s broker start (measured in the lab). Actions of a failover
-      // are what must not wait.
-      'property load-threshold=400% node-action-limit=8',
+      ...orderWords(true).properties,
       ...broker(i, p),
+      ...orderWords(true).brokerOrders,
       p.keystone,
       'clone cl_keystone keystone meta interleave=true',
       ...vipOn('vip_keystone', i.vips.keystone, 'cl_keystone'),
       'order db_before_keystone Optional: vip cl_keystone symmetrical=false',
-      // The promotion writes to the CIB, which makes Pacemaker wait for every action in flight before it
-      // starts the database VIP: the broker's 5–6 s start must not be one of them.
-      'order promote_before_rabbit Optional: ms_db:promote g_rabbit:start symmetrical=false',
       '',
     ].join('\n'),
     services: [
@@ -220,5 +272,5 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
 }
 
 export function controlPlaneCrm(layout: Layout, inputs: ControlPlaneInputs): ControlPlaneCrm {
-  return layout === 'seed' ? seed(inputs) : activeActive(inputs);
+  return layout === 'active-active' ? activeActive(inputs) : seed(inputs, layout === 'seed-tuned');
 }

@@ -248,6 +248,7 @@ export function controlPlaneRunning(s: ClusterStatus, node?: string): boolean {
 /** The services each layout clones on every controller (the rest run once, with their VIPs). */
 const CLONED: Record<Layout, readonly string[]> = {
   seed: CONTROL_PLANE.cloned,
+  'seed-tuned': CONTROL_PLANE.cloned,
   'active-active': [...CONTROL_PLANE.cloned, ...CONTROL_PLANE.services.filter((id) => id !== 'rabbit')],
 };
 
@@ -344,7 +345,7 @@ export async function startControlPlane(
   show(plane.crm.keystone);
   await lab.loadCrm(plane.crm.keystone);
   await lab.waitUntil('keystone running', 240_000, (s) =>
-    plane.layout === 'seed' ? runningOn(s, 'keystone').length === 1 : runningOn(s, 'keystone').length === lab.names.length,
+    plane.layout !== 'active-active' ? runningOn(s, 'keystone').length === 1 : runningOn(s, 'keystone').length === lab.names.length,
   );
   const client = controlPlaneClient(lab, plane);
   await waitFor(
