@@ -145,14 +145,15 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
       // Everything on the survivor before the figures are read: the broker and the RPC services may
       // come back after the API answers (the tuned seed starts the broker last).
       await lab.waitUntil(`everything running on ${survivor}`, 120_000, (s) => controlPlaneRunning(s, survivor), survivor);
+      const survivorOps = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor);
       const ended = (ids: readonly string[]) => {
-        const done = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor && o.action === 'start' && ids.includes(o.resource));
+        const done = survivorOps.filter((o) => o.action === 'start' && ids.includes(o.resource));
         return done.length ? Math.max(...done.map((o) => o.end ?? Infinity)) : undefined;
       };
       const broker = ended(['rabbit']);
       const rpc = ended(['nova_consoleauth', 'nova_cert', 'nova_scheduler']);
       const t = failoverTimeline(lab, crashedAt);
-      const ops = operationsAfter(lab, crashedAt).filter((o) => o.node === survivor && o.start <= (outage.answeredAfter ?? Infinity) + 1);
+      const ops = survivorOps.filter((o) => o.start <= (outage.answeredAfter ?? Infinity) + 1);
       const starts = ops.filter((o) => o.action === 'start' || o.action === 'promote');
       figures.push({ answered: outage.answeredAfter, ...t, lastStart: Math.max(...starts.map((o) => o.end ?? o.start), 0), broker, rpc });
       console.log(
@@ -161,9 +162,7 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
           `  cluster: ${describeTimeline(t)}; broker started +${broker?.toFixed(2) ?? '– (did not move)'}, nova's RPC group +${rpc?.toFixed(2) ?? '– (did not move)'}\n  on ${survivor}: ${describeOperations(ops) || 'nothing started or stopped'}\n` +
           `  a whole check (token, images, services) took ${checkTime(watcher.lines, 0, crashedAt)} before the crash, ` +
           `${checkTime(watcher.lines, crashedAt + (outage.answeredAfter ?? 0) * 1000, Infinity)} once answers were back\n` +
-          `  transitions aborted: ${abortsAfter(lab, crashedAt)
-            .filter((a) => Number(a.split(' ')[0]) <= (outage.answeredAfter ?? Infinity))
-            .join('; ')}\n` +
+          `  transitions aborted: ${abortsAfter(lab, crashedAt, outage.answeredAfter).join('; ')}\n` +
           `  attempts: ${attempts(watcher.lines, crashedAt)}` +
           (args.sockets ? `\n  ${survivor}'s sockets to the database VIP:\n    ${(await sockets).join('\n    ')}` : ''),
       );

@@ -61,6 +61,9 @@ export function controlPlaneReadme(layout: Layout): { readonly crm: string; read
   return { crm: crmText(statements), pcs: pcsText(crmToPcs(statements)) };
 }
 
+const CONSTRAINTS = new Set(['order', 'colocation', 'location']);
+const CHANGEABLE = new Set([...CONSTRAINTS, 'property']);
+
 /** A constraint's or a property set's id: what `crm configure delete` and `pcs constraint delete` name. */
 function statementId(words: readonly string[]): string {
   return words[0] === 'property' || words[0] === 'rsc_defaults' ? words[0] : words[1]!;
@@ -78,16 +81,18 @@ export function controlPlaneChange(from: Layout, to: Layout): { readonly crm: st
   const text = (w: readonly string[]) => w.join(' ');
   const had = new Set(before.map(text));
   const added = after.filter((w) => !had.has(text(w)));
-  for (const w of added)
-    if (!['order', 'colocation', 'location', 'property'].includes(w[0]!)) throw new Error(`not a constraint or property: ${text(w)}`);
   const kept = new Set(after.map(statementId));
-  const dropped = before.filter((w) => !kept.has(statementId(w))).map(statementId);
+  const droppedStatements = before.filter((w) => !kept.has(statementId(w)));
+  for (const w of added) if (!CHANGEABLE.has(w[0]!)) throw new Error(`not a constraint or property: ${text(w)}`);
+  // A property set is updated, never deleted here: what `from` set and `to` does not is left alone.
+  for (const w of droppedStatements) if (!CONSTRAINTS.has(w[0]!)) throw new Error(`not a constraint: ${text(w)}`);
+  const dropped = droppedStatements.map(statementId);
   const replaced = added.filter((w) => before.some((b) => statementId(b) === statementId(w)) && w[0] !== 'property').map(statementId);
   const file = `${to}.crm`;
   const addedText = added.map(text).join('\n');
   return {
     crm: [
-      `crm configure delete ${dropped.join(' ')}`,
+      ...(dropped.length ? [`crm configure delete ${dropped.join(' ')}`] : []),
       `cat >${file} <<'EOF'`,
       crmText(addedText),
       'EOF',

@@ -43,9 +43,7 @@ export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedg
     console.log(
       `[lab] ${plane.layout}, cycle ${cycle}: crashed ${victim}; answers through the VIPs again after ${outage.answeredAfter?.toFixed(2)} s ` +
         `(${outage.failures} failed attempts, started +${outage.firstFailure?.toFixed(2)}..+${outage.lastFailure?.toFixed(2)} s, the last: ${outage.lastReason}); ${describeTimeline(failoverTimeline(lab, crashedAt))}; on ${survivor}: ${describeOperations(survivorOps)}; ` +
-        `transitions aborted: ${abortsAfter(lab, crashedAt)
-          .filter((a) => Number(a.split(' ')[0]) <= (outage.answeredAfter ?? Infinity))
-          .join('; ')}`,
+        `transitions aborted: ${abortsAfter(lab, crashedAt, outage.answeredAfter).join('; ')}`,
     );
     const after = await lab.waitUntil(
       `everything on ${survivor} (cycle ${cycle})`,

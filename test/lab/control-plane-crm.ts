@@ -226,6 +226,7 @@ function seed(i: ControlPlaneInputs, tuned: boolean): ControlPlaneCrm {
 
 function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
   const p = primitives(i.services);
+  const { properties, brokerOrders } = orderWords(true);
   // A VIP placed only where its service's clone runs, and started after it when both start together.
   const vipOn = (id: string, address: string, clone: string) => [
     vip(i, id, address),
@@ -235,9 +236,9 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
   return {
     database: databaseCrm(i),
     keystone: [
-      ...orderWords(true).properties,
+      ...properties,
       ...broker(i, p),
-      ...orderWords(true).brokerOrders,
+      ...brokerOrders,
       p.keystone,
       'clone cl_keystone keystone meta interleave=true',
       ...vipOn('vip_keystone', i.vips.keystone, 'cl_keystone'),

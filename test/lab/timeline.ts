@@ -111,15 +111,15 @@ export function describeOperations(ops: readonly Operation[]): string {
 }
 
 /**
- * Why the DC threw its plan away after `since`: "+4.43 status-2-master-db doing modify …: Transient
- * attribute change". Each abort makes Pacemaker start nothing more until every action in flight has
- * ended, so a long start in flight then delays everything after it.
+ * Why the DC threw its plan away from `since` until `untilSeconds` after it: "+4.43 status-2-master-db
+ * doing modify …: Transient attribute change". Each abort makes Pacemaker start nothing more until every
+ * action in flight has ended, so a long start in flight then delays everything after it.
  */
-export function abortsAfter(lab: Lab, since: number): string[] {
+export function abortsAfter(lab: Lab, since: number, untilSeconds = Infinity): string[] {
   const out: { at: number; text: string }[] = [];
   for (const { line, at } of linesAfter(lab, since)) {
     const m = /Transition (?:\d+ )?aborted(?: by )?(.*)$/.exec(line);
-    if (m) out.push({ at, text: m[1]!.trim().slice(0, 120) });
+    if (m && at - since <= untilSeconds * 1000) out.push({ at, text: m[1]!.trim().slice(0, 120) });
   }
   return out.sort((a, b) => a.at - b.at).map((a) => `+${((a.at - since) / 1000).toFixed(2)} ${a.text}`);
 }
