@@ -5,7 +5,7 @@
  * and port only, never credentials) and tries it first. The written order still decides otherwise.
  */
 import type { AmqpTarget } from '../amqp/session.ts';
-import { queueStateFile } from './queue-state.ts';
+import { queueStateFile } from './monitor-state.ts';
 import { targetName } from './transport-url.ts';
 
 /** Pure: the targets with the one named `last` (host:port) first, the others in their order. */

@@ -10,9 +10,11 @@ import type { Logger } from '../ocf/log.ts';
 import type { ChannelModel } from 'amqplib';
 import { openAmqp, type AmqpTarget } from '../amqp/session.ts';
 import { lastBrokerRecord, preferLastAnswered } from './broker-preference.ts';
-import { consumerRecord, missingConsumerVerdict } from './consumer-grace.ts';
+import { backendRecord } from './backend-grace.ts';
+import { consumerRecord } from './consumer-grace.ts';
 import type { Credentials, CredentialTls } from './credentials.ts';
 import { httpCheck } from './http-check.ts';
+import { graceVerdict } from './grace.ts';
 import { readInputFile } from './input-file.ts';
 import { HttpTransportError, httpRequest, type TlsOptions } from './http-client.ts';
 import { issueToken, TokenError, validateToken, type IssuedToken } from './keystone.ts';
@@ -87,13 +89,13 @@ async function newToken(
   }
 }
 
-/** The service's answer to an authenticated GET, or the problem when it gives none. */
+/** The service's answer to an authenticated GET, or how the request failed. */
 async function authenticatedGet(
   c: CheckContext,
   target: string,
   token: string,
   tls: TlsOptions,
-): Promise<{ status: number } | { problem: NonNullable<Problem> }> {
+): Promise<{ readonly status: number } | { readonly failed: HttpTransportError }> {
   try {
     const response = await httpRequest(target, {
       headers: { 'x-auth-token': token, accept: 'application/json' },
@@ -103,16 +105,56 @@ async function authenticatedGet(
     });
     return { status: response.status };
   } catch (error) {
-    if (error instanceof HttpTransportError)
-      return { problem: { code: OCF.ERR_GENERIC, reason: `${c.service} does not answer ${target} (${error.code})` } };
+    if (error instanceof HttpTransportError) return { failed: error };
     throw error;
   }
 }
 
 const accepted = (status: number) => status >= 200 && status < 300;
 
-function verdict(c: CheckContext, target: string, status: number): Problem {
-  if (accepted(status)) return undefined;
+/** How long an API service's failing backend is DEGRADED (backend-grace.ts), and whose record times it. */
+export interface BackendGrace {
+  readonly seconds: number;
+  /** The resource instance: each keeps its own record. */
+  readonly key: string;
+}
+
+/**
+ * A failure behind a service that serves (depth 0 passed just before): DEGRADED while backend_grace
+ * lasts, then a failure. Without a grace or a record, a failure at once.
+ */
+function backendFailure(c: CheckContext, grace: BackendGrace | undefined, what: string): NonNullable<Problem> {
+  const record = c.stateDir && grace && grace.seconds > 0 ? backendRecord(c.stateDir, grace.key) : undefined;
+  const now = Date.now();
+  const v = graceVerdict(record?.since(now), now, grace?.seconds ?? 0);
+  const seconds = Math.round(v.lastedFor);
+  if (v.code === OCF.DEGRADED)
+    return {
+      code: OCF.DEGRADED,
+      reason: `${c.service} serves, but ${what} for ${seconds} s: its database down? (backend_grace=${grace!.seconds} s)`,
+    };
+  return { code: OCF.ERR_GENERIC, reason: `${c.service} ${what}${seconds > 0 ? ` for ${seconds} s` : ''}` };
+}
+
+/** The verdict on an authenticated GET with a token Keystone has just issued. */
+function verdict(
+  c: CheckContext,
+  target: string,
+  answer: { readonly status: number } | { readonly failed: HttpTransportError },
+  grace: BackendGrace | undefined,
+): Problem {
+  if ('failed' in answer) {
+    // No answer in time from a process that has just answered its own endpoint: it is waiting on
+    // something behind it. Refused or reset: the process itself is not serving.
+    const what = `does not answer ${target} (${answer.failed.code})`;
+    return answer.failed.code === 'TIMEOUT' ? backendFailure(c, grace, what) : { code: OCF.ERR_GENERIC, reason: `${c.service} ${what}` };
+  }
+  const status = answer.status;
+  if (accepted(status)) {
+    if (c.stateDir && grace) backendRecord(c.stateDir, grace.key).clear();
+    return undefined;
+  }
+  if (status >= 500) return backendFailure(c, grace, `answers HTTP ${status} to an authenticated GET ${target}`);
   const hint =
     status === 401
       ? ': it rejects a token Keystone just issued (check its [keystone_authtoken])'
@@ -133,6 +175,7 @@ export async function authenticatedCheck(
   url: string,
   credentials: Credentials,
   tls: TlsOptions,
+  grace?: BackendGrace,
 ): Promise<Problem> {
   const auth = check.authenticated;
   if (auth?.kind === 'token') {
@@ -154,8 +197,7 @@ export async function authenticatedCheck(
     c.log.addSecret(cached.issued.token);
     c.log.debug(`a cached Keystone token for ${credentials.source}, fresh for ${Math.round(cached.expiresInMs / 1000)} s more`);
     const answer = await authenticatedGet(c, target, cached.issued.token, tls);
-    if ('problem' in answer) return answer.problem;
-    if (accepted(answer.status)) return undefined;
+    if ('failed' in answer || accepted(answer.status)) return verdict(c, target, answer, grace);
     // No failure is reported on a cached token: it may have been revoked (401), or the service could
     // not check it (keystonemiddleware answers 503 while Keystone is down, which is DEGRADED, not a
     // failure of the service). Once, with a new token, the check decides as an uncached run would.
@@ -167,8 +209,7 @@ export async function authenticatedCheck(
   if ('problem' in fresh) return fresh.problem;
   if (cache)
     c.log.debug(cache.store(fresh.issued, requestedAt) ? 'issued a Keystone token and cached it' : 'issued a Keystone token (not cached)');
-  const answer = await authenticatedGet(c, target, fresh.issued.token, tls);
-  return 'problem' in answer ? answer.problem : verdict(c, target, answer.status);
+  return verdict(c, target, await authenticatedGet(c, target, fresh.issued.token, tls), grace);
 }
 
 export interface RpcInputs {
@@ -186,8 +227,8 @@ export interface RpcInputs {
 function missingConsumer(c: CheckContext, i: RpcInputs, queue: string, what: string): Problem {
   const record = c.stateDir && i.reconnectGrace > 0 ? consumerRecord(c.stateDir, queue) : undefined;
   const now = Date.now();
-  const verdict = missingConsumerVerdict(record?.since(now), now, record ? i.reconnectGrace : 0);
-  const seconds = Math.round(verdict.missingFor);
+  const verdict = graceVerdict(record?.since(now), now, i.reconnectGrace);
+  const seconds = Math.round(verdict.lastedFor);
   if (verdict.code === OCF.DEGRADED)
     return { code: OCF.DEGRADED, reason: `${what} for ${seconds} s, within reconnect_grace=${i.reconnectGrace} s (broker moved?)` };
   if (seconds > 0) return { code: OCF.ERR_GENERIC, reason: `${what}: the service does not take its RPC calls (for ${seconds} s)` };

@@ -17,6 +17,7 @@ import { allProcesses, descendants, isFrozen, type ProcessInfo } from '../proces
 import { startDaemon } from '../process/start-daemon.ts';
 import { terminate } from '../process/terminate.ts';
 import { findAccount } from '../process/users.ts';
+import { backendRecord } from './backend-grace.ts';
 import { authenticatedCheck, consumerCheck, endpointCheck, tlsOptions, type CheckContext, type Problem } from './checks.ts';
 import { resolveCredentials } from './credentials.ts';
 import { readConfig } from './ini.ts';
@@ -93,7 +94,10 @@ export function openstackService<const E extends ParameterTable = Record<never, 
     const problem = await endpointCheck(checkContext(ctx), url, tls);
     if (problem || depth < 10 || !check.authenticated) return problem;
     if (!resolved) throw noCredentials(v);
-    return authenticatedCheck(checkContext(ctx), check, url, resolved.credentials, tls);
+    return authenticatedCheck(checkContext(ctx), check, url, resolved.credentials, tls, {
+      seconds: v.backend_grace ?? 0,
+      key: ctx.env.instance,
+    });
   }
 
   async function monitor(ctx: Ctx): Promise<Outcome> {
@@ -114,6 +118,8 @@ export function openstackService<const E extends ParameterTable = Record<never, 
   async function start(ctx: Ctx): Promise<Outcome> {
     const before = find(ctx);
     if (before.kind === 'running') return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
+    // A new process gets the whole backend_grace: a failure its predecessor had seen is not its own.
+    if (spec.check.kind === 'http') backendRecord(ctx.env.stateDir, ctx.env.instance).clear();
     const v = ctx.params;
     const account = findAccount(v.user)!;
     const log = logFile(ctx);

@@ -120,6 +120,20 @@ export function credentialParameters() {
   } as const;
 }
 
+/** For an API service whose depth 10 calls its own API (not keystone, whose depth 10 is a token). */
+export function backendParameters() {
+  return {
+    backend_grace: seconds({
+      shortdesc: 'Grace for a failing backend (depth 10)',
+      longdesc:
+        "How long monitor reports DEGRADED (190) rather than failing when the service answers its own endpoint but its authenticated API call answers 5xx or nothing in time: what it does while its database fails over. Restarting the service would not bring the database back, and on the survivor of a controller crash the restart competes with the failover's own starts. 0 fails at once.",
+      default: 60,
+      monitorOnly: true,
+      reloadable: true,
+    }),
+  } as const;
+}
+
 export function uwsgiParameters(spec: ServiceSpec) {
   return {
     uwsgi_ini: string({
@@ -234,6 +248,7 @@ export function baseParameters(spec: ServiceSpec) {
 export type ServiceParameterTable = ReturnType<typeof baseParameters> &
   ReturnType<typeof endpointParameters> &
   ReturnType<typeof credentialParameters> &
+  ReturnType<typeof backendParameters> &
   ReturnType<typeof uwsgiParameters> &
   ReturnType<typeof rpcParameters>;
 
@@ -243,6 +258,7 @@ export function serviceParameters(spec: ServiceSpec): ServiceParameterTable {
     ...baseParameters(spec),
     ...(spec.check.kind === 'http' ? endpointParameters(spec) : {}),
     ...(spec.check.kind === 'http' && spec.check.authenticated ? credentialParameters() : {}),
+    ...(spec.check.kind === 'http' && spec.check.authenticated?.kind === 'get' ? backendParameters() : {}),
     ...(spec.uwsgi ? uwsgiParameters(spec) : {}),
     ...(spec.check.kind === 'rpc' ? rpcParameters() : {}),
     ...(spec.parameters ?? {}),

@@ -8,6 +8,7 @@ import { TOKEN_FOLDER } from '../../shared/openstack/token-cache.ts';
 import { allProcesses, descendants, isLive, readProcess } from '../../shared/process/proc.ts';
 import { waitFor } from '../lab/lab.ts';
 import { openstackCloud, runCloudAgent, UWSGI, type OpenStackCloud } from '../support/openstack.ts';
+import { sql } from '../support/mariadb.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { DIAGNOSTICS } from '../support/failure-summary.ts';
@@ -203,6 +204,35 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
       } finally {
         await mustRun('keystone', 'start', cloud.params.keystone);
       }
+    });
+
+    it("glance's database failing (its images table gone): depth 10 is DEGRADED for backend_grace, then fails; depth 0 passes; back, depth 10 passes", async () => {
+      const socket = cloud.database.socket ?? '';
+      await sql(socket, 'RENAME TABLE glance.images TO glance.images_away');
+      try {
+        const r = await run('glance-api', 'monitor', p(), deep);
+        expect(r.exitCode, r.stderr).toBe(OCF.DEGRADED);
+        expect(r.exitReason).toMatch(
+          /^glance-api serves, but answers HTTP 5\d\d to an authenticated GET \S+ for \d+ s: its database down\? \(backend_grace=60 s\)$/,
+        );
+        await mustRun('glance-api', 'monitor', p(), recurring);
+        // The first failing monitor recorded when; once backend_grace has passed, a failure.
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        const late = await run('glance-api', 'monitor', { ...p(), backend_grace: '1' }, deep);
+        expect(late.exitCode).toBe(OCF.ERR_GENERIC);
+        expect(late.exitReason).toMatch(/^glance-api answers HTTP 5\d\d to an authenticated GET \S+ for \d+ s$/);
+      } finally {
+        await sql(socket, 'RENAME TABLE glance.images_away TO glance.images');
+      }
+      await mustRun('glance-api', 'monitor', p(), deep);
+      // The answer cleared the record: the next failure gets the whole grace again.
+      await sql(socket, 'RENAME TABLE glance.images TO glance.images_away');
+      try {
+        expect((await run('glance-api', 'monitor', { ...p(), backend_grace: '1' }, deep)).exitCode).toBe(OCF.DEGRADED);
+      } finally {
+        await sql(socket, 'RENAME TABLE glance.images_away TO glance.images');
+      }
+      await mustRun('glance-api', 'monitor', p(), deep);
     });
 
     it('wrong credentials fail depth 10 with a clear reason; depth 0 still passes', async () => {

@@ -10,6 +10,7 @@ import { Logger, logTargets } from '../../../shared/ocf/log.ts';
 import { authenticatedCheck, type CheckContext } from '../../../shared/openstack/checks.ts';
 import type { Credentials } from '../../../shared/openstack/credentials.ts';
 import { issueToken } from '../../../shared/openstack/keystone.ts';
+import { backendRecord } from '../../../shared/openstack/backend-grace.ts';
 import { TOKEN_FOLDER, tokenCacheFile } from '../../../shared/openstack/token-cache.ts';
 import type { HttpCheck } from '../../../shared/openstack/service-spec.ts';
 import { writePrivateFile } from '../../../shared/process/private-file.ts';
@@ -26,7 +27,16 @@ afterEach(() => {
  * that accepts the tokens in `valid` (all issued ones unless revoked) and otherwise answers `refusal`.
  */
 async function cloud(o: { lifetimeMs?: number } = {}) {
-  const state = { issued: 0, posts: [] as string[], valid: new Set<string>(), refusal: 401, keystoneDown: false, serviceStatus: 200 };
+  const state = {
+    issued: 0,
+    posts: [] as string[],
+    valid: new Set<string>(),
+    refusal: 401,
+    keystoneDown: false,
+    serviceStatus: 200,
+    // The service takes the request and never answers (waiting on its database).
+    serviceSilent: false,
+  };
   const keystone = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -46,6 +56,7 @@ async function cloud(o: { lifetimeMs?: number } = {}) {
     });
   });
   const service = createServer((req, res) => {
+    if (state.serviceSilent) return;
     const token = String(req.headers['x-auth-token']);
     res.writeHead(state.valid.has(token) ? state.serviceStatus : state.refusal).end('{}');
   });
@@ -71,10 +82,10 @@ async function cloud(o: { lifetimeMs?: number } = {}) {
 const glanceCheck: HttpCheck = { kind: 'http', url: '', authenticated: { kind: 'get', path: 'v2/images?limit=1' } };
 const keystoneCheck: HttpCheck = { kind: 'http', url: '', authenticated: { kind: 'token' } };
 
-function context(stateDir: string | undefined, service = 'glance-api'): { c: CheckContext; debugLog: string } {
+function context(stateDir: string | undefined, service = 'glance-api', deadlineMs = 10_000): { c: CheckContext; debugLog: string } {
   const debugLog = join(tempDir(), 'debug.log');
   const log = new Logger('test', logTargets({ HA_debug: '1', HA_DEBUGLOG: debugLog, HA_LOGFACILITY: 'none' }, false));
-  return { c: { deadline: new Deadline(10_000), log, service, ...(stateDir ? { stateDir } : {}) }, debugLog };
+  return { c: { deadline: new Deadline(deadlineMs), log, service, ...(stateDir ? { stateDir } : {}) }, debugLog };
 }
 
 describe('depth 10 of an API service with the token cache (authenticatedCheck)', () => {
@@ -177,6 +188,83 @@ describe('depth 10 of an API service with the token cache (authenticatedCheck)',
     for (const text of logs) {
       expect(text).not.toContain('tok-1');
       expect(text).not.toContain('servicepass-9');
+    }
+  });
+});
+
+describe('depth 10 of an API service that serves while its backend fails (backend_grace)', () => {
+  const grace = { seconds: 60, key: 'glance_api' };
+
+  it('a 500 to the authenticated GET is DEGRADED while backend_grace lasts — never a restart for a database failing over', async () => {
+    const { state, credentials, url } = await cloud();
+    const dir = tempDir();
+    state.serviceStatus = 500;
+    for (let i = 0; i < 2; i++)
+      expect(await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace)).toEqual({
+        code: OCF.DEGRADED,
+        reason: expect.stringMatching(
+          /^glance-api serves, but answers HTTP 500 to an authenticated GET http:\/\/127\.0\.0\.1:\d+\/v2\/images\?limit=1 for \d+ s: its database down\? \(backend_grace=60 s\)$/,
+        ),
+      });
+  });
+
+  it('a backend failing for the whole grace is a failure, so a service that stays broken is restarted', async () => {
+    const { state, credentials, url } = await cloud();
+    const dir = tempDir();
+    backendRecord(dir, grace.key).since(Date.now() - 61_000);
+    state.serviceStatus = 503;
+    expect(await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace)).toEqual({
+      code: OCF.ERR_GENERIC,
+      reason: expect.stringMatching(/^glance-api answers HTTP 503 to an authenticated GET .* for 61 s$/),
+    });
+  });
+
+  it('an answer again clears the record: the next failure gets the whole grace', async () => {
+    const { state, credentials, url } = await cloud();
+    const dir = tempDir();
+    backendRecord(dir, grace.key).since(Date.now() - 61_000);
+    expect(await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace)).toBeUndefined();
+    state.serviceStatus = 500;
+    expect((await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace))?.code).toBe(OCF.DEGRADED);
+  });
+
+  it('with backend_grace=0, or no state directory to time it, a 500 fails at once', async () => {
+    const { state, credentials, url } = await cloud();
+    state.serviceStatus = 500;
+    for (const [dir, g] of [
+      [tempDir(), { ...grace, seconds: 0 }],
+      [undefined, grace],
+    ] as const)
+      expect(await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, g)).toEqual({
+        code: OCF.ERR_GENERIC,
+        reason: expect.stringMatching(/^glance-api answers HTTP 500 to an authenticated GET [^ ]+$/),
+      });
+  });
+
+  it('no answer within the call’s bound is DEGRADED within the grace; a refused connection is a failure at once', async () => {
+    const { state, credentials, url } = await cloud();
+    const dir = tempDir();
+    expect(await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace)).toBeUndefined();
+    state.serviceSilent = true;
+    expect(await authenticatedCheck(context(dir, 'glance-api', 700).c, glanceCheck, url, credentials, {}, grace)).toEqual({
+      code: OCF.DEGRADED,
+      reason: expect.stringMatching(
+        /^glance-api serves, but does not answer .* \(TIMEOUT\) for 0 s: its database down\? \(backend_grace=60 s\)$/,
+      ),
+    });
+    const closed = url.replace(/:\d+\//, ':1/');
+    expect(await authenticatedCheck(context(dir).c, glanceCheck, closed, credentials, {}, grace)).toEqual({
+      code: OCF.ERR_GENERIC,
+      reason: expect.stringMatching(/^glance-api does not answer http:\/\/127\.0\.0\.1:1\/v2\/images\?limit=1 \(ECONNREFUSED\)$/),
+    });
+  });
+
+  it('401 and 403 are failures at once, whatever the grace: a restart or the operator must fix them', async () => {
+    const { state, credentials, url } = await cloud();
+    const dir = tempDir();
+    for (const status of [401, 403]) {
+      state.serviceStatus = status;
+      expect((await authenticatedCheck(context(dir).c, glanceCheck, url, credentials, {}, grace))?.code).toBe(OCF.ERR_GENERIC);
     }
   });
 });
