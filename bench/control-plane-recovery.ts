@@ -129,6 +129,10 @@ async function measure(layout: Layout, value: string | undefined): Promise<Figur
     await waitFor('answers through the VIPs', 120_000, async () => ((await client('check')).code === 0 ? true : undefined), 1000);
 
     for (let r = 1; r <= repeats; r++) {
+      // Each crash hits a cluster at rest. With only the status settled, the previous repeat's rejoin
+      // could still be running (a clone's start, its first depth-10 monitor timing out against the
+      // crashed database), and Pacemaker finished that before it promoted: 10 s in 2 repeats of 9.
+      await lab.idle();
       const before = await lab.status();
       const victim = layout.startsWith('seed') ? runningOn(before, 'keystone')[0]! : promotedDb(before)[0]!;
       const survivor = lab.names.find((n) => n !== victim)!;

@@ -6,11 +6,10 @@
  * database failing over (the VIP moving, pooled connections waiting out their retransmissions), a cell
  * or the broker. Restarting the service does not bring the database back, and on the survivor of a
  * controller crash a restart competes for the cores with the starts the failover needs. Measured in one
- * bench repeat: nova-api's depth-10 monitor failed during the database's promotion and Pacemaker
- * restarted it; its 9.8 s start ran beside keystone's and glance-api's, which took 6.9 and 9.2 s instead
- * of 3–5.6 and 3.9–8.2 s, and the API answered after 32.9 s (13–17 s in the other repeats). So the
- * failure is DEGRADED for backend_grace seconds (grace.ts), then a failure: a service that stays broken
- * while its backend is fine is still restarted.
+ * bench repeat: on the survivor, nova-api's depth-10 monitor timed out against the crashed database and
+ * Pacemaker restarted nova-api; its 9.8 s start ran beside keystone's and glance-api's, which took 6.9
+ * and 9.2 s instead of 3–5.6 and 3.9–8.2 s. So the failure is DEGRADED for backend_grace seconds
+ * (grace.ts), then a failure: a service that stays broken while its backend is fine is still restarted.
  */
 import { monitorStateFile } from './monitor-state.ts';
 import { sinceRecord } from './grace.ts';

@@ -25,6 +25,8 @@ export interface CrashCycles {
 export async function crashCycles(lab: Lab, plane: ControlPlane, ledger: AckLedger, o: CrashCycles): Promise<void> {
   const first = o.firstCycle ?? 1;
   for (let cycle = first; cycle < first + o.cycles; cycle++) {
+    // A crash of a cluster at rest: the previous rejoin's starts and first monitors have ended.
+    await lab.idle();
     const before = await lab.status();
     const victim = o.victim(before);
     const survivor = lab.names.find((n) => n !== victim)!;

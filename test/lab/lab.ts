@@ -390,6 +390,15 @@ export class Lab {
     );
   }
 
+  /**
+   * Waits, bounded, until the cluster has no transition in flight (crm_resource --wait). A status where
+   * everything runs is not that: a rejoined node's clone starts and their first monitors may still be
+   * running, and a crash then makes Pacemaker finish them before it promotes or starts anything.
+   */
+  async idle(timeoutMs = 120_000, node = this.liveNodes()[0]!): Promise<void> {
+    await this.mustExec(node, ['crm_resource', '--wait', `--timeout=${Math.ceil(timeoutMs / 1000)}s`], timeoutMs + 10_000);
+  }
+
   /** Polls a SQL statement on a node's own server (through its socket) until the output matches. */
   async waitUntilSql(node: string, statement: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
     return waitFor(
