@@ -136,7 +136,10 @@ function backendFailure(c: CheckContext, grace: BackendGrace | undefined, what: 
   return { code: OCF.ERR_GENERIC, reason: `${c.service} ${what}${seconds > 0 ? ` for ${seconds} s` : ''}` };
 }
 
-/** The verdict on an authenticated GET with a token Keystone has just issued. */
+/**
+ * The verdict on an authenticated GET: with a token Keystone has just issued, or with a cached one when
+ * it was accepted or got no answer (any other status to a cached token is retried with a new one).
+ */
 function verdict(
   c: CheckContext,
   target: string,
