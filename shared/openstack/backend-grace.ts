@@ -14,7 +14,7 @@
 import { monitorStateFile } from './monitor-state.ts';
 import { sinceRecord } from './grace.ts';
 
-/** Since when one service's authenticated call has been failing, in the agents' state directory. */
-export function backendRecord(stateDir: string, service: string) {
-  return sinceRecord(monitorStateFile(stateDir, 'tsha-api-backend', service));
+/** Since when one resource instance's authenticated call has been failing, in the agents' state directory. */
+export function backendRecord(stateDir: string, instance: string) {
+  return sinceRecord(monitorStateFile(stateDir, 'tsha-api-backend', instance));
 }
