@@ -142,13 +142,16 @@ install_agents() {
   mkdir -p "$provider_dir" "$DESTDIR$TSHA_HOME"
   : >"$manifest.new"
   mkdir -p "$DESTDIR$TSHA_HOME/agents"
+  # The launchers' code caches of the bundles replaced here (and of launchers before them) would never be
+  # used again: their names hold the old files' identity.
+  [ -z "$DESTDIR" ] && rm -rf /var/cache/tsha/agents /var/cache/tsha/compile
   for agent in "$here"/build/out/*; do
     [ -f "$agent" ] && [ -x "$agent" ] || continue
     name=$(basename "$agent")
     target="$provider_dir/$name"
     body="$TSHA_HOME/agents/$name.cjs"
-    # The agent's code, loaded by a small launcher so that Node's compile cache covers it
-    # (build/launcher.cjs: about half of tsha's own start-up time, docs/benchmarks.md).
+    # The agent's code, compiled by a small launcher with a V8 code cache per action
+    # (build/launcher.cjs: most of tsha's own start-up time, docs/benchmarks.md).
     tail -n +2 "$agent" >"$DESTDIR$body.tmp"
     chmod 0644 "$DESTDIR$body.tmp"
     mv -f "$DESTDIR$body.tmp" "$DESTDIR$body"

@@ -6,7 +6,10 @@ const vm = require('node:vm');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const CODE = __CODE__;
+// A library the usual actions never load travels brotli-compressed (bundle.mjs): its few bytes are read on
+// every run, node:zlib and the decompression are paid only by the run that uses it.
+const TEXT = __CODE__;
+const CODE = __COMPRESSED__ ? require('node:zlib').brotliDecompressSync(Buffer.from(TEXT, 'base64')).toString('utf8') : TEXT;
 const CACHE_DIR = process.env.TSHA_CACHE_DIR || '/var/cache/tsha';
 const cacheFile = path.join(CACHE_DIR, `${__NAME__}-${__HASH__}-${process.version}.v8cache`);
 
@@ -31,8 +34,10 @@ if ((!cached || script.cachedDataRejected) && process.getuid && process.getuid()
   process.once('exit', () => {
     try {
       fs.mkdirSync(CACHE_DIR, { recursive: true, mode: 0o700 });
-      const tmp = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+      // Created exclusively under a name no other writer has: lab nodes share the folder from their own
+      // PID namespaces, where two writers can have the same pid.
+      const tmp = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600, flag: 'wx' });
       fs.renameSync(tmp, cacheFile);
     } catch {
       // No cache: the next run compiles again; nothing else changes.

@@ -1,5 +1,4 @@
-import { writeSync } from 'node:fs';
-import { tty } from './builtins.ts';
+import { fstatSync, writeSync } from 'node:fs';
 
 /**
  * Writes to standard output (1) or error (2) straight to the file descriptor. process.stdout and
@@ -18,7 +17,30 @@ export function writeOut(fd: 1 | 2, text: string): void {
   }
 }
 
-/** Is `fd` a terminal (a person running the agent by hand)? node:tty is loaded only here. */
+/**
+ * Is `fd` a terminal (a person running the agent by hand)? Read from the device number, not with
+ * node:tty's isatty: loading node:tty costs 2–3 ms on every action (bench/startup.ts), and the agents
+ * run on Linux only. A terminal is a character device of major 4 (virtual consoles, serial lines), 5
+ * (/dev/tty, /dev/console) or 136–143 (pseudo-terminals: ssh, tmux, screen). /dev/null is a character
+ * device too (major 1), hence the numbers.
+ */
 export function isTerminal(fd: number): boolean {
-  return tty().isatty(fd);
+  let rdev: number;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice()) return false;
+    rdev = st.rdev;
+  } catch {
+    return false; // closed: no one is there
+  }
+  return isTerminalDevice(linuxMajor(rdev));
+}
+
+/** The major number of a Linux dev_t (glibc's gnu_dev_major: bits 8–19 and 32–43). */
+export function linuxMajor(rdev: number): number {
+  return ((Math.floor(rdev / 0x100) & 0xfff) | (Math.floor(rdev / 0x1_0000_0000) & ~0xfff)) >>> 0;
+}
+
+export function isTerminalDevice(major: number): boolean {
+  return major === 4 || major === 5 || (major >= 136 && major <= 143);
 }

@@ -3,7 +3,8 @@
  * server serves — a 401/403/404 is still the server speaking; 5xx and transport errors are failures,
  * by their code.
  */
-import { HttpTransportError, httpRequest, type TlsOptions } from './http-client.ts';
+import { HttpTransportError, type TlsOptions } from './http-client.ts';
+import { httpStatus } from './http-status.ts';
 
 export type HttpVerdict =
   | { readonly kind: 'alive'; readonly status: number }
@@ -16,8 +17,9 @@ export interface HttpCheckOptions extends TlsOptions {
 
 export async function httpCheck(url: string, o: HttpCheckOptions): Promise<HttpVerdict> {
   try {
-    const response = await httpRequest(url, { timeoutMs: o.timeoutMs, tls: o, maxBody: 4096 });
-    return response.status < 500 ? { kind: 'alive', status: response.status } : { kind: 'server-error', status: response.status };
+    // The status line is all this check reads (http-status.ts: no node:http on the most frequent path).
+    const status = await httpStatus(url, { timeoutMs: o.timeoutMs, tls: o });
+    return status < 500 ? { kind: 'alive', status } : { kind: 'server-error', status };
   } catch (error) {
     if (error instanceof HttpTransportError) return { kind: 'unreachable', code: error.code, detail: error.message };
     throw error;

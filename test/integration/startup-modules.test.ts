@@ -1,11 +1,11 @@
 // What an agent loads on its cheapest, most frequent paths: meta-data and the probe (a depth-0 monitor
 // with no interval) of a stopped resource. They must not pay for mysql2 or amqplib (carried as deferred
-// strings, build/deferred-module.cjs), node:tls (build/shims/lazy-tls.cjs) or node:child_process
-// (shared/ocf/builtins.ts). The built bundles run as Pacemaker runs them, with a probe preloaded through
+// strings, build/deferred-module.cjs; mysql2 compressed, so node:zlib only with it), node:tls
+// (build/shims/lazy-tls.cjs), node:child_process (shared/ocf/builtins.ts) or node:tty (shared/ocf/stdio.ts). The built bundles run as Pacemaker runs them, with a probe preloaded through
 // NODE_OPTIONS=--require that reports at exit what the process loaded; the control tests show that the
 // probe does see each of those when it is loaded.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +93,7 @@ interface Observed {
   readonly caches: string[];
 }
 
-/** Which of mysql2, amqplib, tls, child_process a run loaded, by every sign the probe or the cache gives. */
+/** Which of mysql2, amqplib, tls, child_process, tty, zlib, http a run loaded, by every sign the probe or the cache gives. */
 function expensive(report: Report, caches: readonly string[] = []): string[] {
   const found = new Set<string>();
   for (const s of report.scripts) {
@@ -116,6 +116,9 @@ function expensive(report: Report, caches: readonly string[] = []): string[] {
   const b = new Set(report.builtins);
   if (b.has('tls') || b.has('_tls_wrap')) found.add('node:tls');
   if (b.has('child_process') || b.has('internal/child_process')) found.add('node:child_process');
+  if (b.has('tty')) found.add('node:tty');
+  if (b.has('zlib')) found.add('node:zlib');
+  if (b.has('http') || b.has('_http_client')) found.add('node:http');
   return [...found].sort();
 }
 
@@ -124,30 +127,119 @@ const agentNames = readdirSync(join(ROOT, 'agents'))
   .map((f) => f.slice(0, -3))
   .sort();
 
-describe('the installed agents (install.sh)', () => {
-  it("an installed agent is a launcher whose code is compiled with Node's compile cache, kept in a root-only folder", async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'tsha-compile-cache-'));
-    try {
-      for (let run = 0; run < 2; run++) {
-        const r = await runAgent('galera', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), join(INSTALLED, 'galera'));
+/** A launcher as install_agents writes it (build/launcher.cjs), for any bundle. */
+function launcherFor(name: string, body: string, at: string): string {
+  const text = readFileSync(join(ROOT, 'build/launcher.cjs'), 'utf8').replaceAll('__NAME__', name).replaceAll('__BODY__', body);
+  writeFileSync(at, `#!${process.execPath}\n${text}`, { mode: 0o755 });
+  return at;
+}
+
+describe('the installed agents (install.sh): a launcher with a V8 code cache per action', () => {
+  const root = process.getuid?.() === 0;
+  let cacheDir: string;
+  beforeAll(() => {
+    cacheDir = mkdtempSync(join(tmpdir(), 'tsha-launch-cache-'));
+  });
+  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+  const caches = () => (existsSync(join(cacheDir, 'agents')) ? readdirSync(join(cacheDir, 'agents')).sort() : []);
+
+  it('an installed agent is a launcher of /usr/lib/tsha/agents/<agent>.cjs, and answers as the bundle does', async () => {
+    expect(readFileSync(join(INSTALLED, 'galera'), 'utf8')).toContain("const BODY = '/usr/lib/tsha/agents/galera.cjs';");
+    const r = await runAgent('galera', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), join(INSTALLED, 'galera'));
+    expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+    const bundle = await runAgent('galera', 'meta-data', pacemakerEnv({}));
+    expect(r.stdout).toBe(bundle.stdout);
+  });
+
+  it.runIf(root)(
+    'as root, each action gets its own cache, in a folder only root can enter, and the next run reads it unchanged',
+    async () => {
+      const env = pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir });
+      for (const action of ['meta-data', 'usage']) {
+        const r = await runAgent('galera', action, env, join(INSTALLED, 'galera'));
         expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
-        expect(r.stdout).toContain('<resource-agent name="galera"');
       }
-      expect(readFileSync(join(INSTALLED, 'galera'), 'utf8')).toContain("require('/usr/lib/tsha/agents/galera.cjs')");
-      if (process.getuid?.() === 0) {
-        const compile = join(cacheDir, 'compile');
-        expect(statSync(compile).mode & 0o077).toBe(0);
-        const versions = readdirSync(compile);
-        expect(versions).toEqual([expect.stringMatching(/^v22\./)]);
-        expect(readdirSync(join(compile, versions[0]!)).length).toBeGreaterThan(0);
-      }
-    } finally {
-      rmSync(cacheDir, { recursive: true, force: true });
-    }
+      expect(statSync(join(cacheDir, 'agents')).mode & 0o077).toBe(0);
+      const files = caches().filter((f) => f.startsWith('galera.'));
+      expect(files).toEqual([
+        expect.stringMatching(/^galera\.meta-data\.\d+-\d+-\d+\.v22\.[\d.]+\.v8cache$/),
+        expect.stringMatching(/^galera\.usage\.\d+-\d+-\d+\.v22\.[\d.]+\.v8cache$/),
+      ]);
+      const file = join(cacheDir, 'agents', files[0]!);
+      expect(statSync(file).mode & 0o077).toBe(0);
+      const before = statSync(file);
+      const again = await runAgent('galera', 'meta-data', env, join(INSTALLED, 'galera'));
+      expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+      const after = statSync(file);
+      expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    },
+  );
+
+  describe('a bundle behind its own launcher', () => {
+    let dir: string;
+    let launcher: string;
+    let body: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'tsha-launch-'));
+      chmodSync(dir, 0o755); // the non-root run below reads it
+      body = join(dir, 'rabbitmq.cjs');
+      // As install_agents installs it: the bundle without its shebang.
+      writeFileSync(body, readFileSync(join(BUILT, 'rabbitmq'), 'utf8').split('\n').slice(1).join('\n'));
+      launcher = launcherFor('rabbitmq', body, join(dir, 'rabbitmq'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const meta = () => runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), launcher);
+    const mine = () => caches().filter((f) => f.startsWith('rabbitmq.meta-data.'));
+
+    it.runIf(root)('a rewritten bundle never meets the cache of the one before: its cache has another name', async () => {
+      expect((await meta()).exitCode).toBe(OCF.SUCCESS);
+      const first = mine();
+      expect(first).toHaveLength(1);
+      // Same length, same text, a new file: V8 alone would take the old cache (it checks the length only).
+      const text = readFileSync(body);
+      rmSync(body);
+      writeFileSync(body, text);
+      const r = await meta();
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      expect(mine()).toHaveLength(2);
+    });
+
+    it.runIf(root)('a cache that others could have written is not read, and is replaced by a root-only one', async () => {
+      expect((await meta()).exitCode).toBe(OCF.SUCCESS);
+      const file = join(cacheDir, 'agents', mine().at(-1)!);
+      // Garbage that V8 would reject anyway; what is checked is that the launcher never hands it over.
+      writeFileSync(file, 'not a cache');
+      chmodSync(file, 0o666);
+      const r = await meta();
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(statSync(file).mode & 0o077).toBe(0);
+      expect(readFileSync(file).length).toBeGreaterThan(1000);
+    });
+
+    it.runIf(root)('a cache V8 rejects (corrupt) costs a compile and is written afresh', async () => {
+      const file = join(cacheDir, 'agents', mine().at(-1)!);
+      writeFileSync(file, Buffer.alloc(4096, 7), { mode: 0o600 });
+      const r = await meta();
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
+    });
+
+    it('run by someone other than root, the launcher neither reads nor writes a cache', async () => {
+      const before = caches();
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', launcher, 'meta-data'], {
+        env: { PATH: '/usr/bin:/bin', TSHA_CACHE_DIR: cacheDir },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(caches()).toEqual(before);
+    });
   });
 });
 
-describe('start-up of the built agents: the cheap paths load neither mysql2 nor amqplib nor tls nor child_process', () => {
+describe('start-up of the built agents: the cheap paths load none of mysql2, amqplib, tls, child_process, tty, zlib, http', () => {
   let dir: string;
   let probe: string;
   let runs = 0;
@@ -194,15 +286,17 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe('controls: the probe sees each of them when a process does load it', () => {
-    it('sees node:tls and node:child_process loaded by require and by process.getBuiltinModule', () => {
+    it('sees node:tls, node:tty, node:zlib and node:child_process loaded by require and by process.getBuiltinModule', () => {
       const out = join(dir, 'control-builtins.json');
-      const r = spawnSync(process.execPath, ['-e', "require('node:tls'); process.getBuiltinModule('node:child_process');"], {
+      const code =
+        "require('node:tls'); require('node:zlib'); require('node:http'); process.getBuiltinModule('node:child_process'); process.getBuiltinModule('node:tty');";
+      const r = spawnSync(process.execPath, ['-e', code], {
         env: { PATH: '/usr/bin:/bin', NODE_OPTIONS: `--require ${probe}`, TSHA_PROBE_OUT: out },
         encoding: 'utf8',
       });
       expect(r.status, r.stderr).toBe(0);
       const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-      expect(expensive(report)).toEqual(['node:child_process', 'node:tls']);
+      expect(expensive(report)).toEqual(['node:child_process', 'node:http', 'node:tls', 'node:tty', 'node:zlib']);
     });
 
     it('sees none of them in a bare node -e 0', () => {
@@ -274,7 +368,8 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
         expect(o.result.exitCode, o.result.stderr).toBe(OCF.ERR_GENERIC);
         expect(o.report.scripts).toContainEqual({ how: 'Script', filename: 'mysql2.js', markers: ['mysql2'] });
         if (process.getuid?.() === 0) expect(o.caches).toContainEqual(expect.stringMatching(/^mysql2-[0-9a-f]{16}-v[\d.]+\.v8cache$/));
-        expect(expensive(o.report, o.caches)).toContain('mysql2');
+        // mysql2 travels brotli-compressed (build/bundle.mjs): node:zlib comes with it, and only with it.
+        expect(expensive(o.report, o.caches)).toEqual(expect.arrayContaining(['mysql2', 'node:zlib']));
       });
     });
   });
@@ -298,13 +393,42 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
     });
   });
 
-  it.each(agentNames)('%s meta-data loads neither mysql2 nor amqplib nor tls nor child_process', async (agent) => {
+  it.each(agentNames)('%s meta-data loads none of mysql2, amqplib, tls, child_process, tty, zlib, http', async (agent) => {
     const o = await observe(agent, 'meta-data', {});
     expect(o.result.exitCode, o.result.stderr).toBe(OCF.SUCCESS);
     expect(o.result.stdout).toContain('<resource-agent');
     expect(expensive(o.report, o.caches)).toEqual([]);
     // Written to a pipe, as Pacemaker reads it, straight to the descriptor: no stream, so no node:net.
     expect(o.report.builtins).not.toContain('net');
+  });
+
+  describe('the depth-0 monitor of an API service that answers (a stand-in process and endpoint)', () => {
+    let sleeper: ChildProcess;
+    let server: Server;
+    let params: Record<string, string>;
+    beforeAll(async () => {
+      const sleep = ['/usr/bin/sleep', '/bin/sleep'].find(existsSync)!;
+      sleeper = spawn(sleep, ['300'], { stdio: 'ignore' });
+      writeFileSync(join(dir, 'api.pid'), `${sleeper.pid}\n`);
+      server = createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('data', () => socket.end('HTTP/1.1 300 Multiple Choices\r\nContent-Length: 0\r\n\r\n'));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as import('node:net').AddressInfo;
+      params = { binary: sleep, pid: join(dir, 'api.pid'), url: `http://127.0.0.1:${port}/` };
+    });
+    afterAll(async () => {
+      sleeper.kill('SIGKILL');
+      await new Promise((resolve) => server.close(resolve));
+    });
+
+    it.each(['glance-api', 'nova-api'])('%s reads the status line over node:net: node:http is never loaded', async (agent) => {
+      const o = await observe(agent, 'monitor', params, { OCF_RESKEY_CRM_meta_interval: '10000' });
+      expect(o.result.exitCode, o.result.stderr).toBe(OCF.SUCCESS);
+      expect(expensive(o.report, o.caches)).toEqual([]);
+      expect(o.report.builtins).toContain('net');
+    });
   });
 
   describe('the probe (depth-0 monitor, no interval) of a stopped resource', () => {
@@ -319,19 +443,19 @@ describe('start-up of the built agents: the cheap paths load neither mysql2 nor 
       broker?.remove();
     });
 
-    it('mysql (a datadir with no server running) loads neither mysql2 nor amqplib nor tls nor child_process', async () => {
+    it('mysql (a datadir with no server running) loads none of mysql2, amqplib, tls, child_process, tty, zlib, http', async () => {
       const o = await observe('mysql', 'monitor', mysql.params);
       expect(o.result.exitCode, o.result.stderr).toBe(OCF.NOT_RUNNING);
       expect(expensive(o.report, o.caches)).toEqual([]);
     });
 
-    it('rabbitmq loads neither mysql2 nor amqplib nor tls nor child_process', async () => {
+    it('rabbitmq loads none of mysql2, amqplib, tls, child_process, tty, zlib, http', async () => {
       const o = await observe('rabbitmq', 'monitor', broker.params);
       expect(o.result.exitCode, o.result.stderr).toBe(OCF.NOT_RUNNING);
       expect(expensive(o.report, o.caches)).toEqual([]);
     });
 
-    it.each(['keystone', 'nova-scheduler'])('%s loads neither mysql2 nor amqplib nor tls nor child_process', async (agent) => {
+    it.each(['keystone', 'nova-scheduler'])('%s loads none of mysql2, amqplib, tls, child_process, tty, zlib, http', async (agent) => {
       const o = await observe(agent, 'monitor', { pid: join(dir, `${agent}.pid`), log: join(dir, `${agent}.log`) });
       expect(o.result.exitCode, o.result.stderr).toBe(OCF.NOT_RUNNING);
       expect(expensive(o.report, o.caches)).toEqual([]);

@@ -33,7 +33,7 @@ let stdout = '';
 let stderr = '';
 let logFile = '';
 
-// Whether a person is at the keyboard is decided by isatty(0); a test runner's stdin is never a
+// Whether a person is at the keyboard is decided by isTerminal(0); a test runner's stdin is never a
 // terminal, so that one answer is stood in for. Everything else runs for real.
 const tty = vi.hoisted(() => ({ stdinIsTerminal: false }));
 // The agent writes to its file descriptors directly (stdio.ts); here those writes go through the
