@@ -263,6 +263,18 @@ async function main() {
   }
   // The runtime's own floor (issue 10 §3): the same Node doing nothing, timed in the same rounds.
   const floor = { name: 'node -e 0', provider: 'none', argv: [nodeUsed ?? TSHA_NODE, '-e', '0'] };
+  // The floor of a depth-0 check's I/O for any Node program: load node:net, connect to the server's
+  // socket, read its greeting. What tsha costs above it is its own work (parameters, the pid, /proc).
+  const greets = {
+    name: 'node greets',
+    provider: 'none',
+    argv: [
+      nodeUsed ?? TSHA_NODE,
+      '-e',
+      "const s = require('node:net').connect(process.env.OCF_RESKEY_socket); s.once('data', () => s.destroy()); s.once('error', () => process.exit(1));",
+    ],
+  };
+  const floors = [floor, greets];
 
   console.log(`starting a private MariaDB server (${MARIADBD}) ...`);
   const db = await startServer();
@@ -314,9 +326,9 @@ async function main() {
 
   const results = {}; // results[depth][agent] = { wall: [], cpu: [], rss: [], procs: [], failed: 0 }
   for (const depth of depths) {
-    results[depth] = Object.fromEntries([...agents, floor].map((a) => [a.name, { wall: [], cpu: [], rss: [], procs: [], failed: 0 }]));
+    results[depth] = Object.fromEntries([...agents, ...floors].map((a) => [a.name, { wall: [], cpu: [], rss: [], procs: [], failed: 0 }]));
     for (let i = 0; i < RUNS; i++) {
-      for (const agent of [...agents, floor]) {
+      for (const agent of [...agents, ...floors]) {
         const r = await timedRun(agent, envFor(agent, depth));
         const slot = results[depth][agent.name];
         if (r.rc !== 0) slot.failed++;
@@ -374,10 +386,19 @@ async function main() {
     const n = { wall: median(results[depth][floor.name].wall), cpu: median(results[depth][floor.name].cpu) };
     med[depth].floor = n;
     console.log(`${padEnd(depth, 6)}${padEnd('node -e 0', 12)}${pad(f(n.wall), 9)}${pad(f(n.cpu), 9)}`);
+    const g = { wall: median(results[depth][greets.name].wall), cpu: median(results[depth][greets.name].cpu) };
+    med[depth].greets = g;
+    console.log(`${padEnd(depth, 6)}${padEnd('node greets', 12)}${pad(f(g.wall), 9)}${pad(f(g.cpu), 9)}`);
     console.log(
       `${padEnd('', 6)}${padEnd('tsha/hb', 12)}${pad(`${f(ratio(t.wall, h.wall), 2)}x`, 9)}${pad(`${f(ratio(t.cpu, h.cpu), 2)}x`, 9)}`,
     );
     console.log(`${padEnd('', 6)}${padEnd('tsha-node', 12)}${pad(`+${f(t.wall - n.wall)}`, 9)}${pad(`+${f(t.cpu - n.cpu)}`, 9)}`);
+    console.log(`${padEnd('', 6)}${padEnd('greets-node', 12)}${pad(`+${f(g.wall - n.wall)}`, 9)}${pad(`+${f(g.cpu - n.cpu)}`, 9)}`);
+    console.log(`${padEnd('', 6)}${padEnd('tsha-greets', 12)}${pad(`+${f(t.wall - g.wall)}`, 9)}${pad(`+${f(t.cpu - g.cpu)}`, 9)}`);
+    if (med[depth].baseline) {
+      const b = med[depth].baseline;
+      console.log(`${padEnd('', 6)}${padEnd('baseline-node', 12)}${pad(`+${f(b.wall - n.wall)}`, 9)}${pad(`+${f(b.cpu - n.cpu)}`, 9)}`);
+    }
   }
 
   const tshaMaxProcs = Math.max(...depths.flatMap((d) => results[d].tsha.procs));
@@ -391,6 +412,12 @@ async function main() {
     ['tsha child processes per monitor = 0 (max of all runs)', tshaMaxProcs, 0, (v) => `${v}`],
     ['tsha peak RSS <= 60 MiB (max of all runs)', tshaMaxRss, 60, (v) => `${f(v)} MiB`],
   ];
+  console.log('');
+  console.log(
+    `floor: a Node program that only connects and reads the greeting costs +${f(med[0].greets.wall - med[0].floor.wall)} ms wall ` +
+      `over node -e 0 (depth 0), so the depth-0 target of +6 ms is ${med[0].greets.wall - med[0].floor.wall > 6 ? 'below' : 'above'} that floor; ` +
+      `tsha's own work above it: +${f(med[0].tsha.wall - med[0].greets.wall)} ms at depth 0, +${f(med[10].tsha.wall - med[10].greets.wall)} ms at depth 10`,
+  );
   console.log('');
   console.log('targets:');
   for (const [label, value, limit, show] of targets) {

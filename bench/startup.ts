@@ -1,8 +1,8 @@
 // Benchmark, not a test: what an agent costs above the runtime's own start-up, for every agent, as
-// installed (the launcher with Node's compile cache, build/launcher.cjs) and as one self-contained
-// bundle (build/out/<agent>, no compile cache), side by side with `node -e 0` in one run.
+// installed (the launcher with its code cache per action, build/launcher.cjs) and as one self-contained
+// bundle (build/out/<agent>, no code cache), side by side with `node -e 0` in one run.
 //
-//   node bench/startup.ts [--runs N] [--action meta-data] [--baseline DIR]
+//   node bench/startup.ts [--runs N] [--action meta-data] [--baseline DIR] [--agents a,b]
 //
 // --baseline DIR: another build's bundles (say, the previous commit's build/out), each behind the same
 // launcher as the installed agent, timed in the same rounds as a fourth variant.
@@ -12,32 +12,27 @@
 // and CPU per run come from measure.mjs's wait4 launcher; medians are printed, then the overhead above
 // `node -e 0`. The installed agents' cache goes to a private folder (TSHA_CACHE_DIR), warmed by one
 // untimed run; needs root (the launcher uses the cache only as root).
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILT, INSTALLED } from '../test/support/paths.ts';
+import { baselineLauncher } from './baseline.ts';
 import { median, timedRun, type TimedRun } from './measure.mjs';
 
 const { values: args } = parseArgs({
-  options: { runs: { type: 'string', default: '20' }, action: { type: 'string', default: 'meta-data' }, baseline: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '20' },
+    action: { type: 'string', default: 'meta-data' },
+    baseline: { type: 'string' },
+    agents: { type: 'string' }, // a comma-separated subset, for more runs in the same time
+  },
 });
 const runs = Number(args.runs);
 const action = args.action!;
 const cache = mkdtempSync(join(tmpdir(), 'tsha-bench-cache-'));
 const env = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', TSHA_CACHE_DIR: cache, OCF_ROOT: '/usr/lib/ocf' };
 const node = { argv: [process.execPath, '-e', '0'] };
-
-/** A launcher as install.sh writes it, for a bundle of the baseline build. */
-function baselineLauncher(agent: string): string {
-  const path = join(cache, `baseline-${agent}`);
-  const body = readFileSync(join(process.cwd(), 'build/launcher.cjs'), 'utf8')
-    .replaceAll('__NAME__', agent)
-    .replaceAll('__BODY__', join(args.baseline!, agent));
-  writeFileSync(path, `#!${process.execPath}\n${body}`);
-  chmodSync(path, 0o755);
-  return path;
-}
 
 type Figures = { wall: number[]; cpu: number[] };
 const empty = (): Figures => ({ wall: [], cpu: [] });
@@ -46,13 +41,15 @@ const add = (f: Figures, r: TimedRun) => {
   f.cpu.push(r.cpuMs);
 };
 
-const agents = readdirSync(INSTALLED).sort();
+const agents = readdirSync(INSTALLED)
+  .sort()
+  .filter((a) => args.agents === undefined || args.agents.split(',').includes(a));
 const rows: { agent: string; node: Figures; bundle: Figures; installed: Figures; baseline: Figures }[] = [];
 try {
   for (const agent of agents) {
     const bundle = { argv: [process.execPath, join(BUILT, agent), action] };
     const installed = { argv: [join(INSTALLED, agent), action] };
-    const baseline = args.baseline ? { argv: [baselineLauncher(agent), action] } : undefined;
+    const baseline = args.baseline ? { argv: [baselineLauncher(args.baseline, agent, cache), action] } : undefined;
     for (const warm of baseline ? [bundle, installed, baseline] : [bundle, installed]) {
       const r = await timedRun(warm, env);
       if (r.rc !== 0) throw new Error(`${warm.argv.join(' ')} returned ${r.rc}: ${r.output.slice(0, 300)}`);
