@@ -7,7 +7,14 @@ const fs = require('node:fs');
 const vm = require('node:vm');
 
 const BODY = '__BODY__';
-const fd = fs.openSync(BODY, 'r');
+let fd;
+try {
+  fd = fs.openSync(BODY, 'r');
+} catch (error) {
+  // The agent's code is gone (a half-removed install): say so as an OCF agent does, not with a stack.
+  fs.writeSync(2, `${process.env.OCF_EXIT_REASON_PREFIX || 'ocf-exit-reason:'}cannot read ${BODY} (${error.code}): reinstall tsha\n`);
+  process.exit(5); // OCF_ERR_INSTALLED
+}
 const st = fs.fstatSync(fd);
 const bytes = Buffer.allocUnsafe(st.size);
 for (let at = 0; at < st.size;) {
@@ -27,7 +34,8 @@ const source = `(function (exports, require, module, __filename, __dirname) {${t
 // the bundle's size, change time and inode, so a reinstalled bundle never meets an old cache (V8 itself
 // checks only the source's length), and Node's version, so a new runtime starts afresh.
 const action = /^[a-z][a-z0-9-]{0,31}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-const kind = action === 'monitor' || action === 'status' ? `monitor${process.env.OCF_CHECK_LEVEL || 0}` : action;
+const depth = /^\d{1,3}$/.test(process.env.OCF_CHECK_LEVEL ?? '') ? process.env.OCF_CHECK_LEVEL : '0'; // part of a file name
+const kind = action === 'monitor' || action === 'status' ? `monitor${depth}` : action;
 const dir = `${process.env.TSHA_CACHE_DIR || '/var/cache/tsha'}/agents`;
 const file = `${dir}/__NAME__.${kind}.${st.size}-${Math.trunc(st.ctimeMs)}-${st.ino}.${process.version}.v8cache`;
 

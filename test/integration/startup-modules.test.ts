@@ -226,6 +226,27 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
       expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
     });
 
+    it('a launcher whose bundle is gone says so and returns ERR_INSTALLED, with no stack', async () => {
+      const orphan = launcherFor('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'orphan'));
+      const r = await runAgent('rabbitmq', 'monitor', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), orphan);
+      expect(r.exitCode).toBe(OCF.ERR_INSTALLED);
+      expect(r.stderr.trim()).toBe(`ocf-exit-reason:cannot read ${join(dir, 'gone.cjs')} (ENOENT): reinstall tsha`);
+    });
+
+    it.runIf(root)('a monitor depth that is not a number never reaches the cache file name', async () => {
+      const r = await runAgent(
+        'rabbitmq',
+        'meta-data',
+        pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir, OCF_CHECK_LEVEL: '../../x' }),
+        launcher,
+      );
+      expect(r.exitCode).toBe(OCF.SUCCESS);
+      const m = await runAgent('rabbitmq', 'monitor', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir, OCF_CHECK_LEVEL: '../../x' }), launcher);
+      expect(m.exitCode).not.toBe(OCF.SUCCESS); // no broker here: what matters is where the cache went
+      expect(caches().filter((f) => f.startsWith('rabbitmq.monitor'))).toEqual([expect.stringMatching(/^rabbitmq\.monitor0\./)]);
+      expect(existsSync(join(cacheDir, 'x'))).toBe(false);
+    });
+
     it('run by someone other than root, the launcher neither reads nor writes a cache', async () => {
       const before = caches();
       const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', launcher, 'meta-data'], {
