@@ -56,7 +56,13 @@ const common = {
 const DEFERRED = ['mysql2', 'amqplib'];
 const COMPRESSED = new Set(['mysql2']);
 const template = readFileSync(join(root, 'build/deferred-module.cjs'), 'utf8');
-const deferredText = {};
+/** Brotli at its best quality, as base64: 350 KB of minified code become ~100 KB of literal. */
+const compress = (text) =>
+  brotliCompressSync(Buffer.from(text, 'utf8'), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) },
+  }).toString('base64');
+// Each library's loader, filled in once and shared by every agent that imports the library.
+const deferredLoaders = {};
 const deferredMaps = {};
 // Every npm package whose code lands in a bundle (esbuild's metafile lists each input file), for the
 // Debian package's copyright file (build/deb.sh): build/out/bundled-packages.json.
@@ -79,35 +85,27 @@ for (const name of DEFERRED) {
     ...(sourcemap ? { sourcemap: 'external', outfile: join(out, `${name}.js`) } : {}),
   });
   collect(built.metafile);
-  const code = built.outputFiles.find((f) => !f.path.endsWith('.map'));
-  deferredText[name] = code.text;
+  const code = built.outputFiles.find((f) => !f.path.endsWith('.map')).text;
+  // The library's code goes in last and through a replacer function. With a string as the replacement,
+  // String.prototype.replace expands $-patterns in it: `$&` (the match), `` $` `` and `$'` (the text
+  // before and after it), `$$` (one `$`), `$1`... Minified code is full of `$` (esbuild names variables
+  // `$`, `$e`, ...; libraries write `'$'` and `/\$/`), and JSON.stringify leaves `$` alone, so a
+  // replacement string would silently splice template text into the library or drop a `$`. A
+  // function's return value is inserted verbatim. Last, so that the name and hash replacements see only
+  // the template, never a placeholder-like text inside the library.
+  deferredLoaders[name] = template
+    .replaceAll('__NAME__', JSON.stringify(name))
+    .replace('__HASH__', JSON.stringify(createHash('sha256').update(code).digest('hex').slice(0, 16)))
+    .replace('__COMPRESSED__', JSON.stringify(COMPRESSED.has(name)))
+    .replace('__CODE__', () => JSON.stringify(COMPRESSED.has(name) ? compress(code) : code));
   const map = built.outputFiles.find((f) => f.path.endsWith('.map'));
   if (map) deferredMaps[name] = map.text;
 }
-/** Brotli at its best quality, as base64: 350 KB of minified code become ~100 KB of literal. */
-const compress = (text) =>
-  brotliCompressSync(Buffer.from(text, 'utf8'), {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) },
-  }).toString('base64');
 const deferredModules = {
   name: 'deferred-modules',
   setup(b) {
     b.onResolve({ filter: new RegExp(`^(${DEFERRED.join('|')})$`) }, (a) => ({ path: a.path, namespace: 'deferred' }));
-    // The library's code goes in last and through a replacer function. With a string as the replacement,
-    // String.prototype.replace expands $-patterns in it: `$&` (the match), `` $` `` and `$'` (the text
-    // before and after it), `$$` (one `$`), `$1`... Minified code is full of `$` (esbuild names variables
-    // `$`, `$e`, ...; libraries write `'$'` and `/\$/`), and JSON.stringify leaves `$` alone, so a
-    // replacement string would silently splice template text into the library or drop a `$`. A
-    // function's return value is inserted verbatim. Last, so that the name and hash replacements see only
-    // the template, never a placeholder-like text inside the library.
-    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (a) => ({
-      loader: 'js',
-      contents: template
-        .replaceAll('__NAME__', JSON.stringify(a.path))
-        .replace('__HASH__', JSON.stringify(createHash('sha256').update(deferredText[a.path]).digest('hex').slice(0, 16)))
-        .replace('__COMPRESSED__', JSON.stringify(COMPRESSED.has(a.path)))
-        .replace('__CODE__', () => JSON.stringify(COMPRESSED.has(a.path) ? compress(deferredText[a.path]) : deferredText[a.path])),
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'deferred' }, (a) => ({ loader: 'js', contents: deferredLoaders[a.path] }));
   },
 };
 

@@ -42,14 +42,25 @@ export class HttpTransportError extends Error {
   }
 }
 
-function fail(code: string, message: string, cause?: unknown): HttpTransportError {
+/** A transport failure whose message starts with its code, keeping the original as `cause`. */
+export function transportError(code: string, message: string, cause?: unknown): HttpTransportError {
   return new HttpTransportError(code, `${code}: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/** What node:tls (and node:https) take of the options: verify against `ca` unless insecure, present a client certificate. */
+export function tlsConnectOptions(tls: TlsOptions): { rejectUnauthorized: boolean; ca?: string; cert?: string; key?: string } {
+  return {
+    rejectUnauthorized: !tls.insecure,
+    ...(tls.ca ? { ca: tls.ca } : {}),
+    ...(tls.cert ? { cert: tls.cert } : {}),
+    ...(tls.key ? { key: tls.key } : {}),
+  };
 }
 
 export function httpRequest(url: string, r: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  if (!secure && target.protocol !== 'http:') return Promise.reject(fail('EPROTO', `unsupported scheme in ${url}`));
+  if (!secure && target.protocol !== 'http:') return Promise.reject(transportError('EPROTO', `unsupported scheme in ${url}`));
   const tls = r.tls ?? {};
   const client = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   const max = r.maxBody ?? 64 * 1024;
@@ -74,25 +85,18 @@ export function httpRequest(url: string, r: HttpRequest): Promise<HttpResponse> 
       },
       // One connection for one exchange: nothing keeps the agent's process alive afterwards.
       agent: false,
-      ...(secure
-        ? {
-            rejectUnauthorized: !tls.insecure,
-            ...(tls.ca ? { ca: tls.ca } : {}),
-            ...(tls.cert ? { cert: tls.cert } : {}),
-            ...(tls.key ? { key: tls.key } : {}),
-          }
-        : {}),
+      ...(secure ? tlsConnectOptions(tls) : {}),
     });
     // The overall bound; the socket's idle timeout below bounds each phase (connect, headers, body).
     const overall = setTimeout(
-      () => done(fail('TIMEOUT', `no complete answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)),
+      () => done(transportError('TIMEOUT', `no complete answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)),
       r.timeoutMs,
     );
-    request.setTimeout(r.timeoutMs, () => done(fail('TIMEOUT', `${target.host} went silent for ${Math.round(r.timeoutMs)} ms`)));
+    request.setTimeout(r.timeoutMs, () => done(transportError('TIMEOUT', `${target.host} went silent for ${Math.round(r.timeoutMs)} ms`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       // "socket hang up" is a connection closed before any answer: an empty reply.
       const code = error.code === 'ECONNRESET' && /hang up/.test(error.message) ? 'EMPTY_REPLY' : (error.code ?? 'ERROR');
-      done(fail(code, error.message, error));
+      done(transportError(code, error.message, error));
     });
     request.on('response', (response: IncomingMessage) => {
       let body = '';
@@ -100,7 +104,7 @@ export function httpRequest(url: string, r: HttpRequest): Promise<HttpResponse> 
       response.on('data', (chunk: string) => {
         if (body.length < max) body += chunk;
       });
-      response.on('error', (error: NodeJS.ErrnoException) => done(fail(error.code ?? 'ERROR', error.message, error)));
+      response.on('error', (error: NodeJS.ErrnoException) => done(transportError(error.code ?? 'ERROR', error.message, error)));
       response.on('end', () => done(undefined, { status: response.statusCode ?? 0, headers: response.headers, body: body.slice(0, max) }));
     });
     request.end(r.body);

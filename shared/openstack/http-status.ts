@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { net } from '../ocf/builtins.ts';
-import { HttpTransportError, type TlsOptions } from './http-client.ts';
+import { type HttpTransportError, tlsConnectOptions, transportError, type TlsOptions } from './http-client.ts';
 
 export interface StatusRequest {
   /** The whole exchange ends within this. */
@@ -18,22 +18,17 @@ export interface StatusRequest {
 /** A status line longer than this, or none in this many bytes, is not an HTTP server answering. */
 const MAX_HEAD = 16 * 1024;
 
-function fail(code: string, message: string, cause?: unknown): HttpTransportError {
-  return new HttpTransportError(code, `${code}: ${message}`, cause === undefined ? undefined : { cause });
-}
-
 export function httpStatus(url: string, r: StatusRequest): Promise<number> {
   let target: URL;
   try {
     target = new URL(url);
   } catch (error) {
-    return Promise.reject(fail('EPROTO', `not a URL: ${url}`, error));
+    return Promise.reject(transportError('EPROTO', `not a URL: ${url}`, error));
   }
   const secure = target.protocol === 'https:';
-  if (!secure && target.protocol !== 'http:') return Promise.reject(fail('EPROTO', `unsupported scheme in ${url}`));
+  if (!secure && target.protocol !== 'http:') return Promise.reject(transportError('EPROTO', `unsupported scheme in ${url}`));
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
   const port = Number(target.port || (secure ? 443 : 80));
-  const tls = r.tls ?? {};
   const request = [
     `GET ${target.pathname}${target.search} HTTP/1.1`,
     `Host: ${target.host}`,
@@ -62,7 +57,7 @@ export function httpStatus(url: string, r: StatusRequest): Promise<number> {
       else resolve(status!);
     };
     const overall = setTimeout(
-      () => done(fail('TIMEOUT', `no answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)),
+      () => done(transportError('TIMEOUT', `no answer from ${target.host} within ${Math.round(r.timeoutMs)} ms`)),
       r.timeoutMs,
     );
     if (secure) {
@@ -71,10 +66,7 @@ export function httpStatus(url: string, r: StatusRequest): Promise<number> {
         port,
         // SNI names a host, never an address (as node:https does).
         ...(net().isIP(host) === 0 ? { servername: host } : {}),
-        rejectUnauthorized: !tls.insecure,
-        ...(tls.ca ? { ca: tls.ca } : {}),
-        ...(tls.cert ? { cert: tls.cert } : {}),
-        ...(tls.key ? { key: tls.key } : {}),
+        ...tlsConnectOptions(r.tls ?? {}),
       });
       socket.once('secureConnect', () => socket.write(request));
     } else {
@@ -89,18 +81,18 @@ export function httpStatus(url: string, r: StatusRequest): Promise<number> {
         const line = head.indexOf('\r\n');
         if (line < 0) break;
         const m = /^HTTP\/\d(?:\.\d)? (\d{3})(?: |$)/.exec(head.slice(0, line));
-        if (!m) return done(fail('EPROTO', `${target.host} answered something that is not HTTP`));
+        if (!m) return done(transportError('EPROTO', `${target.host} answered something that is not HTTP`));
         const status = Number(m[1]);
         if (status >= 200 || status === 101) return done(undefined, status);
         const end = head.indexOf('\r\n\r\n');
         if (end < 0) break;
         head = head.slice(end + 4);
       }
-      if (head.length > MAX_HEAD) done(fail('EPROTO', `${target.host} sent ${head.length} bytes without a status line`));
+      if (head.length > MAX_HEAD) done(transportError('EPROTO', `${target.host} sent ${head.length} bytes without a status line`));
     });
-    // Closed before a status line: an empty reply (uwsgi's keystone without its database does that).
-    socket.once('end', () => done(fail('EMPTY_REPLY', `${target.host} closed the connection without an answer`)));
-    socket.once('close', () => done(fail('EMPTY_REPLY', `${target.host} closed the connection without an answer`)));
-    socket.on('error', (error: NodeJS.ErrnoException) => done(fail(error.code ?? 'ERROR', error.message, error)));
+    // Closed before a status line (an error settles first): an empty reply, as uwsgi's keystone without
+    // its database gives.
+    socket.once('close', () => done(transportError('EMPTY_REPLY', `${target.host} closed the connection without an answer`)));
+    socket.on('error', (error: NodeJS.ErrnoException) => done(transportError(error.code ?? 'ERROR', error.message, error)));
   });
 }

@@ -14,6 +14,7 @@ import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { instanceLayout, type InstanceLayout } from '../support/mariadb.ts';
 import { BUILT, INSTALLED, ROOT } from '../support/paths.ts';
 import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
+import { writeLauncher } from '../support/launcher.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
 
@@ -127,13 +128,6 @@ const agentNames = readdirSync(join(ROOT, 'agents'))
   .map((f) => f.slice(0, -3))
   .sort();
 
-/** A launcher as install_agents writes it (build/launcher.cjs), for any bundle. */
-function launcherFor(name: string, body: string, at: string): string {
-  const text = readFileSync(join(ROOT, 'build/launcher.cjs'), 'utf8').replaceAll('__NAME__', name).replaceAll('__BODY__', body);
-  writeFileSync(at, `#!${process.execPath}\n${text}`, { mode: 0o755 });
-  return at;
-}
-
 describe('the installed agents (install.sh): a launcher with a V8 code cache per action', () => {
   const root = process.getuid?.() === 0;
   let cacheDir: string;
@@ -185,7 +179,7 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
       body = join(dir, 'rabbitmq.cjs');
       // As install_agents installs it: the bundle without its shebang.
       writeFileSync(body, readFileSync(join(BUILT, 'rabbitmq'), 'utf8').split('\n').slice(1).join('\n'));
-      launcher = launcherFor('rabbitmq', body, join(dir, 'rabbitmq'));
+      launcher = writeLauncher('rabbitmq', body, join(dir, 'rabbitmq'));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     const meta = () => runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), launcher);
@@ -227,7 +221,7 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
     });
 
     it('a launcher whose bundle is gone says so and returns ERR_INSTALLED, with no stack', async () => {
-      const orphan = launcherFor('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'orphan'));
+      const orphan = writeLauncher('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'orphan'));
       const r = await runAgent('rabbitmq', 'monitor', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), orphan);
       expect(r.exitCode).toBe(OCF.ERR_INSTALLED);
       expect(r.stderr.trim()).toBe(`ocf-exit-reason:cannot read ${join(dir, 'gone.cjs')} (ENOENT): reinstall tsha`);
