@@ -60,7 +60,8 @@ export function tlsConnectOptions(tls: TlsOptions): { rejectUnauthorized: boolea
 export function httpRequest(url: string, r: HttpRequest): Promise<HttpResponse> {
   const target = new URL(url);
   const secure = target.protocol === 'https:';
-  if (!secure && target.protocol !== 'http:') return Promise.reject(transportError('EPROTO', `unsupported scheme in ${url}`));
+  if (!secure && target.protocol !== 'http:')
+    return Promise.reject(transportError('EPROTO', `unsupported scheme ${target.protocol} (http: or https:)`));
   const tls = r.tls ?? {};
   const client = secure ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
   const max = r.maxBody ?? 64 * 1024;

@@ -23,10 +23,11 @@ export function httpStatus(url: string, r: StatusRequest): Promise<number> {
   try {
     target = new URL(url);
   } catch (error) {
-    return Promise.reject(transportError('EPROTO', `not a URL: ${url}`, error));
+    return Promise.reject(transportError('EPROTO', 'the URL does not parse', error));
   }
   const secure = target.protocol === 'https:';
-  if (!secure && target.protocol !== 'http:') return Promise.reject(transportError('EPROTO', `unsupported scheme in ${url}`));
+  if (!secure && target.protocol !== 'http:')
+    return Promise.reject(transportError('EPROTO', `unsupported scheme ${target.protocol} (http: or https:)`));
   const host = target.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without its brackets
   const port = Number(target.port || (secure ? 443 : 80));
   const request = [
