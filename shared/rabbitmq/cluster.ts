@@ -41,6 +41,7 @@ import {
   type StartView,
 } from './decide.ts';
 import { startDecisionLine } from './decision-line.ts';
+import { judgeJoinFailure } from './join-failure.ts';
 import type { RabbitmqParameters } from './parameters.ts';
 import { findAccount } from '../process/users.ts';
 
@@ -65,19 +66,23 @@ interface Member {
   readonly ctx: Ctx;
   readonly self: string;
   readonly members: readonly string[];
+  /** Why the members are not known (crm_node did not answer): only this node is listed then. */
+  readonly membersUnknown: string | undefined;
   readonly hostMap: ReadonlyMap<string, string>;
   readonly cli: CliTarget;
   erlang(node: string): string;
 }
 
-async function listNodes(ctx: Ctx): Promise<string[]> {
+/** The cluster's nodes per Pacemaker, or why crm_node could not list them. */
+async function listNodes(ctx: Ctx): Promise<{ readonly nodes: string[] } | { readonly unknown: string }> {
   // "1 n1 member" per node; the node's own variables would not change the list.
   const r = await runCommand('crm_node', ['--list'], ctx.deadline, 5000);
-  if (r.exitCode !== 0) return [];
-  return r.stdout
+  if (r.exitCode !== 0) return { unknown: `crm_node --list failed: ${failure(r)}` };
+  const nodes = r.stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/)[1])
     .filter((n): n is string => n !== undefined && n !== '');
+  return nodes.length > 0 ? { nodes } : { unknown: 'crm_node --list listed no node' };
 }
 
 async function member(ctx: Ctx): Promise<Member> {
@@ -85,14 +90,16 @@ async function member(ctx: Ctx): Promise<Member> {
   const self = await ownNodeName(ctx.env, ctx.deadline);
   const name = ctx.params.nodename.slice(0, ctx.params.nodename.indexOf('@'));
   const erlang = (node: string) => `${name}@${hostOf(node, hostMap)}`;
-  const listed = hostMap.size > 0 ? [...hostMap.keys()] : await listNodes(ctx);
-  const members = listed.includes(self) ? listed : [...listed, self];
+  const listed = hostMap.size > 0 ? { nodes: [...hostMap.keys()] } : await listNodes(ctx);
+  const known = 'nodes' in listed ? listed.nodes : [];
+  const members = known.includes(self) ? known : [...known, self];
   const own: Ctx = { ...ctx, params: { ...ctx.params, nodename: erlang(self) } };
   const account = findAccount(ctx.params.user);
   return {
     ctx: own,
     self,
     members,
+    membersUnknown: 'unknown' in listed ? listed.unknown : undefined,
     hostMap,
     cli: { params: own.params, home: brokerHome(own.params, account?.home ?? '/var/lib/rabbitmq') },
     erlang,
@@ -176,6 +183,8 @@ async function gatherView(m: Member): Promise<StartView> {
   return {
     self: m.self,
     members: m.members,
+    // Outside any cluster stack (a person on a lone machine) this node is all there is.
+    ...(m.membersUnknown !== undefined && !partition.standalone ? { membersUnknown: m.membersUnknown } : {}),
     online: partition.standalone ? [m.self] : partition.members,
     quorate: partition.standalone || partition.quorate,
     running,
@@ -190,11 +199,35 @@ async function mustCli(m: Member, tool: Tool, node: string, args: readonly strin
   if (r.exitCode !== 0) throw new GenericError(`${tool} ${args[0]} on ${node} failed: ${failure(r)}`);
 }
 
-/** The RabbitMQ app of this running node joins `peer`'s cluster (join_cluster resets this node first). */
+/** How many times start tries join_cluster before failing (each bounded; see join-failure.ts). */
+const JOIN_ATTEMPTS = 4;
+const JOIN_RETRY_MS = 2000;
+
+/**
+ * The RabbitMQ app of this running node joins `peer`'s cluster (join_cluster resets this node first).
+ * A failed join is retried, and a stale entry of this node in the running cluster is removed first
+ * (join-failure.ts): a start that failed instead would meet the same refusal at every retry.
+ */
 async function joinCluster(m: Member, peer: string): Promise<void> {
   const self = m.ctx.params.nodename;
+  const peerNode = m.erlang(peer);
   await mustCli(m, 'rabbitmqctl', self, ['stop_app'], 60_000);
-  await mustCli(m, 'rabbitmqctl', self, ['join_cluster', m.erlang(peer)], 60_000);
+  for (let attempt = 1; ; attempt++) {
+    const r = await cli(m.cli, 'rabbitmqctl', self, ['join_cluster', peerNode], m.ctx.deadline, 60_000);
+    if (r.exitCode === 0) break;
+    const verdict = judgeJoinFailure(`${r.stderr}\n${r.stdout}`, self);
+    const why = verdict.kind === 'retry' ? failure(r) : verdict.reason;
+    if (attempt >= JOIN_ATTEMPTS || r.timedOut || m.ctx.deadline.remaining() < JOIN_RETRY_MS + 20_000)
+      throw new GenericError(`rabbitmqctl join_cluster on ${self} failed: ${why}`);
+    m.ctx.log.warn(`${m.self}: join_cluster ${peerNode} failed (${why}); attempt ${attempt + 1} of ${JOIN_ATTEMPTS}`);
+    if (verdict.kind === 'forget-then-join') {
+      // This node's app is stopped and it holds nothing of the cluster: the peer may drop it.
+      const forget = await cli(m.cli, 'rabbitmqctl', peerNode, ['forget_cluster_node', self], m.ctx.deadline, 30_000);
+      if (forget.exitCode !== 0) m.ctx.log.warn(`forget_cluster_node ${self} on ${peerNode} failed: ${failure(forget)}`);
+      else m.ctx.log.warn(`${peerNode} forgot the stale member ${self}; joining again`);
+    }
+    await m.ctx.deadline.sleep(JOIN_RETRY_MS);
+  }
   await mustCli(m, 'rabbitmqctl', self, ['start_app'], 90_000);
   await m.ctx.deadline.until(`${self} to answer AMQP after joining`, async () => {
     const s = await status(m.ctx).catch(() => undefined);
@@ -265,11 +298,13 @@ async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
 }
 
 export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
-  const m = await member(ctx);
+  let m = await member(ctx);
   const before = await status(m.ctx);
   // A serving broker is started, unless it is a newcomer booted standalone that has yet to join.
   const data = readNodeData(m);
-  const standalone = m.members.length > 1 && (data === undefined || !data.clusterMembers.some((n) => n !== m.self));
+  // Under Pacemaker an unknown member list may hide peers this broker has yet to join: decide below.
+  const clustered = m.members.length > 1 || (m.membersUnknown !== undefined && ctx.env.meta.has('on_node'));
+  const standalone = clustered && (data === undefined || !data.clusterMembers.some((n) => n !== m.self));
   if (before.kind === 'serving' && !standalone) return { code: OCF.SUCCESS, note: `already running (pid ${before.process.pid})` };
   prepareHome(m.ctx.params);
   let said = '';
@@ -289,6 +324,7 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
     said = verdict.reason;
     if (!verdict.poll || ctx.deadline.remaining() < WAIT_POLL_MS + 3000) throw new GenericError(`not started, ${verdict.reason}`);
     await ctx.deadline.sleep(WAIT_POLL_MS);
+    if (m.membersUnknown !== undefined) m = await member(ctx);
   }
 }
 
@@ -308,7 +344,12 @@ export async function clusteredStop(ctx: Ctx): Promise<Outcome> {
   ]);
   // Draining hands quorum-queue leaders and clients to serving peers; with none (a lone or
   // partitioned node) it could only block, so it is skipped.
-  let drained = own.kind !== 'start' ? 'not drained (not serving)' : 'not drained (no peer serving)';
+  let drained =
+    own.kind !== 'start'
+      ? 'not drained (not serving)'
+      : m.membersUnknown !== undefined
+        ? `not drained (no peer known: ${m.membersUnknown})`
+        : 'not drained (no peer serving)';
   if (own.kind === 'start' && peers.length > 0 && existsSync(join(m.cli.home, '.erlang.cookie'))) {
     const cap = Math.min(60_000, ctx.deadline.remaining() * 0.5);
     const r = await cli(m.cli, 'rabbitmq-upgrade', m.ctx.params.nodename, ['drain'], ctx.deadline, cap);

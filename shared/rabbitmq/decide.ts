@@ -27,6 +27,8 @@ export interface StartView {
   readonly self: string;
   /** The cluster's members, in the configured order (cluster_host_map, else the Pacemaker node list). */
   readonly members: readonly string[];
+  /** Why the Pacemaker node list could not be read (crm_node failed); `members` then lists this node only. */
+  readonly membersUnknown?: string;
   /** Nodes in this node's Pacemaker partition. */
   readonly online: readonly string[];
   readonly quorate: boolean;
@@ -72,6 +74,13 @@ export function decideStart(v: StartView): StartVerdict {
   // Without quorum this partition may be the minority: starting would serve clients a minority that
   // pause_minority pauses anyway, or (fresh) form a second cluster beside the majority's.
   if (!v.quorate) return { kind: 'wait', reason: 'no quorum in this partition', poll: false };
+  // Who forms the cluster and whom a newcomer joins both come from the member list. Deciding on this
+  // node alone would form a second, one-node cluster beside the founder's (and record it as the
+  // cluster): wait for the list instead. crm_node failing is usually brief (the controller busy in a
+  // transition), so start polls.
+  if (v.membersUnknown !== undefined) {
+    return { kind: 'wait', reason: `the cluster's node list is unknown (${v.membersUnknown})`, poll: true };
+  }
 
   const peersRunning = v.running.filter((n) => n !== v.self);
   // Formation from empty: the first member in the configured order that Pacemaker sees forms the

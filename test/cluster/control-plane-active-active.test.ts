@@ -4,6 +4,7 @@ import { Lab, waitFor } from '../lab/lab.ts';
 import { bringUpControlPlane, controlPlaneClient, controlPlaneSettled, type ControlPlane } from '../lab/openstack-setup.ts';
 import { promotedDb } from '../lab/replication-setup.ts';
 import { crashCycles } from './control-plane-crash-cycles.suite.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 const CYCLES = 2;
 
@@ -14,6 +15,7 @@ const CYCLES = 2;
 // through the service VIPs. After each cycle the node boots and rejoins, and the data is checked whole.
 describe('the active/active control plane on 2 nodes (real Pacemaker, MariaDB, RabbitMQ, keystone, glance, nova)', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
   const ledger = new AckLedger();
   let plane: ControlPlane;
 

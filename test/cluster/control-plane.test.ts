@@ -6,12 +6,14 @@ import { bringUpControlPlane, controlPlaneClient, controlPlaneRunning, type Cont
 import { promotedDb } from '../lab/replication-setup.ts';
 import { operationsAfter } from '../lab/timeline.ts';
 import { crashCycles } from './control-plane-crash-cycles.suite.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // The seed's whole control plane on 2 nodes, on tsha's agents and real services: the MySQL
 // master/slave set with its VIP, RabbitMQ, keystone (uwsgi), glance-api and nova-api/-scheduler, with
 // stand-ins for the services no packaged release has (registry, objectstore, consoleauth, cert, network).
 describe("the seed's OpenStack control plane on 2 nodes (real Pacemaker, MariaDB, RabbitMQ, keystone, glance, nova)", () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
   const ledger = new AckLedger();
   let plane: ControlPlane;
 

@@ -3,6 +3,7 @@ import { crashUnderClient, recoverySeconds } from '../lab/client.ts';
 import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep } from '../lab/lab.ts';
 import { fenceCrm } from '../lab/mysql-setup.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 /** A group that holds only a VIP behind ocf:pacemaker:Dummy: the engine's own behaviour and floor. */
 function dummyGroupCrm(lab: Lab): string {
@@ -29,6 +30,7 @@ async function groupUp(lab: Lab): Promise<string> {
 
 describe('a 2-node lab with fencing (stonith-enabled=true, fence_tshalab)', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
 
   beforeAll(async () => {
     await lab.up();
@@ -88,6 +90,7 @@ describe('a 2-node lab with fencing (stonith-enabled=true, fence_tshalab)', () =
 
 describe('the same 2-node lab without fencing', () => {
   const lab = new Lab({ nodes: 2, stonith: false });
+  diagnoseFailures(lab);
 
   beforeAll(async () => {
     await lab.up();
@@ -108,6 +111,7 @@ describe('the same 2-node lab without fencing', () => {
 
 describe('a 3-node lab with fencing', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
+  diagnoseFailures(lab);
 
   beforeAll(async () => {
     await lab.up();
@@ -128,6 +132,7 @@ describe('a 3-node lab with fencing', () => {
 
 describe('the floor for a promotable clone: ocf:pacemaker:Stateful with a VIP on the promoted instance', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
 
   beforeAll(async () => {
     await lab.up();

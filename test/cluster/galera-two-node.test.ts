@@ -3,6 +3,7 @@ import { AckLedger, recoverySeconds, startClient } from '../lab/client.ts';
 import { createDemoSchema, galeraCrm, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { expectGaleraConsistent } from './galera-expect.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // two_node_mode on a two-node lab (corosync two_node, fencing on): a Galera pair loses its primary
 // component whenever one member goes (1 of 2 is no majority). With two_node_mode the survivor re-forms
@@ -13,6 +14,7 @@ const vipOn = (s: ClusterStatus) => runningOn(s, 'vip')[0];
 
 describe('ocf:tsha:galera two_node_mode, 2 nodes: the survivor of a crash or a split takes writes again once the peer is fenced', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
   const ledger = new AckLedger();
   const settled = (what: string, nodes: readonly string[] = lab.liveNodes()) => lab.waitUntil(what, 180_000, galeraSettled(nodes));
   const verify = (what: string) => expectGaleraConsistent(lab, ledger, what);

@@ -8,6 +8,7 @@ import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.t
 import { waitFenced } from '../lab/fencing.ts';
 import { agentLogLines, describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { expectGaleraConsistent } from './galera-expect.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // ocf:tsha:galera on three lab nodes: real MariaDB 10.11 + Galera 4 from Debian, rsync SST, fencing on,
 // the clone in the seed's ms spelling (target-role=Master, which once kept heartbeat/galera from ever
@@ -19,6 +20,7 @@ const vipOn = (s: ClusterStatus) => runningOn(s, 'vip')[0];
 
 describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partitions under writes', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
+  diagnoseFailures(lab);
   const ledger = new AckLedger();
 
   async function settled(what: string, nodes: readonly string[] = lab.liveNodes(), timeoutMs = 180_000): Promise<ClusterStatus> {

@@ -21,6 +21,7 @@ import {
   setMasterAddresses,
   unpromotedDb,
 } from '../lab/replication-setup.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // Jepsen-style: the primary is powered off again and again, alternating nodes, while a client writes
 // one row at a time through the VIP (autocommit, an acknowledged id is never retried). After each cycle
@@ -78,6 +79,7 @@ describe.each(MATRIX)(
   'ocf:tsha:mysql promotable, $nodes nodes, semi_sync=$semiSync: repeated crash/rejoin cycles under writes',
   ({ nodes, semiSync }) => {
     const lab = new Lab({ nodes, stonith: true });
+    diagnoseFailures(lab);
     const label = `${nodes} nodes, semi_sync=${semiSync}`;
     const ledger = new AckLedger();
     let primary: string;

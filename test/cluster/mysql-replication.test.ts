@@ -15,6 +15,7 @@ import {
 
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { OCF_ROOT } from '../support/paths.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 /** The clone's parameters (REPLICA_PARAMS: key=value, space-separated) for a by-hand run. */
 const replicaParams = () =>
@@ -34,6 +35,7 @@ async function expectConsistent(lab: Lab, primary: string, acked: readonly numbe
 
 describe("ocf:tsha:mysql as a promotable clone (the seed's ms configuration, provider changed), 2 nodes, semi-sync, fencing", () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
   let primary: string;
   let acknowledgedInCrash: number[] = [];
   const replicaOf = (node: string) => lab.names.find((n) => n !== node)!;
@@ -246,6 +248,7 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
   // With semi-sync, a crashed primary restarts with init-rpl-role=SLAVE and drops what no replica
   // acknowledged; asynchronous replication is where an old primary can come back with errant writes.
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
 
   beforeAll(async () => {
     await lab.up();
@@ -296,6 +299,7 @@ describe('ocf:tsha:mysql promotable clone with asynchronous replication (semi_sy
 
 describe('ocf:tsha:mysql promotable clone, 3 nodes, OCF 1.1 spelling (clone promotable=true, Promoted): the most advanced replica wins', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
+  diagnoseFailures(lab);
   const settled = () =>
     lab.waitUntil(
       'one Promoted instance with the VIP and two Unpromoted',

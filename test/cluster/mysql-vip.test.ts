@@ -6,6 +6,7 @@ import { checkConsistency, lostWrites } from '../lab/consistency.ts';
 import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { MYSQL_PARAMS, mysqlConfig, mysqlGroupCrm, prepareSharedMysql } from '../lab/mysql-setup.ts';
+import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 const AGENT = '/usr/lib/ocf/resource.d/tsha/mysql';
 
@@ -17,6 +18,7 @@ function dbNode(s: ClusterStatus): string | undefined {
 
 describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir on the shared disk, fencing on)', () => {
   const lab = new Lab({ nodes: 2, stonith: true });
+  diagnoseFailures(lab);
   let active: string;
   const other = () => lab.names.find((n) => n !== active)!;
   const cleanup = async () => {

@@ -8,7 +8,7 @@ import type { Reporter, TestModule } from 'vitest/node';
 // printed for it (console lines starting with DIAGNOSTICS), then the slowest files.
 export const DIAGNOSTICS = '[diagnostics]';
 const MESSAGE_CHARS = 600;
-const DIAGNOSTIC_CHARS = 4000;
+const DIAGNOSTIC_CHARS = 6000;
 
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -35,6 +35,17 @@ describe('decideStart: who may start, and how', () => {
     });
   });
 
+  it('waits, polling, while the node list is unknown: deciding alone would form a second, one-node cluster', () => {
+    const unknown = { members: ['n2'], membersUnknown: 'crm_node --list failed: timed out' };
+    expect(decideStart(view({ self: 'n2', ...unknown }))).toEqual({
+      kind: 'wait',
+      reason: "the cluster's node list is unknown (crm_node --list failed: timed out)",
+      poll: true,
+    });
+    // Even with a peer serving and its own data: whom to join, and whether it was forgotten, need the list.
+    expect(decideStart(view({ self: 'n2', ...unknown, running: ['n1'], data: data(['n2'], ['n2']) })).kind).toBe('wait');
+  });
+
   describe('formation from empty data directories', () => {
     it('the first member in the configured order that Pacemaker sees forms the cluster', () => {
       expect(decideStart(view()).kind).toBe('form');
