@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger, recoverySeconds, startClient } from '../lab/client.ts';
 import {
@@ -12,7 +10,7 @@ import {
   type ConsistencyReport,
 } from '../lab/consistency.ts';
 import { Lab, runningOn, sleep, waitFor } from '../lab/lab.ts';
-import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
+import { describeTimeline, failoverTimeline, pacemakerLogLines } from '../lab/timeline.ts';
 import {
   masterSlaveCrm,
   prepareReplicas,
@@ -37,14 +35,7 @@ const CYCLES = process.env.TSHA_FULL === '1' ? 3 : 2;
 
 /** The agent's own log lines, on every node, saying it replicated back transactions crash recovery truncated. */
 function healedTails(lab: Lab): string[] {
-  return lab.names.flatMap((n) => {
-    const log = join(lab.nodeDir(n), 'log-pacemaker', 'pacemaker.log');
-    return existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .split('\n')
-          .filter((l) => /were lost here \(crash recovery\)/.test(l))
-      : [];
-  });
+  return lab.names.flatMap((n) => pacemakerLogLines(lab, n).filter((l) => /were lost here \(crash recovery\)/.test(l)));
 }
 
 interface CycleFigures {
@@ -201,10 +192,9 @@ describe.each(MATRIX)(
       console.log(summary(label, figures));
       // With semi-sync, crash recovery truncates what the engine had not committed; these are the rejoins
       // where a replica already had some of it (the case that once diverged silently).
+      const healed = healedTails(lab);
       console.log(
-        `[lab] ${label}: rejoins that replicated back a truncated tail: ${healedTails(lab).length}${healedTails(lab)
-          .map((l) => `\n  ${l.replace(/^.*INFO: /, '')}`)
-          .join('')}`,
+        `[lab] ${label}: rejoins that replicated back a truncated tail: ${healed.length}${healed.map((l) => `\n  ${l.replace(/^.*INFO: /, '')}`).join('')}`,
       );
       expect(figures.reduce((a, c) => a + c.diverged, 0)).toBe(0);
     });

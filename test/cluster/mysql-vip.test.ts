@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledged, crashUnderClient, recoverySeconds, rowsThroughVip } from '../lab/client.ts';
@@ -7,6 +7,7 @@ import { fenceHistory } from '../lab/fencing.ts';
 import { Lab, runningOn, sleep, type ClusterStatus } from '../lab/lab.ts';
 import { MYSQL_PARAMS, mysqlConfig, mysqlGroupCrm, prepareSharedMysql } from '../lab/mysql-setup.ts';
 import { diagnoseFailures } from '../lab/diagnostics.ts';
+import { pacemakerLogLines } from '../lab/timeline.ts';
 
 const AGENT = '/usr/lib/ocf/resource.d/tsha/mysql';
 
@@ -44,7 +45,7 @@ describe('ocf:tsha:mysql + IPaddr2 group in a 2-node Pacemaker cluster (datadir 
 
   it('Pacemaker probed the resource on every node before starting it', () => {
     for (const node of lab.names) {
-      const log = readFileSync(join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log'), 'utf8');
+      const log = pacemakerLogLines(lab, node).join('\n');
       expect(log).toMatch(new RegExp(`Result of probe operation for db on ${node}: (not running|ok)`));
     }
   });

@@ -4,11 +4,10 @@
  * node's last agent lines, where tsha logs every decision it takes and why it waits. A lab is gone
  * once its suite ends, so this is gathered at the failure, before the next test changes anything.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { DIAGNOSTICS } from '../support/failure-summary.ts';
 import type { Lab } from './lab.ts';
+import { pacemakerLogLines } from './timeline.ts';
 
 const LINES_PER_NODE = 5;
 const LINE_CHARS = 260;
@@ -18,10 +17,7 @@ const AGENT_LINE = /^\S+ [\w-]+\([^)]*\)\[\d+\]:\s+(INFO|WARNING|ERROR|DEBUG):/;
 
 /** The last lines tsha's agents logged on a node (every level: an INFO line says what a start waits for). */
 export function lastAgentLines(lab: Lab, node: string, count = LINES_PER_NODE): string[] {
-  const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-  if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8')
-    .split('\n')
+  return pacemakerLogLines(lab, node)
     .filter((l) => AGENT_LINE.test(l))
     .slice(-count)
     .map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l));

@@ -28,13 +28,17 @@ function stamp(line: string, year: number): number | undefined {
   return Date.UTC(year, month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
+/** A node's Pacemaker log (its controller's lines and its agents'), line by line; none before it exists. */
+export function pacemakerLogLines(lab: Lab, node: string): string[] {
+  const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+}
+
 /** Every node's Pacemaker log lines stamped at or after `since` (epoch ms), with their stamp. */
 function* linesAfter(lab: Lab, since: number): Generator<{ line: string; at: number }> {
   const year = new Date(since).getUTCFullYear();
   for (const node of lab.names) {
-    const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-    if (!existsSync(log)) continue;
-    for (const line of readFileSync(log, 'utf8').split('\n')) {
+    for (const line of pacemakerLogLines(lab, node)) {
       const at = stamp(line, year);
       if (at !== undefined && at >= since) yield { line, at };
     }
@@ -59,12 +63,7 @@ export function describeTimeline(t: Timeline): string {
 
 /** The lines an agent logged through Pacemaker on a node (`tag`: "galera(galera)", "rabbitmq(rabbitmq)"). */
 export function agentLogLines(lab: Lab, node: string, tag: string): string[] {
-  const log = join(lab.nodeDir(node), 'log-pacemaker', 'pacemaker.log');
-  return existsSync(log)
-    ? readFileSync(log, 'utf8')
-        .split('\n')
-        .filter((l) => l.includes(tag))
-    : [];
+  return pacemakerLogLines(lab, node).filter((l) => l.includes(tag));
 }
 
 /** One resource action Pacemaker ran after `since`: seconds after it, from request to result. */
