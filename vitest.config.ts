@@ -33,7 +33,8 @@ export default defineConfig({
         },
       },
     ],
-    // Servers and clusters are timing-sensitive on two cores: one test file at a time, everywhere.
+    // Servers and clusters are timing-sensitive on two cores: one test file at a time in a run. test/run's
+    // default runs the cluster project and, beside it at nice 10, unit and integration (no lab among them).
     maxWorkers: 1,
     // failure-summary: CI keeps the tail of the output; the run ends with every failure, first first.
     reporters: ['default', './test/support/failure-summary.ts'],
