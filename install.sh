@@ -138,7 +138,7 @@ build() {
 }
 
 install_agents() {
-  local node=$1 agent target name body
+  local node=$1 agent target name body launcher
   mkdir -p "$provider_dir" "$DESTDIR$TSHA_HOME"
   : >"$manifest.new"
   mkdir -p "$DESTDIR$TSHA_HOME/agents"
@@ -155,9 +155,13 @@ install_agents() {
     tail -n +2 "$agent" >"$DESTDIR$body.tmp"
     chmod 0644 "$DESTDIR$body.tmp"
     mv -f "$DESTDIR$body.tmp" "$DESTDIR$body"
+    # The launcher as the build wrote it for this agent, with its meta-data (build/bundle.mjs); from a
+    # build before that, the plain template, which hands every action to the bundle.
+    launcher="$here/build/out/$name.launcher.cjs"
+    [ -f "$launcher" ] || launcher="$here/build/launcher.cjs"
     # Pacemaker runs agents with a minimal PATH: name the runtime by absolute path.
     # sed replacement text: a TSHA_HOME holding \, | or & must still come out literally.
-    { printf '#!%s\n' "$node"; sed -e "s|__NAME__|$name|g" -e "s|__BODY__|$(printf '%s' "$body" | sed 's/[\\|&]/\\&/g')|g" "$here/build/launcher.cjs"; } >"$target.tmp"
+    { printf '#!%s\n' "$node"; sed -e "s|__NAME__|$name|g" -e "s|__BODY__|$(printf '%s' "$body" | sed 's/[\\|&]/\\&/g')|g" "$launcher"; } >"$target.tmp"
     chmod 0755 "$target.tmp"
     mv -f "$target.tmp" "$target"
     printf '%s\n%s\n' "${target#"$DESTDIR"}" "$body" >>"$manifest.new"

@@ -5,6 +5,7 @@
 //                                               deferred modules); TSHA_SOURCEMAP=1 does the same
 // See build/README.md.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -109,6 +110,32 @@ const deferredModules = {
   },
 };
 
+// What install.sh installs as the agent: build/launcher.cjs with the agent's name and its meta-data filled in
+// (build/out/<name>.launcher.cjs; install.sh adds the runtime and the bundle's path). The meta-data is what the
+// bundle just built prints, for a caller that says nothing of its OCF version (1.0) and for one that speaks 1.1.
+const launcher = readFileSync(join(root, 'build/launcher.cjs'), 'utf8');
+const launcherOf = (name, bundle) => {
+  const metaData = (version) => {
+    const r = spawnSync(process.execPath, [bundle, 'meta-data'], {
+      env: { PATH: process.env.PATH, ...(version ? { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1' } : {}) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (r.status !== 0 || !r.stdout.startsWith('<?xml')) throw new Error(`${bundle} meta-data: ${r.error ?? r.stderr}`);
+    return r.stdout;
+  };
+  // install.sh fills these two in with sed, over the whole launcher.
+  for (const [version, xml] of [
+    ['1.0', metaData(undefined)],
+    ['1.1', metaData('1.1')],
+  ])
+    if (/__(NAME|BODY)__/.test(xml)) throw new Error(`${bundle} meta-data ${version}: holds a launcher placeholder`);
+  const both = JSON.stringify({ '1.0': metaData(undefined), 1.1: metaData('1.1') });
+  if (!launcher.includes('/*__META_DATA__*/ null')) throw new Error('build/launcher.cjs: no /*__META_DATA__*/ null to fill');
+  // A replacer function: the XML is inserted verbatim, never read for $-patterns.
+  return launcher.replaceAll('__NAME__', name).replace('/*__META_DATA__*/ null', () => both);
+};
+
 mkdirSync(out, { recursive: true });
 // A deferred module runs as vm.Script `<module>.js` (deferred-module.cjs): its frames map through
 // build/out/<module>.js.map. Line 1's columns there are shifted by the wrapper the loader puts in
@@ -147,6 +174,7 @@ for (const name of agents) {
   if (left) throw new Error(`${outfile}: placeholder ${left[0]} of deferred-module.cjs left unfilled`);
   if (!sourcemap) rmSync(`${outfile}.map`, { force: true });
   chmodSync(outfile, 0o755);
+  writeFileSync(`${outfile}.launcher.cjs`, launcherOf(name, outfile));
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);
 }
 // Name, version and license of each bundled package, read from its package.json (only a build of every

@@ -183,6 +183,9 @@ describe('the Debian package (build/deb.sh), installed, upgraded and purged with
   });
 
   it('crm ra info and pcs resource describe show every parameter of every agent', async () => {
+    // crmsh makes its folders under $HOME on its first run, and two first runs at once race (one dies with
+    // FileExistsError): on a fresh machine, one run alone first.
+    await ok('crm', ['ra', 'info', `ocf:tsha:${AGENTS[0]}`]);
     const missing = await twoAtATime(AGENTS, async (agent) => {
       const names = await declared(agent);
       const crm = await ok('crm', ['ra', 'info', `ocf:tsha:${agent}`]);

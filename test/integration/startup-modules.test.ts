@@ -145,24 +145,67 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
     expect(r.stdout).toBe(bundle.stdout);
   });
 
+  // Pacemaker sends OCF_RA_VERSION_MAJOR/MINOR (1/1 since 2.1); ocf-tester and older callers send none.
+  const pacemakers = [{}, { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1' }];
+  it.each(agentNames)(
+    '%s: the installed launcher answers meta-data byte for byte as the bundle, for OCF 1.0 and 1.1 callers',
+    async (agent) => {
+      for (const version of pacemakers) {
+        const env = pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir, ...version });
+        const [r, bundle] = await Promise.all([
+          runAgent(agent, 'meta-data', env, join(INSTALLED, agent)),
+          runAgent(agent, 'meta-data', env),
+        ]);
+        expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+        expect(r.stdout).toBe(bundle.stdout);
+      }
+    },
+  );
+
+  it('meta-data follows the OCF version however a caller writes it, as the bundle does', async () => {
+    const forms: Record<string, string>[] = [
+      { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '0' },
+      { OCF_RA_VERSION_MAJOR: '2' },
+      { OCF_RA_VERSION_MAJOR: ' 1 ', OCF_RA_VERSION_MINOR: '01' },
+      { OCF_RA_VERSION_MAJOR: '', OCF_RA_VERSION_MINOR: '1' },
+      { OCF_RA_VERSION_MAJOR: '0', OCF_RA_VERSION_MINOR: '9' },
+      // Forms the launcher leaves to the bundle.
+      { OCF_RA_VERSION_MAJOR: '1.1' },
+      { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: 'x' },
+      { OCF_RA_VERSION_MAJOR: 'one' },
+    ];
+    const seen = new Set<string>();
+    for (const form of forms) {
+      const env = pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir, ...form });
+      const [r, bundle] = await Promise.all([
+        runAgent('mysql', 'meta-data', env, join(INSTALLED, 'mysql')),
+        runAgent('mysql', 'meta-data', env),
+      ]);
+      expect(r.exitCode, `${JSON.stringify(form)}: ${r.stderr}`).toBe(OCF.SUCCESS);
+      expect(r.stdout, JSON.stringify(form)).toBe(bundle.stdout);
+      seen.add(r.stdout);
+    }
+    expect(seen.size).toBe(2); // both versions were among them
+  });
+
   it.runIf(root)(
     'as root, each action gets its own cache, in a folder only root can enter, and the next run reads it unchanged',
     async () => {
       const env = pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir });
-      for (const action of ['meta-data', 'usage']) {
+      for (const action of ['help', 'usage']) {
         const r = await runAgent('galera', action, env, join(INSTALLED, 'galera'));
         expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
       }
       expect(statSync(join(cacheDir, 'agents')).mode & 0o077).toBe(0);
       const files = caches().filter((f) => f.startsWith('galera.'));
       expect(files).toEqual([
-        expect.stringMatching(/^galera\.meta-data\.\d+-\d+-\d+\.v22\.[\d.]+\.v8cache$/),
+        expect.stringMatching(/^galera\.help\.\d+-\d+-\d+\.v22\.[\d.]+\.v8cache$/),
         expect.stringMatching(/^galera\.usage\.\d+-\d+-\d+\.v22\.[\d.]+\.v8cache$/),
       ]);
       const file = join(cacheDir, 'agents', files[0]!);
       expect(statSync(file).mode & 0o077).toBe(0);
       const before = statSync(file);
-      const again = await runAgent('galera', 'meta-data', env, join(INSTALLED, 'galera'));
+      const again = await runAgent('galera', 'help', env, join(INSTALLED, 'galera'));
       expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
       const after = statSync(file);
       expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
@@ -182,31 +225,32 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
       launcher = writeLauncher('rabbitmq', body, join(dir, 'rabbitmq'));
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
-    const meta = () => runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), launcher);
-    const mine = () => caches().filter((f) => f.startsWith('rabbitmq.meta-data.'));
+    // usage, not meta-data: the launcher answers meta-data itself, without the bundle or a cache.
+    const usage = () => runAgent('rabbitmq', 'usage', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), launcher);
+    const mine = () => caches().filter((f) => f.startsWith('rabbitmq.usage.'));
 
     it.runIf(root)('a rewritten bundle never meets the cache of the one before: its cache has another name', async () => {
-      expect((await meta()).exitCode).toBe(OCF.SUCCESS);
+      expect((await usage()).exitCode).toBe(OCF.SUCCESS);
       const first = mine();
       expect(first).toHaveLength(1);
       // Same length, same text, a new file: V8 alone would take the old cache (it checks the length only).
       const text = readFileSync(body);
       rmSync(body);
       writeFileSync(body, text);
-      const r = await meta();
+      const r = await usage();
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
       expect(mine()).toHaveLength(2);
     });
 
     it.runIf(root)('a cache that others could have written is not read, and is replaced by a root-only one', async () => {
-      expect((await meta()).exitCode).toBe(OCF.SUCCESS);
+      expect((await usage()).exitCode).toBe(OCF.SUCCESS);
       const file = join(cacheDir, 'agents', mine().at(-1)!);
       // Garbage that V8 would reject anyway; what is checked is that the launcher never hands it over.
       writeFileSync(file, 'not a cache');
       chmodSync(file, 0o666);
-      const r = await meta();
+      const r = await usage();
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
-      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(r.stdout).toContain('usage: rabbitmq {');
       expect(statSync(file).mode & 0o077).toBe(0);
       expect(readFileSync(file).length).toBeGreaterThan(1000);
     });
@@ -214,9 +258,9 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
     it.runIf(root)('a cache V8 rejects (corrupt) costs a compile and is written afresh', async () => {
       const file = join(cacheDir, 'agents', mine().at(-1)!);
       writeFileSync(file, Buffer.alloc(4096, 7), { mode: 0o600 });
-      const r = await meta();
+      const r = await usage();
       expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
-      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(r.stdout).toContain('usage: rabbitmq {');
       expect(readFileSync(file).equals(Buffer.alloc(4096, 7))).toBe(false);
     });
 
@@ -225,6 +269,29 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
       const r = await runAgent('rabbitmq', 'monitor', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), orphan);
       expect(r.exitCode).toBe(OCF.ERR_INSTALLED);
       expect(r.stderr.trim()).toBe(`ocf-exit-reason:cannot read ${join(dir, 'gone.cjs')} (ENOENT): reinstall tsha`);
+    });
+
+    it('meta-data reads neither the bundle nor a cache: a launcher whose bundle is gone still answers it', async () => {
+      const before = caches();
+      const orphan = writeLauncher('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'orphan-meta'));
+      const r = await runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), orphan);
+      expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
+      expect(r.stdout).toBe((await runAgent('rabbitmq', 'meta-data', pacemakerEnv({}))).stdout);
+      expect(caches()).toEqual(before);
+    });
+
+    it('the plain template (a build without launchers of its own) hands meta-data to the bundle', async () => {
+      const plain = writeLauncher('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'plain'), join(ROOT, 'build/launcher.cjs'));
+      const r = await runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), plain);
+      expect(r.exitCode).toBe(OCF.ERR_INSTALLED);
+      const m = await runAgent(
+        'rabbitmq',
+        'meta-data',
+        pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }),
+        writeLauncher('rabbitmq', body, join(dir, 'plain'), join(ROOT, 'build/launcher.cjs')),
+      );
+      expect(m.exitCode, m.stderr).toBe(OCF.SUCCESS);
+      expect(m.stdout).toContain('<resource-agent name="rabbitmq"');
     });
 
     it.runIf(root)('a monitor depth that is not a number never reaches the cache file name', async () => {
@@ -243,12 +310,12 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
 
     it('run by someone other than root, the launcher neither reads nor writes a cache', async () => {
       const before = caches();
-      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', launcher, 'meta-data'], {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', launcher, 'usage'], {
         env: { PATH: '/usr/bin:/bin', TSHA_CACHE_DIR: cacheDir },
         encoding: 'utf8',
       });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toContain('<resource-agent name="rabbitmq"');
+      expect(r.stdout).toContain('usage: rabbitmq {');
       expect(caches()).toEqual(before);
     });
   });

@@ -1,13 +1,24 @@
-// A launcher as install_agents writes it (build/launcher.cjs with the agent's name and bundle filled in,
-// behind a shebang naming this Node), for a bundle that is not installed: tests and bench baselines.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+// A launcher as install_agents writes it (the build's launcher of the agent, build/out/<name>.launcher.cjs,
+// with the bundle filled in, behind a shebang naming this Node), for a bundle that is not installed: tests
+// and bench baselines.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './paths.ts';
+import { BUILT, ROOT } from './paths.ts';
 
-/** Writes the launcher of bundle `body` as agent `name` to `at`, from `template` (default: this build's). */
-export function writeLauncher(name: string, body: string, at: string, template = join(ROOT, 'build/launcher.cjs')): string {
+/**
+ * Writes the launcher of bundle `body` as agent `name` to `at`, from `template`: by default this build's
+ * launcher of that agent, which answers meta-data itself; the plain build/launcher.cjs hands every action,
+ * meta-data too, to the bundle.
+ */
+export function writeLauncher(name: string, body: string, at: string, template = builtLauncher(name)): string {
   const text = readFileSync(template, 'utf8').replaceAll('__NAME__', name).replaceAll('__BODY__', body);
   writeFileSync(at, `#!${process.execPath}\n${text}`);
   chmodSync(at, 0o755);
   return at;
+}
+
+/** This build's launcher of `name`, or the plain template for a build without one. */
+export function builtLauncher(name: string, out = BUILT): string {
+  const own = join(out, `${name}.launcher.cjs`);
+  return existsSync(own) ? own : join(ROOT, 'build/launcher.cjs');
 }
