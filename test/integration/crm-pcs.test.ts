@@ -52,6 +52,8 @@ if [ -e "$DIR/change.crm.sh" ]; then
 fi
 `;
 
+const BUILD_TIMEOUT_MS = 120_000;
+
 /** The CIB files the README's texts build, each in its own empty CIB (no cluster, no agents). */
 async function buildCibs(texts: {
   crm: string;
@@ -71,9 +73,11 @@ async function buildCibs(texts: {
       writeFileSync(join(dir, 'change.pcs'), `${texts.change.pcs}\n`);
       writeFileSync(join(dir, 'target.crm'), `${texts.change.target}\n`);
     }
+    // crm and pcs are Python programs started up to five times here: ~15 s alone, and more than 25 s when
+    // the labs of test/run's cluster project hold both cores (this project runs beside it at nice 10).
     await run('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', SCRIPT], {
       env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', DIR: dir, LANG: 'C.UTF-8' },
-      timeout: 25_000,
+      timeout: BUILD_TIMEOUT_MS,
     });
     const model = (name: string) => cibModel(readFileSync(join(dir, name), 'utf8'));
     return { crm: model('crm.xml'), pcs: model('pcs.xml'), ...(texts.change ? { target: model('target.xml') } : {}) };
@@ -88,7 +92,7 @@ describe.each(['seed', 'active-active'] as const)('the README control plane (%s 
 
   beforeAll(async () => {
     ({ crm, pcs } = await buildCibs(controlPlaneReadme(layout)));
-  }, 30_000);
+  }, BUILD_TIMEOUT_MS + 5_000);
 
   it('builds every resource, group and clone the lab runs', () => {
     const ids = Object.keys(crm.resources);
@@ -130,7 +134,7 @@ describe("the README change from the seed's orders to the tuned ones, in crm and
   beforeAll(async () => {
     const change = controlPlaneChange('seed', 'seed-tuned');
     built = await buildCibs({ ...controlPlaneReadme('seed'), change: { ...change, target: controlPlaneReadme('seed-tuned').crm } });
-  }, 30_000);
+  }, BUILD_TIMEOUT_MS + 5_000);
 
   it('crm and pcs build the same cluster from the seed and the change', () => {
     expect(built.pcs).toEqual(built.crm);
