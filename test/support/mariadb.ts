@@ -10,7 +10,49 @@ const run = promisify(execFile);
 
 export const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find(existsSync) ?? '/usr/sbin/mariadbd';
 
+/**
+ * A port free on 127.0.0.1 now, for a server that a test starts later. It is taken below the kernel's
+ * ephemeral range (`ip_local_port_range`), where every outgoing connection on the machine gets its source
+ * port, so no connection can take it before the server binds it. A port from that range once was taken
+ * that way: a test broker failed with `dist_port_already_used` beside the cluster project. Candidates are
+ * random, and each is bound once to check it is free; other tests pick at random too, so two rarely meet.
+ */
 export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  if (low - PRIVATE_FLOOR >= 1000) {
+    for (let i = 0; i < 50; i++) {
+      const port = PRIVATE_FLOOR + Math.floor(Math.random() * (low - PRIVATE_FLOOR));
+      if (!KNOWN_PORTS.has(port) && (await bindable(port))) return port;
+    }
+  }
+  return kernelChosenPort();
+}
+
+/** Below the ephemeral range, above the ports that services listen on by default. */
+const PRIVATE_FLOOR = 20_000;
+/** Default ports in that span that a packaged service may open later: RabbitMQ's distribution port. */
+const KNOWN_PORTS = new Set([25_672]);
+
+/** The first port of the kernel's ephemeral range (32768 unless configured). */
+function ephemeralLow(): number {
+  try {
+    const low = Number.parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]!, 10);
+    return Number.isFinite(low) ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port the kernel picks from its ephemeral range: free now, as the fallback. */
+function kernelChosenPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
