@@ -124,13 +124,11 @@ const launcherOf = (name, bundle) => {
     if (r.status !== 0 || !r.stdout.startsWith('<?xml')) throw new Error(`${bundle} meta-data: ${r.error ?? r.stderr}`);
     return r.stdout;
   };
+  const documents = { '1.0': metaData(undefined), 1.1: metaData('1.1') };
   // install.sh fills these two in with sed, over the whole launcher.
-  for (const [version, xml] of [
-    ['1.0', metaData(undefined)],
-    ['1.1', metaData('1.1')],
-  ])
+  for (const [version, xml] of Object.entries(documents))
     if (/__(NAME|BODY)__/.test(xml)) throw new Error(`${bundle} meta-data ${version}: holds a launcher placeholder`);
-  const both = JSON.stringify({ '1.0': metaData(undefined), 1.1: metaData('1.1') });
+  const both = JSON.stringify(documents);
   if (!launcher.includes('/*__META_DATA__*/ null')) throw new Error('build/launcher.cjs: no /*__META_DATA__*/ null to fill');
   // A replacer function: the XML is inserted verbatim, never read for $-patterns.
   return launcher.replaceAll('__NAME__', name).replace('/*__META_DATA__*/ null', () => both);

@@ -18,7 +18,7 @@ export function writeLauncher(name: string, body: string, at: string, template =
 }
 
 /** This build's launcher of `name`, or the plain template for a build without one. */
-export function builtLauncher(name: string, out = BUILT): string {
-  const own = join(out, `${name}.launcher.cjs`);
+function builtLauncher(name: string): string {
+  const own = join(BUILT, `${name}.launcher.cjs`);
   return existsSync(own) ? own : join(ROOT, 'build/launcher.cjs');
 }
