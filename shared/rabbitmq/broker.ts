@@ -189,6 +189,15 @@ export async function start(ctx: Ctx): Promise<Outcome> {
 
 /** Starts rabbitmq-server and waits, within the deadline, until it answers AMQP; returns the VM's pid. */
 export async function launchBroker(ctx: Ctx): Promise<number> {
+  const pid = await launchBrokerUnless(ctx, async () => false);
+  return pid!;
+}
+
+/**
+ * launchBroker, except that `giveUp` is asked at each poll while the broker does not serve yet: when
+ * it says so, the wait ends there with undefined and the VM is left booting.
+ */
+export async function launchBrokerUnless(ctx: Ctx, giveUp: () => Promise<boolean>): Promise<number | undefined> {
   const p = ctx.params;
   const account = ensureDirectories(p);
   const { ready } = await startDaemon({
@@ -204,11 +213,12 @@ export async function launchBroker(ctx: Ctx): Promise<number> {
     errorLines: /error|failed|crash/i,
     intervalMs: 200,
     ready: async () => {
-      const s = await status(ctx);
-      return s.kind === 'serving' ? s : undefined;
+      const s = await status(ctx).catch(() => undefined);
+      if (s?.kind === 'serving') return { pid: s.process.pid };
+      return (await giveUp()) ? { pid: undefined } : undefined;
     },
   });
-  return ready.process.pid;
+  return ready.pid;
 }
 
 /** All processes of this broker: the VM, its children, and the start script above it. */

@@ -22,6 +22,7 @@ import {
   brokerHome,
   brokerProcesses,
   launchBroker,
+  launchBrokerUnless,
   monitorHost,
   prepareHome,
   roundTrip,
@@ -41,6 +42,7 @@ import {
   type StartView,
 } from './decide.ts';
 import { startDecisionLine } from './decision-line.ts';
+import { epmdNames } from './epmd.ts';
 import { judgeJoinFailure } from './join-failure.ts';
 import type { RabbitmqParameters } from './parameters.ts';
 import { findAccount } from '../process/users.ts';
@@ -52,6 +54,8 @@ const STATUS_CAP_MS = 10_000;
 const WAIT_POLL_MS = 1000;
 /** How long start waits for a broker booting with its peers to serve before leaving it to the monitor. */
 const BOOT_GRACE_MS = 20_000;
+/** How long a broker booting with peers waits for them before checking whether any of them boots at all. */
+const ALONE_GRACE_MS = 3000;
 
 /** Clone mode: cluster=on, or cluster=auto in a clone of more than one instance. */
 export function cloneMode(ctx: Ctx): boolean {
@@ -283,18 +287,29 @@ async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promi
  * Launches a broker whose boot waits for peers that start beside it. It may serve within the grace;
  * if not, start still succeeds with the VM booting (RabbitMQ bounds that wait itself and exits when
  * no peer comes), and the monitor reports it as degraded until it serves: start must not hold up the
- * transition in which Pacemaker would start those peers.
+ * transition in which Pacemaker would start those peers. Nor one that would retry them: when none of
+ * those peers has an Erlang VM (their start failed earlier and waits out failure-timeout, or their
+ * node is still joining), waiting only delays that retry, so start leaves the grace after a moment.
  */
 async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
   const grace = new Deadline(Math.min(BOOT_GRACE_MS, m.ctx.deadline.remaining()));
+  const name = m.ctx.params.nodename.slice(0, m.ctx.params.nodename.indexOf('@'));
+  const alone = async () => {
+    if (grace.totalMs - grace.remaining() < ALONE_GRACE_MS) return false;
+    const names = await Promise.all(
+      peers.map((n) => epmdNames(hostOf(n, m.hostMap), m.ctx.params.epmd_port, grace.budget(PEER_GREETING_MS, 'epmd names'))),
+    );
+    return !names.some((list) => list?.includes(name));
+  };
+  let pid: number | undefined;
   try {
-    await launchBroker({ ...m.ctx, deadline: grace });
-    return `booted with ${peers.join(', ')}`;
+    pid = await launchBrokerUnless({ ...m.ctx, deadline: grace }, alone);
   } catch (error) {
     if (!grace.expired() || !brokerProcesses(m.ctx.params).some((p) => isLive(readProcess(p.pid)))) throw error;
-    m.ctx.log.info(`${m.self} is booting, waiting for ${peers.join(', ')} (RabbitMQ waits for the peers that ran after it stopped)`);
-    return `booting, waiting for ${peers.join(', ')}`;
   }
+  if (pid !== undefined) return `booted with ${peers.join(', ')}`;
+  m.ctx.log.info(`${m.self} is booting, waiting for ${peers.join(', ')} (RabbitMQ waits for the peers that ran after it stopped)`);
+  return `booting, waiting for ${peers.join(', ')}`;
 }
 
 export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
@@ -399,7 +414,10 @@ export async function clusteredMonitor(ctx: Ctx): Promise<Outcome> {
     if (booting.exitCode === 0 && /\bis booting\b/.test(booting.stdout)) {
       return { code: OCF.DEGRADED, reason: 'booting: RabbitMQ waits for the members that ran after this node stopped' };
     }
-    throw new GenericError(`${error.message}: ${await explainNotServing(m)}`, { cause: error });
+    // The boot may have ended while is_booting ran (the AMQP listener opens last): look once more.
+    const again = await status(m.ctx).catch(() => undefined);
+    if (again?.kind !== 'serving') throw new GenericError(`${error.message}: ${await explainNotServing(m)}`, { cause: error });
+    s = again;
   }
   if (s.kind === 'stopped') {
     if (s.crashed && !ctx.probe) throw new GenericError(`broker ${m.ctx.params.nodename} is gone: ${s.detail}`);

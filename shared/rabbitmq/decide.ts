@@ -178,18 +178,24 @@ export type ClusterVerdict =
   | { readonly kind: 'failed'; readonly reason: string };
 
 /**
- * What a serving node's view means. A node that sees a partition or sits in a minority serves a
- * cluster that cannot commit quorum-queue writes or that disagrees with the majority: a failure, never
- * success. A healthy majority with a member missing, an alarm (publishers blocked) or a queue that
- * would lose its quorum with this node is running but not at its best: degraded (190).
+ * What a serving node's view means. A node that sees a partition serves a cluster that disagrees with
+ * the majority, and a node the running members do not list is not part of it: a failure, never
+ * success. A node that serves in a minority with no partition (its peers are down, not cut off) is
+ * degraded (190), as is a majority with a member missing, an alarm (publishers blocked) or a queue
+ * that would lose its quorum with this node: running but not at its best.
  */
 export function assessCluster(self: string, v: ClusterView, quorumCritical: string | undefined): ClusterVerdict {
   if (v.partitions.length > 0) return { kind: 'failed', reason: `partitioned from ${list(v.partitions)}` };
   if (!v.running.includes(self)) return { kind: 'failed', reason: `not among the running members (${list(v.running)})` };
+  // A serving minority without a partition is the first member of a cold boot while the others boot
+  // (or one whose peers just went, before pause_minority pauses it: the depth-0 monitor then fails).
+  // A restart cannot bring a majority back; it only takes the cluster's first member away again, and
+  // the members booting with it pause for want of it, so a failure here restarted the whole boot. Its
+  // quorum queues do not commit until a majority runs: that is what the reason says.
   if (v.running.length * 2 <= v.members.length) {
     return {
-      kind: 'failed',
-      reason: `in a minority: ${v.running.length} of ${v.members.length} members running (${list(v.running)}), quorum queues cannot commit`,
+      kind: 'degraded',
+      reason: `in a minority: ${v.running.length} of ${v.members.length} members running (${list(v.running)}): quorum queues wait for a majority`,
     };
   }
   const problems: string[] = [];

@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
+import { epmdNames } from '../../shared/rabbitmq/epmd.ts';
 import { allProcesses, isLive, readProcess } from '../../shared/process/proc.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
+import { freePort } from '../support/mariadb.ts';
 import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
 import { runAgent } from '../support/run-agent.ts';
 
@@ -36,6 +38,12 @@ describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
     const r = await rabbitmq('start', layout.params);
     expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
     expect((await rabbitmq('start', layout.params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it("the broker's epmd lists its Erlang name (what a clone start asks of the peers it boots with), and a closed port answers undefined", async () => {
+    const name = layout.params.nodename!.split('@')[0];
+    expect(await epmdNames('127.0.0.1', Number(layout.params.epmd_port), 2000)).toContain(name);
+    expect(await epmdNames('127.0.0.1', await freePort(), 2000)).toBeUndefined();
   });
 
   it('monitor at depth 0 (AMQP greeting) and depth 10 (a message through a private queue) return SUCCESS', async () => {

@@ -149,8 +149,15 @@ describe('assessCluster: what a serving node reports about its cluster', () => {
     });
   });
 
-  it('a minority is a failure, never success', () => {
-    expect(assessCluster('n1', { ...healthy, running: ['n1'] }, undefined).kind).toBe('failed');
+  it('a minority with no partition (its peers down or still booting) is degraded, never success: a restart would not bring a majority back', () => {
+    expect(assessCluster('n1', { ...healthy, running: ['n1'] }, undefined)).toEqual({
+      kind: 'degraded',
+      reason: 'in a minority: 1 of 3 members running (n1): quorum queues wait for a majority',
+    });
+  });
+
+  it('a minority that also sees a partition is a failure', () => {
+    expect(assessCluster('n1', { ...healthy, running: ['n1'], partitions: ['n2'] }, undefined).kind).toBe('failed');
   });
 
   it('a partition is a failure', () => {
