@@ -151,14 +151,14 @@ install_agents() {
     target="$provider_dir/$name"
     body="$TSHA_HOME/agents/$name.cjs"
     # The agent's code, compiled by a small launcher with a V8 code cache per action
-    # (build/launcher.cjs: most of tsha's own start-up time, docs/benchmarks.md).
+    # (build/launcher.ts: most of tsha's own start-up time, docs/benchmarks.md).
     tail -n +2 "$agent" >"$DESTDIR$body.tmp"
     chmod 0644 "$DESTDIR$body.tmp"
     mv -f "$DESTDIR$body.tmp" "$DESTDIR$body"
     # The launcher as the build wrote it for this agent, with its meta-data (build/bundle.mjs); from a
     # build before that, the plain template, which hands every action to the bundle.
     launcher="$here/build/out/$name.launcher.cjs"
-    [ -f "$launcher" ] || launcher="$here/build/launcher.cjs"
+    [ -f "$launcher" ] || launcher="$here/build/out/launcher.cjs"
     # Pacemaker runs agents with a minimal PATH: name the runtime by absolute path.
     # sed replacement text: a TSHA_HOME holding \, | or & must still come out literally.
     { printf '#!%s\n' "$node"; sed -e "s|__NAME__|$name|g" -e "s|__BODY__|$(printf '%s' "$body" | sed 's/[\\|&]/\\&/g')|g" "$launcher"; } >"$target.tmp"

@@ -1,5 +1,5 @@
 // Benchmark, not a test: what an agent costs above the runtime's own start-up, for every agent, as
-// installed (the launcher with its code cache per action, build/launcher.cjs) and as one self-contained
+// installed (the launcher with its code cache per action, build/launcher.ts) and as one self-contained
 // bundle (build/out/<agent>, no code cache), side by side with `node -e 0` in one run.
 //
 //   node bench/startup.ts [--runs N] [--action meta-data] [--baseline DIR] [--agents a,b]

@@ -110,11 +110,35 @@ const deferredModules = {
   },
 };
 
-// What install.sh installs as the agent: build/launcher.cjs with the agent's name and its meta-data filled in
-// (build/out/<name>.launcher.cjs; install.sh adds the runtime and the bundle's path). The meta-data is what the
-// bundle just built prints, for a caller that says nothing of its OCF version (1.0) and for one that speaks 1.1.
-const launcher = readFileSync(join(root, 'build/launcher.cjs'), 'utf8');
-const launcherOf = (name, bundle) => {
+// What install.sh installs as the agent: build/launcher.ts built for that agent with its meta-data defined
+// (build/out/<name>.launcher.cjs; install.sh adds the runtime and fills in the name and the bundle's path).
+// The meta-data is what the bundle just built prints, for a caller that says nothing of its OCF version
+// (1.0) and for one that speaks 1.1. build/out/launcher.cjs, the plain launcher, defines none.
+const launcherOf = async (metaData) => {
+  const built = await build({
+    entryPoints: [join(root, 'build/launcher.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    // Readable where it is installed; esbuild drops comments, so the opening one comes back as a banner.
+    minify: false,
+    banner: { js: launcherBanner },
+    define: { META_DATA: metaData === undefined ? 'null' : JSON.stringify(metaData) },
+    write: false,
+    logLevel: 'warning',
+  });
+  const text = built.outputFiles[0].text;
+  const code = text.slice(launcherBanner.length);
+  for (const placeholder of ['"__BODY__"', '/__NAME__.'])
+    if (!code.includes(placeholder)) throw new Error(`build/launcher.ts: placeholder ${placeholder} lost in the build`);
+  return text;
+};
+const launcherBanner = readFileSync(join(root, 'build/launcher.ts'), 'utf8')
+  .split('\n')
+  .filter((line, i, lines) => lines.slice(0, i + 1).every((l) => l.startsWith('//')))
+  .join('\n');
+const metaDataOf = (bundle) => {
   const metaData = (version) => {
     const r = spawnSync(process.execPath, [bundle, 'meta-data'], {
       env: { PATH: process.env.PATH, ...(version ? { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: '1' } : {}) },
@@ -128,10 +152,7 @@ const launcherOf = (name, bundle) => {
   // install.sh fills these two in with sed, over the whole launcher.
   for (const [version, xml] of Object.entries(documents))
     if (/__(NAME|BODY)__/.test(xml)) throw new Error(`${bundle} meta-data ${version}: holds a launcher placeholder`);
-  const both = JSON.stringify(documents);
-  if (!launcher.includes('/*__META_DATA__*/ null')) throw new Error('build/launcher.cjs: no /*__META_DATA__*/ null to fill');
-  // A replacer function: the XML is inserted verbatim, never read for $-patterns.
-  return launcher.replaceAll('__NAME__', name).replace('/*__META_DATA__*/ null', () => both);
+  return documents;
 };
 
 mkdirSync(out, { recursive: true });
@@ -145,6 +166,9 @@ for (const name of DEFERRED) {
 }
 // The bundles are CommonJS files without an extension: say so, or the project's "type": "module" applies.
 writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+// The plain launcher: every action, meta-data too, goes to the bundle (install.sh without a launcher of
+// the agent's own, and tests).
+writeFileSync(join(out, 'launcher.cjs'), await launcherOf(undefined));
 for (const name of agents) {
   const outfile = join(out, name);
   const built = await build({
@@ -172,7 +196,7 @@ for (const name of agents) {
   if (left) throw new Error(`${outfile}: placeholder ${left[0]} of deferred-module.cjs left unfilled`);
   if (!sourcemap) rmSync(`${outfile}.map`, { force: true });
   chmodSync(outfile, 0o755);
-  writeFileSync(`${outfile}.launcher.cjs`, launcherOf(name, outfile));
+  writeFileSync(`${outfile}.launcher.cjs`, await launcherOf(metaDataOf(outfile)));
   console.log(`built ${outfile} (${Math.round(statSync(outfile).size / 1024)} KiB)`);
 }
 // Name, version and license of each bundled package, read from its package.json (only a build of every

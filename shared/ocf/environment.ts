@@ -39,14 +39,12 @@ export function readEnvironment(vars: NodeJS.ProcessEnv = process.env): OcfEnvir
     if (name.startsWith('CRM_meta_')) meta.set(name.slice('CRM_meta_'.length), value);
     else reskeys.set(name, value);
   }
-  const major = integerOf(vars.OCF_RA_VERSION_MAJOR);
-  const minor = integerOf(vars.OCF_RA_VERSION_MINOR);
   return {
     root: vars.OCF_ROOT || '/usr/lib/ocf',
     instance: vars.OCF_RESOURCE_INSTANCE || 'default',
     type: vars.OCF_RESOURCE_TYPE,
     provider: vars.OCF_RESOURCE_PROVIDER,
-    raVersion: major === undefined ? undefined : { major, minor: minor ?? 0 },
+    raVersion: raVersionOf(vars),
     timeoutMs: integerOf(meta.get('timeout')),
     intervalMs: integerOf(meta.get('interval')) ?? 0,
     checkLevel: integerOf(vars.OCF_CHECK_LEVEL),
@@ -69,10 +67,23 @@ export function inheritedEnvironment(unset: readonly string[] = []): NodeJS.Proc
   return env;
 }
 
-/** Does the caller understand OCF 1.1 meta-data (Pacemaker ≥ 2.1 says so)? */
-export function speaksOcf11(env: OcfEnvironment): boolean {
-  const v = env.raVersion;
+/**
+ * The OCF version the caller says it speaks (OCF_RA_VERSION_MAJOR/MINOR); undefined when it does not
+ * say. The launcher (build/launcher.ts) chooses the meta-data it answers with this and understandsOcf11, as the agent does.
+ */
+export function raVersionOf(vars: NodeJS.ProcessEnv): OcfEnvironment['raVersion'] {
+  const major = integerOf(vars.OCF_RA_VERSION_MAJOR);
+  return major === undefined ? undefined : { major, minor: integerOf(vars.OCF_RA_VERSION_MINOR) ?? 0 };
+}
+
+/** Does a caller of this version understand OCF 1.1 meta-data (Pacemaker ≥ 2.1 says so)? */
+export function understandsOcf11(v: OcfEnvironment['raVersion']): boolean {
   return v !== undefined && (v.major > 1 || (v.major === 1 && v.minor >= 1));
+}
+
+/** Does the caller understand OCF 1.1 meta-data? */
+export function speaksOcf11(env: OcfEnvironment): boolean {
+  return understandsOcf11(env.raVersion);
 }
 
 /** A monitor with no interval is a probe: it must answer for this node only and be quiet about absence. */

@@ -141,7 +141,7 @@ describe('the Debian package (build/deb.sh), installed, upgraded and purged with
   it('a resource started by the previous version is monitored and stopped by this one after apt-get upgrades it', async () => {
     const start = await runAgent('mysql', 'start', env(), join(INSTALLED, 'mysql'));
     expect(start.exitCode, start.stderr).toBe(OCF.SUCCESS);
-    // The launcher keeps V8 code caches of the agent's code in /var/cache/tsha/agents (build/launcher.cjs).
+    // The launcher keeps V8 code caches of the agent's code in /var/cache/tsha/agents (build/launcher.ts).
     const deep = await runAgent('mysql', 'monitor', env({ OCF_CHECK_LEVEL: '10' }), join(INSTALLED, 'mysql'));
     expect(deep.exitCode, deep.stderr).toBe(OCF.SUCCESS);
     expect(readdirSync(CACHE)).toContain('agents');

@@ -138,7 +138,7 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
   const caches = () => (existsSync(join(cacheDir, 'agents')) ? readdirSync(join(cacheDir, 'agents')).sort() : []);
 
   it('an installed agent is a launcher of /usr/lib/tsha/agents/<agent>.cjs, and answers as the bundle does', async () => {
-    expect(readFileSync(join(INSTALLED, 'galera'), 'utf8')).toContain("const BODY = '/usr/lib/tsha/agents/galera.cjs';");
+    expect(readFileSync(join(INSTALLED, 'galera'), 'utf8')).toContain('var BODY = "/usr/lib/tsha/agents/galera.cjs";');
     const r = await runAgent('galera', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), join(INSTALLED, 'galera'));
     expect(r.exitCode, r.stderr).toBe(OCF.SUCCESS);
     const bundle = await runAgent('galera', 'meta-data', pacemakerEnv({}));
@@ -169,7 +169,7 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
       { OCF_RA_VERSION_MAJOR: ' 1 ', OCF_RA_VERSION_MINOR: '01' },
       { OCF_RA_VERSION_MAJOR: '', OCF_RA_VERSION_MINOR: '1' },
       { OCF_RA_VERSION_MAJOR: '0', OCF_RA_VERSION_MINOR: '9' },
-      // Forms the launcher leaves to the bundle.
+      // Forms not written as plain digits: the launcher reads them with the agent's own function.
       { OCF_RA_VERSION_MAJOR: '1.1' },
       { OCF_RA_VERSION_MAJOR: '1', OCF_RA_VERSION_MINOR: 'x' },
       { OCF_RA_VERSION_MAJOR: 'one' },
@@ -281,14 +281,14 @@ describe('the installed agents (install.sh): a launcher with a V8 code cache per
     });
 
     it('the plain template (a build without launchers of its own) hands meta-data to the bundle', async () => {
-      const plain = writeLauncher('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'plain'), join(ROOT, 'build/launcher.cjs'));
+      const plain = writeLauncher('rabbitmq', join(dir, 'gone.cjs'), join(dir, 'plain'), join(BUILT, 'launcher.cjs'));
       const r = await runAgent('rabbitmq', 'meta-data', pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }), plain);
       expect(r.exitCode).toBe(OCF.ERR_INSTALLED);
       const m = await runAgent(
         'rabbitmq',
         'meta-data',
         pacemakerEnv({}, { TSHA_CACHE_DIR: cacheDir }),
-        writeLauncher('rabbitmq', body, join(dir, 'plain'), join(ROOT, 'build/launcher.cjs')),
+        writeLauncher('rabbitmq', body, join(dir, 'plain'), join(BUILT, 'launcher.cjs')),
       );
       expect(m.exitCode, m.stderr).toBe(OCF.SUCCESS);
       expect(m.stdout).toContain('<resource-agent name="rabbitmq"');

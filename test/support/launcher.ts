@@ -3,11 +3,11 @@
 // and bench baselines.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILT, ROOT } from './paths.ts';
+import { BUILT } from './paths.ts';
 
 /**
  * Writes the launcher of bundle `body` as agent `name` to `at`, from `template`: by default this build's
- * launcher of that agent, which answers meta-data itself; the plain build/launcher.cjs hands every action,
+ * launcher of that agent, which answers meta-data itself; the plain build/out/launcher.cjs hands every action,
  * meta-data too, to the bundle.
  */
 export function writeLauncher(name: string, body: string, at: string, template = builtLauncher(name)): string {
@@ -20,5 +20,5 @@ export function writeLauncher(name: string, body: string, at: string, template =
 /** This build's launcher of `name`, or the plain template for a build without one. */
 function builtLauncher(name: string): string {
   const own = join(BUILT, `${name}.launcher.cjs`);
-  return existsSync(own) ? own : join(ROOT, 'build/launcher.cjs');
+  return existsSync(own) ? own : join(BUILT, 'launcher.cjs');
 }
