@@ -212,20 +212,27 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
       case 'pre-promote': {
         // Every instance publishes how far it is, for the promoting instance to compare; the promoting
         // one also records who was asked, so that only this partition's positions count (decide.ts).
-        if (n.promote.includes(self)) await publishPrivate(partitionAttribute(ctx), runningAfterTransition(n).join(' '), ctx.deadline);
+        // Both before the promote runs (Pacemaker waits for every pre-promote): side by side, since
+        // this step is on the failover's critical path.
+        const partition = n.promote.includes(self)
+          ? publishPrivate(partitionAttribute(ctx), runningAfterTransition(n).join(' '), ctx.deadline)
+          : Promise.resolve();
         const position = await withReplication(ctx, readInstanceState)
           .then((state) => POSITION + formatPosition(reachablePosition(state.position, state.received)))
           .catch((error: unknown) => {
             ctx.log.warn(`pre-promote: cannot read this instance's position (${(error as Error).message}): published as unknown`);
             return UNKNOWN;
           });
-        await publishPrivate(gtidAttribute(ctx), position, ctx.deadline);
+        await Promise.all([partition, publishPrivate(gtidAttribute(ctx), position, ctx.deadline)]);
         break;
       }
       case 'post-promote': {
         // Positions and the partition served this promotion only; none is left for the next one to misread.
-        await forgetPrivate(gtidAttribute(ctx), ctx.deadline);
-        if (n.promote.includes(self)) await forgetPrivate(partitionAttribute(ctx), ctx.deadline);
+        // Side by side: the VIP ordered after the promotion waits for every post-promote too.
+        await Promise.all([
+          forgetPrivate(gtidAttribute(ctx), ctx.deadline),
+          n.promote.includes(self) ? forgetPrivate(partitionAttribute(ctx), ctx.deadline) : undefined,
+        ]);
         const primary = n.promote[0];
         if (primary && primary !== self) await attach(ctx, primary);
         break;
