@@ -114,6 +114,14 @@ const deferredModules = {
 // (build/out/<name>.launcher.cjs; install.sh adds the runtime and fills in the name and the bundle's path).
 // The meta-data is what the bundle just built prints, for a caller that says nothing of its OCF version
 // (1.0) and for one that speaks 1.1. build/out/launcher.cjs, the plain launcher, defines none.
+// esbuild drops comments: the launcher's opening comment block comes back as a banner.
+const launcherLines = readFileSync(join(root, 'build/launcher.ts'), 'utf8').split('\n');
+const launcherBanner = launcherLines
+  .slice(
+    0,
+    launcherLines.findIndex((line) => !line.startsWith('//')),
+  )
+  .join('\n');
 const launcherOf = async (metaData) => {
   const built = await build({
     entryPoints: [join(root, 'build/launcher.ts')],
@@ -121,7 +129,7 @@ const launcherOf = async (metaData) => {
     platform: 'node',
     target: 'node22',
     format: 'cjs',
-    // Readable where it is installed; esbuild drops comments, so the opening one comes back as a banner.
+    // Readable where it is installed.
     minify: false,
     banner: { js: launcherBanner },
     define: { META_DATA: metaData === undefined ? 'null' : JSON.stringify(metaData) },
@@ -134,10 +142,6 @@ const launcherOf = async (metaData) => {
     if (!code.includes(placeholder)) throw new Error(`build/launcher.ts: placeholder ${placeholder} lost in the build`);
   return text;
 };
-const launcherBanner = readFileSync(join(root, 'build/launcher.ts'), 'utf8')
-  .split('\n')
-  .filter((line, i, lines) => lines.slice(0, i + 1).every((l) => l.startsWith('//')))
-  .join('\n');
 const metaDataOf = (bundle) => {
   const metaData = (version) => {
     const r = spawnSync(process.execPath, [bundle, 'meta-data'], {

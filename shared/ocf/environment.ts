@@ -69,7 +69,8 @@ export function inheritedEnvironment(unset: readonly string[] = []): NodeJS.Proc
 
 /**
  * The OCF version the caller says it speaks (OCF_RA_VERSION_MAJOR/MINOR); undefined when it does not
- * say. The launcher (build/launcher.ts) chooses the meta-data it answers with this and understandsOcf11, as the agent does.
+ * say. The launcher (build/launcher.ts) chooses its meta-data with this and understandsOcf11, as the
+ * agent does.
  */
 export function raVersionOf(vars: NodeJS.ProcessEnv): OcfEnvironment['raVersion'] {
   const major = integerOf(vars.OCF_RA_VERSION_MAJOR);

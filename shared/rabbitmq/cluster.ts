@@ -74,6 +74,8 @@ interface Member {
   readonly membersUnknown: string | undefined;
   readonly hostMap: ReadonlyMap<string, string>;
   readonly cli: CliTarget;
+  /** Every member's Erlang node name without its host (`rabbit`): what epmd lists. */
+  readonly erlangName: string;
   erlang(node: string): string;
 }
 
@@ -106,6 +108,7 @@ async function member(ctx: Ctx): Promise<Member> {
     membersUnknown: 'unknown' in listed ? listed.unknown : undefined,
     hostMap,
     cli: { params: own.params, home: brokerHome(own.params, account?.home ?? '/var/lib/rabbitmq') },
+    erlangName: name,
     erlang,
   };
 }
@@ -293,13 +296,12 @@ async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promi
  */
 async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
   const grace = new Deadline(Math.min(BOOT_GRACE_MS, m.ctx.deadline.remaining()));
-  const name = m.ctx.params.nodename.slice(0, m.ctx.params.nodename.indexOf('@'));
   const alone = async () => {
     if (grace.totalMs - grace.remaining() < ALONE_GRACE_MS) return false;
     const names = await Promise.all(
       peers.map((n) => epmdNames(hostOf(n, m.hostMap), m.ctx.params.epmd_port, grace.budget(PEER_GREETING_MS, 'epmd names'))),
     );
-    return !names.some((list) => list?.includes(name));
+    return !names.some((list) => list?.includes(m.erlangName));
   };
   let pid: number | undefined;
   try {
