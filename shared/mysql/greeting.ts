@@ -1,6 +1,4 @@
-import type { Socket } from 'node:net';
-import { net } from '../ocf/builtins.ts';
-import { monotonicMs } from '../ocf/clock.ts';
+import { exchange, type Endpoint } from '../net/exchange.ts';
 import { isErrPacket, parseErrPacket } from './wire-packets.ts';
 
 /**
@@ -15,11 +13,7 @@ export type Greeting =
   | { readonly kind: 'timeout'; readonly afterMs: number }
   | { readonly kind: 'garbled'; readonly detail: string };
 
-export type Endpoint = { readonly socketPath: string } | { readonly host: string; readonly port: number };
-
-export function describeEndpoint(e: Endpoint): string {
-  return 'socketPath' in e ? `socket ${e.socketPath}` : `${e.host}:${e.port}`;
-}
+export { describeEndpoint, type Endpoint } from '../net/exchange.ts';
 
 export function parseGreeting(packet: Buffer): Greeting {
   if (packet.length < 5) return { kind: 'garbled', detail: `short packet (${packet.length} bytes)` };
@@ -39,26 +33,11 @@ export function parseGreeting(packet: Buffer): Greeting {
 }
 
 /** Reads the greeting within `timeoutMs`; never throws. */
-export function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Greeting> {
-  const started = monotonicMs();
-  return new Promise((resolve) => {
-    let socket: Socket | undefined;
-    let received = Buffer.alloc(0);
-    const done = (g: Greeting) => {
-      clearTimeout(timer);
-      socket?.destroy();
-      resolve(g);
-    };
-    const timer = setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(monotonicMs() - started) }), timeoutMs);
-    socket =
-      'socketPath' in endpoint
-        ? net().createConnection({ path: endpoint.socketPath })
-        : net().createConnection({ host: endpoint.host, port: endpoint.port });
-    socket.on('error', (error: NodeJS.ErrnoException) => done({ kind: 'refused', detail: error.code ?? error.message }));
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length >= 4 && received.length >= 4 + received.readUIntLE(0, 3)) done(parseGreeting(received));
-    });
-    socket.on('end', () => done({ kind: 'garbled', detail: 'connection closed before the greeting' }));
-  });
+export async function readGreeting(endpoint: Endpoint, timeoutMs: number): Promise<Greeting> {
+  // The server speaks first: a packet is a 3-byte length and a sequence id, then the payload.
+  const whole = (r: Buffer) => r.length >= 4 && r.length >= 4 + r.readUIntLE(0, 3);
+  const e = await exchange(endpoint, undefined, whole, timeoutMs);
+  if (e.kind === 'reply') return parseGreeting(e.data);
+  if (e.kind === 'closed') return { kind: 'garbled', detail: 'connection closed before the greeting' };
+  return e;
 }

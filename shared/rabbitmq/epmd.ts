@@ -1,4 +1,6 @@
-import { net } from '../ocf/builtins.ts';
+import { exchange } from '../net/exchange.ts';
+
+const NAMES_REQ = Buffer.from([0, 1, 110]);
 
 /**
  * The Erlang node names registered with a host's epmd (its NAMES_REQ): an Erlang VM registers its name
@@ -6,25 +8,11 @@ import { net } from '../ocf/builtins.ts';
  * peer's name here says its broker is booting or running. No fork of an Erlang CLI (seconds each);
  * undefined when epmd does not answer within `timeoutMs` (no VM there has ever run, or the host is down).
  */
-export function epmdNames(host: string, port: number, timeoutMs: number): Promise<string[] | undefined> {
-  return new Promise((resolve) => {
-    let received = Buffer.alloc(0);
-    const socket = net().createConnection({ host, port });
-    const done = (names: string[] | undefined) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(names);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    // A request is a 2-byte length, then its code: 110 ('n') asks for the names.
-    socket.on('connect', () => socket.write(Buffer.from([0, 1, 110])));
-    socket.on('error', () => done(undefined));
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-    });
-    // The answer: epmd's own port (4 bytes), then "name NAME at port N\n" per node, then epmd closes.
-    socket.on('end', () => done(received.length < 4 ? undefined : parseEpmdNames(received.subarray(4).toString('latin1'))));
-  });
+export async function epmdNames(host: string, port: number, timeoutMs: number): Promise<string[] | undefined> {
+  // A request is a 2-byte length, then its code: 110 ('n') asks for the names. The answer is epmd's own
+  // port (4 bytes), then "name NAME at port N\n" per node; epmd closes when it is all sent.
+  const e = await exchange({ host, port }, NAMES_REQ, () => false, timeoutMs);
+  return e.kind === 'closed' && e.data.length >= 4 ? parseEpmdNames(e.data.subarray(4).toString('latin1')) : undefined;
 }
 
 export function parseEpmdNames(text: string): string[] {

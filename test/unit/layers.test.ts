@@ -11,6 +11,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const LAYERS: Record<string, number> = {
   'shared/ocf': 0,
   'shared/process': 1,
+  'shared/net': 1,
   'shared/cluster': 2,
   'shared/replication': 2,
   'shared/amqp': 2,

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeEndpoint, parseGreeting, readGreeting, type Endpoint } from '../../../shared/mysql/greeting.ts';
+import { parseGreeting, readGreeting } from '../../../shared/mysql/greeting.ts';
 import { useTempDirs } from '../helpers.ts';
 
 const tempDir = useTempDirs();
@@ -77,15 +77,6 @@ describe('parseGreeting', () => {
     ],
   ])('calls %s garbled', (_, bytes, detail) => {
     expect(parseGreeting(bytes)).toEqual({ kind: 'garbled', detail });
-  });
-});
-
-describe('describeEndpoint', () => {
-  it.each<[Endpoint, string]>([
-    [{ socketPath: '/run/mysqld/mysqld.sock' }, 'socket /run/mysqld/mysqld.sock'],
-    [{ host: '127.0.0.1', port: 3306 }, '127.0.0.1:3306'],
-  ])('describes %j as %j', (endpoint, text) => {
-    expect(describeEndpoint(endpoint)).toBe(text);
   });
 });
 
