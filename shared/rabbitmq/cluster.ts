@@ -35,6 +35,7 @@ import {
   assessCluster,
   decideStart,
   erlangNodes,
+  holdBootingStart,
   nodeOfErlang,
   parseClusterStatus,
   type NodeData,
@@ -54,7 +55,7 @@ const STATUS_CAP_MS = 10_000;
 const WAIT_POLL_MS = 1000;
 /** How long start waits for a broker booting with its peers to serve before leaving it to the monitor. */
 const BOOT_GRACE_MS = 20_000;
-/** How long a broker booting with peers waits for them before checking whether any of them boots at all. */
+/** How long a broker booting with peers waits before checking that every member has an Erlang VM up. */
 const ALONE_GRACE_MS = 3000;
 
 /** Clone mode: cluster=on, or cluster=auto in a clone of more than one instance. */
@@ -290,22 +291,25 @@ async function act(m: Member, v: Exclude<StartVerdict, { kind: 'wait' }>): Promi
  * Launches a broker whose boot waits for peers that start beside it. It may serve within the grace;
  * if not, start still succeeds with the VM booting (RabbitMQ bounds that wait itself and exits when
  * no peer comes), and the monitor reports it as degraded until it serves: start must not hold up the
- * transition in which Pacemaker would start those peers. Nor one that would retry them: when none of
- * those peers has an Erlang VM (their start failed earlier and waits out failure-timeout, or their
- * node is still joining), waiting only delays that retry, so start leaves the grace after a moment.
+ * transition in which Pacemaker would start those peers. Nor one that would retry them: once a member
+ * has no Erlang VM (its start failed earlier and waits out failure-timeout, or its node is still
+ * joining), start leaves the grace after a moment (holdBootingStart says why).
  */
 async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
   const grace = new Deadline(Math.min(BOOT_GRACE_MS, m.ctx.deadline.remaining()));
-  const alone = async () => {
+  const members = readNodeData(m)?.clusterMembers ?? m.members;
+  const leave = async () => {
     if (grace.totalMs - grace.remaining() < ALONE_GRACE_MS) return false;
+    const others = members.filter((n) => n !== m.self);
     const names = await Promise.all(
-      peers.map((n) => epmdNames(hostOf(n, m.hostMap), m.ctx.params.epmd_port, grace.budget(PEER_GREETING_MS, 'epmd names'))),
+      others.map((n) => epmdNames(hostOf(n, m.hostMap), m.ctx.params.epmd_port, grace.budget(PEER_GREETING_MS, 'epmd names'))),
     );
-    return !names.some((list) => list?.includes(m.erlangName));
+    const withVm = others.filter((_, i) => names[i]?.includes(m.erlangName));
+    return !holdBootingStart(m.self, members, withVm);
   };
   let pid: number | undefined;
   try {
-    pid = await launchBrokerUnless({ ...m.ctx, deadline: grace }, alone);
+    pid = await launchBrokerUnless({ ...m.ctx, deadline: grace }, leave);
   } catch (error) {
     if (!grace.expired() || !brokerProcesses(m.ctx.params).some((p) => isLive(readProcess(p.pid)))) throw error;
   }
@@ -331,10 +335,9 @@ export async function clusteredStart(ctx: Ctx): Promise<Outcome> {
     // HA_debug=1: every input of the start decision and its outcome, at each poll (decide.ts says why).
     ctx.log.debug(startDecisionLine(view, verdict));
     if (verdict.kind !== 'wait') {
+      // No `rabbitmq-upgrade revive` after it: RabbitMQ ends the maintenance mode of a node drained at
+      // its last stop when its app boots (every launch and start_app; rabbitmq.test.ts shows it).
       const how = await act(m, verdict);
-      // A drained node stays in maintenance mode across restarts: revive it (a no-op otherwise).
-      const revive = await cli(m.cli, 'rabbitmq-upgrade', m.ctx.params.nodename, ['revive'], ctx.deadline, 20_000);
-      if (revive.exitCode !== 0) ctx.log.warn(`rabbitmq-upgrade revive failed: ${failure(revive)}`);
       return { code: OCF.SUCCESS, note: `${m.ctx.params.nodename}: ${how}` };
     }
     if (verdict.reason !== said) ctx.log.info(`${m.self} not starting yet: ${verdict.reason}`);
@@ -395,6 +398,9 @@ async function explainNotServing(m: Member): Promise<string> {
     const members = s.members.map((e) => nodeOfErlang(e, m.hostMap));
     if (!running.includes(m.self))
       return `its RabbitMQ app is stopped in a running VM (paused by pause_minority: partitioned from the majority, or booting), it reaches ${running.join(', ') || 'no member'} of ${members.join(', ')}`;
+    // `rabbitmq-upgrade drain` by hand suspends the client listeners until a revive or a restart.
+    if (s.maintenance.some((e) => nodeOfErlang(e, m.hostMap) === m.self))
+      return 'it is in maintenance mode (drained: its client listeners are suspended); `rabbitmq-upgrade revive` or a restart ends it';
     return `it runs among ${running.join(', ')} of ${members.join(', ')}`;
   } catch {
     return 'its cluster status was unreadable';
@@ -447,7 +453,13 @@ export async function clusteredMonitor(ctx: Ctx): Promise<Outcome> {
   const quorumCritical = critical.exitCode !== 0 && !critical.timedOut ? `quorum-critical: ${failure(critical)}` : undefined;
   const verdict = assessCluster(
     m.self,
-    { members: names(record.members), running: names(record.running), partitions: names(record.partitions), alarms: record.alarms },
+    {
+      members: names(record.members),
+      running: names(record.running),
+      partitions: names(record.partitions),
+      alarms: record.alarms,
+      maintenance: names(record.maintenance),
+    },
     quorumCritical,
   );
   if (verdict.kind === 'failed') throw new GenericError(verdict.reason);

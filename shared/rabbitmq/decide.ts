@@ -164,12 +164,28 @@ export function decideStart(v: StartView): StartVerdict {
   };
 }
 
+/**
+ * Whether a start that launched a broker booting with its peers (boot-with) keeps the transition
+ * waiting for it to serve, given which of its RabbitMQ cluster members (cluster_nodes.config) have an
+ * Erlang VM up (epmd lists it). Only while every other member has one: the boot can then finish with no
+ * help from Pacemaker, and start ends with the broker serving. A member without a VM may be the one the
+ * boot waits for, directly or through a booting peer that waits for it (a peer's Mnesia lends no table
+ * it has not loaded itself); Pacemaker starts that member only after this start returns, so holding
+ * the transition would only delay it. Seen in the lab's power loss booted node by node: a start held
+ * 20 s for a peer that was itself waiting for the third, whose start waited for the transition.
+ */
+export function holdBootingStart(self: string, members: readonly string[], withVm: readonly string[]): boolean {
+  return members.every((n) => n === self || withVm.includes(n));
+}
+
 /** This node's view of its cluster (rabbitmqctl cluster_status), in Pacemaker names. */
 export interface ClusterView {
   readonly members: readonly string[];
   readonly running: readonly string[];
   readonly partitions: readonly string[];
   readonly alarms: readonly string[];
+  /** Members drained by `rabbitmq-upgrade drain`: running, but their client listeners suspended. */
+  readonly maintenance: readonly string[];
 }
 
 export type ClusterVerdict =
@@ -181,8 +197,9 @@ export type ClusterVerdict =
  * What a serving node's view means. A node that sees a partition serves a cluster that disagrees with
  * the majority, and a node the running members do not list is not part of it: a failure, never
  * success. A node that serves in a minority with no partition (its peers are down, not cut off) is
- * degraded (190), as is a majority with a member missing, an alarm (publishers blocked) or a queue
- * that would lose its quorum with this node: running but not at its best.
+ * degraded (190), as is a majority with a member missing or in maintenance mode (drained: its clients
+ * moved away), an alarm (publishers blocked) or a queue that would lose its quorum with this node:
+ * running but not at its best.
  */
 export function assessCluster(self: string, v: ClusterView, quorumCritical: string | undefined): ClusterVerdict {
   if (v.partitions.length > 0) return { kind: 'failed', reason: `partitioned from ${list(v.partitions)}` };
@@ -201,6 +218,7 @@ export function assessCluster(self: string, v: ClusterView, quorumCritical: stri
   const problems: string[] = [];
   const missing = v.members.filter((n) => !v.running.includes(n));
   if (missing.length > 0) problems.push(`running without ${list(missing)}`);
+  if (v.maintenance.length > 0) problems.push(`in maintenance mode (drained): ${list(v.maintenance)}`);
   if (v.alarms.length > 0) problems.push(`alarms: ${list(v.alarms)}`);
   if (quorumCritical) problems.push(quorumCritical);
   if (problems.length > 0) return { kind: 'degraded', reason: problems.join('; ') };
@@ -218,6 +236,8 @@ export interface ClusterStatusRecord {
   readonly running: readonly string[];
   readonly partitions: readonly string[];
   readonly alarms: readonly string[];
+  /** Nodes marked for maintenance (drained). */
+  readonly maintenance: readonly string[];
 }
 
 export function parseClusterStatus(json: string): ClusterStatusRecord {
@@ -236,11 +256,19 @@ export function parseClusterStatus(json: string): ClusterStatusRecord {
           : String(a),
       )
     : [];
+  // RabbitMQ labels each node "marked for maintenance" or "not under maintenance", colour codes included.
+  const maintenance =
+    o.maintenance_status && typeof o.maintenance_status === 'object'
+      ? Object.entries(o.maintenance_status as Record<string, unknown>).flatMap(([node, label]) =>
+          /marked for maintenance/.test(String(label)) ? [node] : [],
+        )
+      : [];
   return {
     members: [...new Set([...names(o.disk_nodes), ...names(o.ram_nodes)])],
     running: names(o.running_nodes),
     partitions,
     alarms,
+    maintenance,
   };
 }
 

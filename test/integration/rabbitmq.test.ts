@@ -22,6 +22,20 @@ function brokerPid(layout: BrokerLayout): number {
   return Number(readFileSync(layout.params.pid_file!, 'utf8').trim());
 }
 
+/** A RabbitMQ CLI call on the private broker, as an operator would make it (the cookie in its HOME). */
+async function rabbitCli(params: Record<string, string>, tool: string, args: string[]): Promise<{ code: number; out: string }> {
+  const env = { ...process.env, HOME: join(params.mnesia_base!, '.tsha-home'), ERL_EPMD_PORT: params.epmd_port! };
+  return promisify(execFile)(`/usr/lib/rabbitmq/bin/${tool}`, ['-q', '-n', params.nodename!, ...args], { env, timeout: 60_000 }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout}${e.stderr}` }),
+  );
+}
+const upgrade = (params: Record<string, string>, command: string) => rabbitCli(params, 'rabbitmq-upgrade', [command]);
+async function underMaintenance(params: Record<string, string>): Promise<boolean> {
+  const r = await rabbitCli(params, 'rabbitmq-diagnostics', ['status', '--formatter', 'json']);
+  return (JSON.parse(r.out) as { is_under_maintenance: boolean }).is_under_maintenance;
+}
+
 describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
   let layout: BrokerLayout;
   beforeAll(async () => {
@@ -144,6 +158,23 @@ describe('ocf:tsha:rabbitmq in clone mode (cluster=on) on one machine, outside a
     expect((await rabbitmq('monitor', params)).exitCode).toBe(OCF.NOT_RUNNING);
     const again = await rabbitmq('start', params);
     expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+    expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
+  });
+
+  it('a node drained by hand (rabbitmq-upgrade drain) fails its monitor saying so; after stop and start it is out of maintenance mode and serves', async () => {
+    expect((await rabbitmq('start', params)).exitCode).toBe(OCF.SUCCESS);
+    const drain = await upgrade(params, 'drain');
+    expect(drain.code, drain.out).toBe(0);
+    expect(await underMaintenance(params)).toBe(true);
+    const drained = await rabbitmq('monitor', params, recurring);
+    expect(drained.exitCode).toBe(OCF.ERR_GENERIC);
+    expect(drained.exitReason).toMatch(/maintenance mode \(drained/);
+    expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
+    // Start makes no revive call: RabbitMQ's own boot ends the maintenance mode.
+    const again = await rabbitmq('start', params);
+    expect(again.exitCode, again.stderr).toBe(OCF.SUCCESS);
+    expect(await underMaintenance(params)).toBe(false);
+    expect((await rabbitmq('monitor', params, recurring)).exitCode).toBe(OCF.SUCCESS);
     expect((await rabbitmq('stop', params)).exitCode).toBe(OCF.SUCCESS);
   });
 

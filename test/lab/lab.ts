@@ -412,6 +412,21 @@ export class Lab {
     );
   }
 
+  /** Sets a resource's target-role, as an operator stopping or starting all of it does. */
+  async targetRole(resource: string, role: 'Stopped' | 'Started' | 'Master' | 'Promoted'): Promise<void> {
+    const from = this.liveNodes()[0]!;
+    await this.mustExec(from, [
+      'crm_resource',
+      '--resource',
+      resource,
+      '--meta',
+      '--set-parameter',
+      'target-role',
+      '--parameter-value',
+      role,
+    ]);
+  }
+
   async standby(node: string, on: boolean): Promise<void> {
     const from = this.liveNodes()[0]!;
     await this.mustExec(from, ['crm_attribute', '--node', node, '--name', 'standby', '--update', on ? 'on' : 'off']);
@@ -574,6 +589,11 @@ export function runningOn(s: ClusterStatus, id: string, role?: string): string[]
   return s.resources
     .filter((r) => (r.id === id || r.id.startsWith(`${id}:`)) && running.has(r.role) && !r.failed && (!role || r.role === role))
     .flatMap((r) => r.nodes);
+}
+
+/** The nodes where `id` runs or is in a transition (starting, stopping): where its stop has yet to finish. */
+export function presentOn(s: ClusterStatus, id: string): string[] {
+  return s.resources.filter((r) => r.id === id || r.id.startsWith(`${id}:`)).flatMap((r) => r.nodes);
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {

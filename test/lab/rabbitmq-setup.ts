@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseClusterStatus } from '../../shared/rabbitmq/decide.ts';
 import { runInClientNamespace, type ClientRun } from './client.ts';
 import type { Lab } from './lab.ts';
 import { ids } from './mysql-setup.ts';
@@ -76,12 +77,15 @@ export function rabbitmqctlArgv(node: string, ...args: string[]): string[] {
   return ['env', `HOME=${TSHA_HOME}`, '/usr/lib/rabbitmq/bin/rabbitmqctl', '-q', '-n', `rabbit@${node}`, ...args];
 }
 
-export async function clusterStatusOn(lab: Lab, node: string): Promise<{ running: string[]; members: string[] } | undefined> {
+export async function clusterStatusOn(
+  lab: Lab,
+  node: string,
+): Promise<{ running: string[]; members: string[]; maintenance: string[] } | undefined> {
   const r = await lab.exec(node, rabbitmqctlArgv(node, '-t', '10', 'cluster_status', '--formatter', 'json'), 20_000);
   if (r.code !== 0) return undefined;
   try {
-    const o = JSON.parse(r.stdout) as { running_nodes: string[]; disk_nodes: string[] };
-    return { running: [...o.running_nodes].sort(), members: [...o.disk_nodes].sort() };
+    const s = parseClusterStatus(r.stdout);
+    return { running: [...s.running].sort(), members: [...s.members].sort(), maintenance: [...s.maintenance].sort() };
   } catch {
     return undefined;
   }

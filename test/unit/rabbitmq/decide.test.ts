@@ -3,6 +3,7 @@ import {
   assessCluster,
   decideStart,
   erlangNodes,
+  holdBootingStart,
   nodeOfErlang,
   parseClusterStatus,
   type StartView,
@@ -135,8 +136,19 @@ describe('decideStart: who may start, and how', () => {
   });
 });
 
+describe('holdBootingStart: whether a booting start keeps the transition waiting', () => {
+  it('holds while every other member has an Erlang VM up: the boot can finish without Pacemaker', () => {
+    expect(holdBootingStart('n1', ['n1', 'n2', 'n3'], ['n2', 'n3'])).toBe(true);
+  });
+
+  it('leaves once a member has no VM, even when the peer it boots with has one: that peer may wait for the missing member', () => {
+    expect(holdBootingStart('n3', ['n1', 'n2', 'n3'], ['n2'])).toBe(false);
+    expect(holdBootingStart('n1', ['n1', 'n2', 'n3'], [])).toBe(false);
+  });
+});
+
 describe('assessCluster: what a serving node reports about its cluster', () => {
-  const healthy = { members: ALL, running: ALL, partitions: [], alarms: [] };
+  const healthy = { members: ALL, running: ALL, partitions: [], alarms: [], maintenance: [] };
 
   it('all members running, no alarm: healthy', () => {
     expect(assessCluster('n1', healthy, undefined)).toEqual({ kind: 'healthy', note: 'all 3 members running' });
@@ -164,6 +176,13 @@ describe('assessCluster: what a serving node reports about its cluster', () => {
     expect(assessCluster('n1', { ...healthy, partitions: ['n3'] }, undefined)).toEqual({ kind: 'failed', reason: 'partitioned from n3' });
   });
 
+  it('a member left in maintenance mode (drained, its clients moved away) is degraded, with its name', () => {
+    expect(assessCluster('n1', { ...healthy, maintenance: ['n2'] }, undefined)).toEqual({
+      kind: 'degraded',
+      reason: 'in maintenance mode (drained): n2',
+    });
+  });
+
   it('alarms and quorum-critical queues are degraded, with the reason', () => {
     const v = assessCluster('n1', { ...healthy, alarms: ['rabbit@n1 memory'] }, 'quorum-critical: q1');
     expect(v).toEqual({ kind: 'degraded', reason: 'alarms: rabbit@n1 memory; quorum-critical: q1' });
@@ -181,7 +200,7 @@ describe("RabbitMQ's records", () => {
     expect(nodeOfErlang('rabbit@n2', new Map())).toBe('n2');
   });
 
-  it('parses cluster_status JSON: members, running nodes, partitions, alarms', () => {
+  it('parses cluster_status JSON: members, running nodes, partitions, alarms, nodes in maintenance mode', () => {
     const s = parseClusterStatus(
       JSON.stringify({
         disk_nodes: ['rabbit@n1', 'rabbit@n2', 'rabbit@n3'],
@@ -189,6 +208,12 @@ describe("RabbitMQ's records", () => {
         running_nodes: ['rabbit@n1', 'rabbit@n2'],
         partitions: { 'rabbit@n1': ['rabbit@n3'], 'rabbit@n2': [] },
         alarms: [{ node: 'rabbit@n2', type: 'free_disk_space' }],
+        // As RabbitMQ 3.10 writes it, terminal colour codes included.
+        maintenance_status: {
+          'rabbit@n1': '\u001b[35mmarked for maintenance\u001b[0m',
+          'rabbit@n2': '\u001b[32mnot under maintenance\u001b[0m',
+          'rabbit@n3': 'not under maintenance',
+        },
       }),
     );
     expect(s).toEqual({
@@ -196,6 +221,7 @@ describe("RabbitMQ's records", () => {
       running: ['rabbit@n1', 'rabbit@n2'],
       partitions: ['rabbit@n1'],
       alarms: ['rabbit@n2 free_disk_space'],
+      maintenance: ['rabbit@n1'],
     });
   });
 });
