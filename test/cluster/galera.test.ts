@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckLedger, firstAckAfter, longestPause, recoverySeconds, startClient } from '../lab/client.ts';
 import { sqlOn } from '../lab/consistency.ts';
 import { createDemoSchema, galeraCrm, galeraPromoted, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
-import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
+import { Lab, presentOn, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { waitFenced } from '../lab/fencing.ts';
 import { agentLogLines, describeTimeline, failoverTimeline } from '../lab/timeline.ts';
 import { expectGaleraConsistent } from './galera-expect.ts';
@@ -18,7 +18,7 @@ import { diagnoseFailures } from '../lab/diagnostics.ts';
 const promoted = galeraPromoted;
 const vipOn = (s: ClusterStatus) => runningOn(s, 'vip')[0];
 
-describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partitions under writes', () => {
+describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean stop and partitions under writes', () => {
   const lab = new Lab({ nodes: 3, stonith: true });
   diagnoseFailures(lab);
   const ledger = new AckLedger();
@@ -86,6 +86,44 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages and partiti
     await settled('three Synced members after the outage', lab.names);
     await ledger.finish(writer);
     await verify('after a whole-cluster power loss');
+  });
+
+  it('the whole clone stopped cleanly under writes (target-role Stopped) and started again: every stop ends in time, one member bootstraps, nothing lost', async () => {
+    await settled('three Synced members');
+    const logged = lab.names.map((n) => agentLog(n).length);
+    const writer = startClient(lab, 'write', 300, ledger.nextId);
+    await sleep(3000);
+    const stoppedAt = Date.now();
+    // All three demote and stop at once.
+    await lab.targetRole('galera-clone', 'Stopped');
+    const stopped = await lab.waitUntil('every member stopped', 180_000, (s) => presentOn(s, 'galera').length === 0);
+    const stopSeconds = (Date.now() - stoppedAt) / 1000;
+    expect(stopped.failures.filter((f) => f.task === 'stop' || f.task === 'demote')).toEqual([]);
+    // A clean shutdown writes each member's position (a crash leaves seqno -1).
+    const states = lab.names.map((n) => readFileSync(join(lab.nodeDir(n), 'srv-node', 'mysql', 'grastate.dat'), 'utf8'));
+    for (const text of states) expect(text).toMatch(/^seqno:\s+\d+$/m);
+    const startedAt = Date.now();
+    // The seed's ms spelling: target-role=Master, as loaded.
+    await lab.targetRole('galera-clone', 'Master');
+    await waitFor('a write through the VIP after the start', 150_000, async () => firstAckAfter(writer, startedAt));
+    await settled('three Synced members after the clean stop', lab.names);
+    const boot = lab.names.flatMap((n, i) =>
+      agentLog(n)
+        .slice(logged[i])
+        .filter((l) => /bootstrapped:/.test(l))
+        .map((l) => `${n} ${l.replace(/^.*INFO: /, '')}`),
+    );
+    console.log(
+      `[lab] galera whole clone stopped cleanly: all stopped in ${stopSeconds.toFixed(1)} s (${lab.names
+        .map(
+          (n, i) =>
+            `${n} ${/^seqno:\s+(\d+)/m.exec(states[i]!)?.[1]}${/^safe_to_bootstrap:\s*1/m.test(states[i]!) ? ' safe_to_bootstrap' : ''}`,
+        )
+        .join(', ')}); writable ${firstAckAfter(writer, startedAt)!.toFixed(2)} s after the start; ${boot.join('; ')}`,
+    );
+    expect(boot).toHaveLength(1);
+    await ledger.finish(writer);
+    await verify('after the whole clone stopped cleanly and started');
   });
 
   it('the whole cluster powered off and only two of three booted: they bootstrap after bootstrap_wait, safely, and the third rejoins later', async () => {
