@@ -164,6 +164,15 @@ export const mysqlParameters = {
     reloadable: true,
     monitorOnly: true,
   }),
+  client_vip: string({
+    shortdesc: 'Address clients reach the primary through',
+    longdesc:
+      'The VIP that follows the primary, ordered after the promotion (promotable clones). At every promotion each node the clone runs on ' +
+      'resets its TCP connections to this address on replication_port (ss -K) before the VIP moves: they lead to the old primary, and ' +
+      'their clients would otherwise wait out TCP retransmission backoff (seconds) before reconnecting. Empty: nothing is reset.',
+    default: '',
+    monitorOnly: true,
+  }),
   reader_attribute: string({
     shortdesc: 'Node attribute marking readable instances',
     longdesc: 'Transient node attribute set to 1 where the instance may serve reads, 0 elsewhere.',

@@ -41,6 +41,7 @@ import {
   withReplicationUser,
   type Ctx,
 } from './clone.ts';
+import { resetClientConnections } from './client-connections.ts';
 import { holdOut, releaseHold } from './errant-marker.ts';
 import {
   applyReceived,
@@ -229,10 +230,12 @@ export async function notify(ctx: Ctx): Promise<Outcome> {
       case 'post-promote': {
         // Positions and the partition served this promotion only; none is left for the next one to misread.
         // Side by side: the VIP ordered after the promotion waits for every post-promote too.
-        await Promise.all([
+        const [, , reset] = await Promise.all([
           forgetPrivate(gtidAttribute(ctx), ctx.deadline),
           n.promote.includes(self) ? forgetPrivate(partitionAttribute(ctx), ctx.deadline) : undefined,
+          resetClientConnections(ctx.params.client_vip, ctx.params.replication_port, ctx.deadline),
         ]);
+        if (reset !== undefined) ctx.log.info(`post-promote: ${reset}`);
         const primary = n.promote[0];
         if (primary && primary !== self) await attach(ctx, primary);
         break;

@@ -1,5 +1,6 @@
 /** validate-all and the check before every action, for the promotable clone's own settings. */
 import type { ValidationScope } from '../ocf/agent.ts';
+import { net } from '../ocf/builtins.ts';
 import { ArgsError, ConfigurationError, GenericError, PermissionError } from '../ocf/errors.ts';
 import { configurableServerId, configuredServerId } from '../replication/server-id.ts';
 import { nodeAttribute } from '../cluster/attributes.ts';
@@ -15,6 +16,8 @@ import { serverStatus } from './status.ts';
  * validate-all also checks the replication account's privileges on this server when it runs.
  */
 export async function validatePromotable(ctx: Ctx, scope: ValidationScope): Promise<void> {
+  if (ctx.params.client_vip !== '' && net().isIP(ctx.params.client_vip) === 0)
+    throw new ConfigurationError(`client_vip must be an IP address (the VIP that follows the primary), got ${ctx.params.client_vip}`);
   if (!isPromotable(ctx.env)) return;
   if (ctx.env.meta.get('notify') !== 'true') {
     throw new ConfigurationError('the promotable clone needs meta notify=true: replicas re-point at a new primary in post-promote');

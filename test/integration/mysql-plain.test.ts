@@ -273,6 +273,7 @@ describe('ocf:tsha:mysql faults and bad input', () => {
     ['test_table with SQL in it', OCF.ERR_CONFIGURED, { test_table: 'mysql.user; DROP TABLE x' }, /test_table/],
     ['a relative datadir', OCF.ERR_CONFIGURED, { datadir: 'var/lib/mysql' }, /datadir must be an absolute path/],
     ['unbalanced quotes in additional_parameters', OCF.ERR_CONFIGURED, { additional_parameters: '--x="y' }, /unbalanced/],
+    ['a client_vip that is no IP address', OCF.ERR_CONFIGURED, { client_vip: 'db-vip' }, /client_vip must be an IP address/],
   ] as const)('validate-all with %s returns %i', async (_what, code, bad, reason) => {
     const l = await fresh();
     const r = await mysql('validate-all', { ...l.params, ...bad });

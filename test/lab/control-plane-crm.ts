@@ -75,11 +75,13 @@ const RABBIT_OPS = 'op start timeout=120s op stop timeout=120s op monitor interv
 export function databaseCrm(
   i: Pick<ControlPlaneInputs, 'fence' | 'database' | 'nodes' | 'nic' | 'cidrNetmask'> & { readonly vips: { readonly db: string } },
   spelling: 'master-slave' | 'promoted' = 'master-slave',
+  /** client_vip: each promotion resets the connections still leading to the old primary (active/active). */
+  resetClients = false,
 ): string {
   const [promoted, unpromoted] = spelling === 'master-slave' ? ['Master', 'Slave'] : ['Promoted', 'Unpromoted'];
   return [
     i.fence,
-    `primitive db ocf:tsha:mysql params ${i.database} ` +
+    `primitive db ocf:tsha:mysql params ${i.database}${resetClients ? ` client_vip=${i.vips.db}` : ''} ` +
       'op start timeout=60s op stop timeout=60s op promote timeout=60s op demote timeout=60s op notify timeout=60s ' +
       `op monitor interval=5s role=${promoted} timeout=20s OCF_CHECK_LEVEL=10 op monitor interval=6s role=${unpromoted} timeout=20s OCF_CHECK_LEVEL=10`,
     spelling === 'master-slave'
@@ -234,7 +236,7 @@ function activeActive(i: ControlPlaneInputs): ControlPlaneCrm {
     `order ${id}_after_service Optional: ${clone} ${id} symmetrical=false`,
   ];
   return {
-    database: databaseCrm(i),
+    database: databaseCrm(i, 'master-slave', true),
     keystone: [
       ...properties,
       ...broker(i, p),

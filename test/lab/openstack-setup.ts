@@ -372,7 +372,8 @@ export async function bringUpControlPlane(
   await afterUp();
   await prepareReplicas(lab, openstackSql());
   for (const command of setMasterAddresses(lab)) await lab.mustExec(lab.names[0]!, command);
-  await lab.loadCrm(masterSlaveCrm(lab));
+  // The database as the layout has it (plane.database holds the same lines for the README).
+  await lab.loadCrm(masterSlaveCrm(lab, 'master-slave', true, layout === 'active-active'));
   const s = await lab.waitUntil(
     'the database promoted with its VIP',
     120_000,

@@ -60,7 +60,12 @@ export const promotedDb = (s: ClusterStatus): string[] => [...runningOn(s, 'db',
 /** The node(s) where it runs unpromoted. */
 export const unpromotedDb = (s: ClusterStatus): string[] => [...runningOn(s, 'db', 'Unpromoted'), ...runningOn(s, 'db', 'Slave')];
 
-export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' = 'master-slave', semiSync = true): string {
+export function masterSlaveCrm(
+  lab: Lab,
+  spelling: 'master-slave' | 'promoted' = 'master-slave',
+  semiSync = true,
+  resetClients = false,
+): string {
   return databaseCrm(
     {
       fence: lab.stonith ? fenceCrm(lab) : '',
@@ -71,6 +76,7 @@ export function masterSlaveCrm(lab: Lab, spelling: 'master-slave' | 'promoted' =
       cidrNetmask: 24,
     },
     spelling,
+    resetClients,
   );
 }
 
