@@ -150,6 +150,9 @@ export async function validateToken(authUrl: string, issued: IssuedToken, o: { t
       throw new TokenError('unavailable', `Keystone gave no answer validating a token (${error.code})`, { cause: error });
     throw error;
   }
-  if (response.status !== 200)
+  // 5xx is Keystone's database or cache failing (a failover); any other refusal of a token it has just
+  // issued is Keystone itself at fault (fernet keys that differ between controllers).
+  if (response.status >= 500)
     throw new TokenError('unavailable', `Keystone does not validate the token it issued (HTTP ${response.status})`);
+  if (response.status !== 200) throw new TokenError('rejected', `Keystone does not validate the token it issued (HTTP ${response.status})`);
 }

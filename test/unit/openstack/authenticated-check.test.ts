@@ -33,6 +33,8 @@ async function cloud(o: { lifetimeMs?: number } = {}) {
     valid: new Set<string>(),
     refusal: 401,
     keystoneDown: false,
+    // What Keystone answers a token validation with, when not 200/404 by the token.
+    validationStatus: undefined as number | undefined,
     serviceStatus: 200,
     // The service takes the request and never answers (waiting on its database).
     serviceSilent: false,
@@ -52,7 +54,7 @@ async function cloud(o: { lifetimeMs?: number } = {}) {
             token: { issued_at: new Date(now).toISOString(), expires_at: new Date(now + (o.lifetimeMs ?? 3_600_000)).toISOString() },
           }),
         );
-      } else res.writeHead(state.valid.has(String(req.headers['x-subject-token'])) ? 200 : 404).end();
+      } else res.writeHead(state.validationStatus ?? (state.valid.has(String(req.headers['x-subject-token'])) ? 200 : 404)).end();
     });
   });
   const service = createServer((req, res) => {
@@ -151,6 +153,25 @@ describe('depth 10 of an API service with the token cache (authenticatedCheck)',
     expect(await authenticatedCheck(context(undefined, 'keystone').c, keystoneCheck, url, credentials, {})).toEqual({
       code: OCF.DEGRADED,
       reason: expect.stringMatching(/^keystone answers but issues no token \(Keystone .* answers HTTP 503\): its database down\?/),
+    });
+  });
+
+  it("keystone's own depth 10 is DEGRADED when keystone issues a token but answers 5xx validating it (its database failing over)", async () => {
+    const { state, credentials, url } = await cloud();
+    state.validationStatus = 500;
+    expect(await authenticatedCheck(context(undefined, 'keystone').c, keystoneCheck, url, credentials, {})).toEqual({
+      code: OCF.DEGRADED,
+      reason:
+        'keystone issues tokens but cannot validate one (Keystone does not validate the token it issued (HTTP 500)): its database down?',
+    });
+  });
+
+  it("keystone's own depth 10 fails when keystone refuses to validate the token it just issued (fernet keys that differ)", async () => {
+    const { state, credentials, url } = await cloud();
+    state.validationStatus = 404;
+    expect(await authenticatedCheck(context(undefined, 'keystone').c, keystoneCheck, url, credentials, {})).toEqual({
+      code: OCF.ERR_GENERIC,
+      reason: 'Keystone does not validate the token it issued (HTTP 404)',
     });
   });
 
