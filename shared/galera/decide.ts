@@ -9,6 +9,7 @@
  * holds transactions the new primary never saw would rejoin by IST on top of a different history.
  */
 import { isStateless, describeReport, type Report } from './report.ts';
+import { NO_HISTORY } from './state-files.ts';
 
 /** Promotion scores: the bootstrap node first, joiners once a primary component runs. */
 export const BOOTSTRAP_SCORE = 100;
@@ -228,4 +229,38 @@ export function peerFenceVerdict(
 ): boolean | undefined {
   if (!partition.quorate || !partition.members.includes(self) || partition.members.includes(peer)) return false;
   return cleanlyOffline.includes(peer) ? true : undefined;
+}
+
+export type StartPosition =
+  /** grastate.dat says where the server is (or it holds no history): the server reads it itself. */
+  | { readonly kind: 'grastate' }
+  /** The position this node reported, still true of its data: passed as --wsrep-start-position. */
+  | { readonly kind: 'reported'; readonly position: string }
+  /** grastate.dat says -1 and no report can be trusted: recover it again before the server starts. */
+  | { readonly kind: 'recover' };
+
+/**
+ * Where a server starts in its history. After a crash grastate.dat says seqno -1, and a server started
+ * without --wsrep-start-position takes itself for one with no state: as a joiner it then asks for a
+ * full state transfer (SST, which on rsync blocks its donor, often the writer) where an IST from a
+ * donor's gcache would do, and as a bootstrap it begins a new history, so every other member needs SST
+ * too. mysqld_safe and MariaDB's galera_recovery pass the recovered position for this reason.
+ *
+ * The position this node reported at start was recovered from InnoDB with the server stopped. It is
+ * still true when the server has not run since: the server writes its error log whenever it runs, so a
+ * log written at or after the report was taken (a failed join, say, whose state transfer may have
+ * replaced part of the data) sends the node back to recovery instead.
+ */
+export function chooseStartPosition(
+  grastate: { readonly uuid: string; readonly seqno: number } | undefined,
+  reported: Report | undefined,
+  serverLogWrittenMs: number,
+): StartPosition {
+  // No history (never joined, or its state moved aside for SST), or the seqno of a clean shutdown.
+  if (!grastate || grastate.uuid === NO_HISTORY || grastate.seqno >= 0) return { kind: 'grastate' };
+  const stillTrue = reported !== undefined && serverLogWrittenMs < reported.at * 1000;
+  if (stillTrue && reported.uuid === grastate.uuid && !isStateless(reported)) {
+    return { kind: 'reported', position: `${reported.uuid}:${reported.seqno}` };
+  }
+  return { kind: 'recover' };
 }

@@ -13,6 +13,7 @@ import { sizeOf } from '../process/log-tail.ts';
 import { launchServer, stopServer } from '../mysql/lifecycle.ts';
 import { assessMember, type WsrepStatus } from './decide.ts';
 import { clusterArguments, withCheckSession, type Ctx } from './instance.ts';
+import { startPositionArguments } from './position.ts';
 import { withSafeToBootstrap } from './state-files.ts';
 import { readWsrepStatus } from './wsrep.ts';
 
@@ -58,7 +59,7 @@ function markSafeToBootstrap(datadir: string): void {
  * Starts the server as a member (bootstrapping a new primary component or joining the running one)
  * and returns once it is Synced in a primary component.
  */
-export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<WsrepStatus> {
+export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean, self: string): Promise<WsrepStatus> {
   const { params: p, log } = ctx;
   const boundMs = p.sst_timeout > 0 ? Math.min(p.sst_timeout * 1000, ctx.deadline.remaining()) : ctx.deadline.remaining();
   const phase = new Deadline(boundMs);
@@ -70,13 +71,15 @@ export async function bringIntoCluster(ctx: Ctx, bootstrap: boolean): Promise<Ws
       log.info(`joining: ${line}`);
     }
   };
+  const position = await startPositionArguments(ctx, self);
   if (bootstrap) markSafeToBootstrap(p.datadir);
   const began = monotonicMs();
   try {
     // The socket opens only once a state transfer is done: readiness waits through it, and logs it.
-    await launchServer({ params: p, deadline: phase, log }, clusterArguments(ctx, bootstrap), { crashed: false, detail: '' }).finally(
-      report,
-    );
+    await launchServer({ params: p, deadline: phase, log }, [...clusterArguments(ctx, bootstrap), ...position], {
+      crashed: false,
+      detail: '',
+    }).finally(report);
     return await phase.until(
       where,
       async () => {

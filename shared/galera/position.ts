@@ -2,12 +2,12 @@
  * A stopped member's position: found (grastate.dat, else a bounded --wsrep-recover), checked against a
  * bootstrap that left this node out, and published for the others' bootstrap decision.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clusterProperty, forgetPrivate, publishPrivate, queryPrivateAll } from '../cluster/attributes.ts';
 import { cleanlyOfflineNodes, promotedNodes, readPartition } from '../cluster/membership.ts';
 import { GenericError } from '../ocf/errors.ts';
-import type { ClusterView } from './decide.ts';
+import { chooseStartPosition, type ClusterView } from './decide.ts';
 import { clusterArguments, exclusionProperty, members, positionAttribute, recoveryLog, rsc, startedMarker, type Ctx } from './instance.ts';
 import { recoverPosition } from './recover.ts';
 import { formatReport, isStateless, parseReport, type Report } from './report.ts';
@@ -66,6 +66,34 @@ export async function detectPosition(ctx: Ctx, self: string): Promise<Report> {
     return { uuid: NO_HISTORY, seqno: -1, safeToBootstrap: false, component: undefined, at: found.at };
   }
   return found;
+}
+
+/** When the server's error log was last written (0: never): it is written whenever the server runs. */
+function writtenMs(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The --wsrep-start-position a server needs to keep its place in the history when grastate.dat does not
+ * say it (chooseStartPosition): none when grastate.dat does, or when the data turns out to hold no state.
+ */
+export async function startPositionArguments(ctx: Ctx, self: string): Promise<string[]> {
+  const choice = chooseStartPosition(readGrastate(ctx.params.datadir), ownReport(ctx), writtenMs(ctx.params.log));
+  if (choice.kind === 'grastate') return [];
+  let position = choice.kind === 'reported' ? choice.position : undefined;
+  if (!position) {
+    const found = await detectPosition(ctx, self);
+    if (isStateless(found)) return [];
+    position = `${found.uuid}:${found.seqno}`;
+  }
+  ctx.log.info(
+    `starting at ${position} (grastate.dat has seqno -1): joining by IST where a donor still has the rest, bootstrapping in the same history`,
+  );
+  return [`--wsrep-start-position=${position}`];
 }
 
 /** Publishes the position for the others and keeps it in this node's started marker for itself. */

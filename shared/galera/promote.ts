@@ -47,7 +47,7 @@ export async function promote(ctx: Ctx): Promise<Outcome> {
     }
   }
   // Another node bootstrapping is no reason to refuse: the server waits for its primary component.
-  await bringIntoCluster(ctx, bootstrapping);
+  await bringIntoCluster(ctx, bootstrapping, self);
   await forgetPosition(ctx);
   await clearExclusion(ctx, self);
   await setWritable(ctx, true, true);

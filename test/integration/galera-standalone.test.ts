@@ -77,12 +77,13 @@ describe('the installed ocf:tsha:galera, one member outside a cluster', () => {
     expect((await act('monitor', { CRM_meta_interval: '10000', CRM_meta_role: 'Promoted' })).exitCode).toBe(OCF.RUNNING_PROMOTED);
   });
 
-  it('after a crash of the server, start recovers the last committed seqno from InnoDB (--wsrep-recover)', async () => {
+  it('after a crash of the server, start recovers the last committed seqno from InnoDB (--wsrep-recover), and promote starts the server there: the history goes on', async () => {
     await sql(
       layout.socket,
       'CREATE DATABASE IF NOT EXISTS t; CREATE TABLE IF NOT EXISTS t.r (id INT PRIMARY KEY); INSERT INTO t.r VALUES (1), (2)',
     );
     const committed = (await sql(layout.socket, "SHOW GLOBAL STATUS LIKE 'wsrep_last_committed'")).split('\t')[1];
+    const history = (await sql(layout.socket, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'")).split('\t')[1];
     process.kill(Number(readFileSync(layout.pid, 'utf8')), 'SIGKILL');
     await new Promise((r) => setTimeout(r, 500));
     // A Promoted member whose server vanished is a failure, never "not running".
@@ -93,8 +94,16 @@ describe('the installed ocf:tsha:galera, one member outside a cluster', () => {
     expect(r.exitCode).toBe(OCF.SUCCESS);
     expect(r.stderr).toContain(`:${committed} from InnoDB`);
     expect(readFileSync(join(stateDir, 'tsha-galera.started'), 'utf8')).toContain(`:${committed} `);
-    expect((await act('promote')).exitCode).toBe(OCF.SUCCESS);
+    const promoted = await act('promote');
+    expect(promoted.exitCode).toBe(OCF.SUCCESS);
+    expect(promoted.stderr).toContain(`starting at ${history}:${committed} (grastate.dat has seqno -1)`);
     expect(await sql(layout.socket, 'SELECT COUNT(*) FROM t.r')).toBe('2');
+    // Without --wsrep-start-position the bootstrap would begin a new history at seqno 1 (every other
+    // member would then need a full state transfer).
+    expect((await sql(layout.socket, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'")).split('\t')[1]).toBe(history);
+    expect(Number((await sql(layout.socket, "SHOW GLOBAL STATUS LIKE 'wsrep_last_committed'")).split('\t')[1])).toBeGreaterThanOrEqual(
+      Number(committed),
+    );
   });
 
   it('demote stops the server cleanly (grastate.dat keeps the seqno) and stop on a stopped member returns SUCCESS', async () => {

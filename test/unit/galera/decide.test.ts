@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assessMember, decideBootstrap, peerFenceVerdict, type ClusterView, type WsrepStatus } from '../../../shared/galera/decide.ts';
+import {
+  assessMember,
+  chooseStartPosition,
+  decideBootstrap,
+  peerFenceVerdict,
+  type ClusterView,
+  type WsrepStatus,
+} from '../../../shared/galera/decide.ts';
 import type { Report } from '../../../shared/galera/report.ts';
 import { NO_HISTORY } from '../../../shared/galera/state-files.ts';
 
@@ -197,5 +204,35 @@ describe('peerFenceVerdict (two_node_mode survivor)', () => {
   });
   it('a partition without quorum never re-forms', () => {
     expect(peerFenceVerdict('a', 'b', { quorate: false, members: ['a'] }, ['b'])).toBe(false);
+  });
+});
+
+describe('chooseStartPosition (where a server starts in its history)', () => {
+  const crashed = { uuid: UUID, seqno: -1 };
+  // The report was taken at NOW - 5 (epoch seconds); the server last wrote its log before the crash.
+  const before = (NOW - 60) * 1000;
+  const after = (NOW - 5) * 1000 + 1;
+
+  it('a clean shutdown: grastate.dat holds the seqno and the server reads it itself', () => {
+    expect(chooseStartPosition({ uuid: UUID, seqno: 42 }, report(42), before)).toEqual({ kind: 'grastate' });
+  });
+
+  it('no grastate.dat, or no history (never joined, or its state moved aside for SST): no position is given', () => {
+    expect(chooseStartPosition(undefined, report(42), before)).toEqual({ kind: 'grastate' });
+    expect(chooseStartPosition({ uuid: NO_HISTORY, seqno: -1 }, report(42), before)).toEqual({ kind: 'grastate' });
+  });
+
+  it('after a crash, the position recovered at start is passed, so a joiner can take IST and a bootstrap keeps the history', () => {
+    expect(chooseStartPosition(crashed, report(42), before)).toEqual({ kind: 'reported', position: `${UUID}:42` });
+  });
+
+  it('the server ran after the position was taken (a failed join may have replaced data): recover again', () => {
+    expect(chooseStartPosition(crashed, report(42), after)).toEqual({ kind: 'recover' });
+  });
+
+  it('no report, a stateless report, or one of another history: recover again', () => {
+    expect(chooseStartPosition(crashed, undefined, before)).toEqual({ kind: 'recover' });
+    expect(chooseStartPosition(crashed, report(-1, { uuid: NO_HISTORY }), before)).toEqual({ kind: 'recover' });
+    expect(chooseStartPosition(crashed, report(42, { uuid: G.n2 }), before)).toEqual({ kind: 'recover' });
   });
 });
