@@ -4,7 +4,7 @@
  * network namespace and the host's mount table is never changed.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -56,8 +56,18 @@ async function must(file: string, args: readonly string[], timeoutMs = 30_000): 
   return r.stdout;
 }
 
+/** TSHA_LAB_PROFILE=FILE: every lab wait, appended with its duration, to see where a lab run's time goes. */
+export function profile(what: string, startedMs: number): void {
+  const file = process.env.TSHA_LAB_PROFILE;
+  if (!file) return;
+  appendFileSync(file, `${new Date(startedMs).toISOString().slice(11, 19)}\t${((Date.now() - startedMs) / 1000).toFixed(2)}\t${what}\n`);
+}
+
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const started = Date.now();
+  return new Promise((resolve) => setTimeout(resolve, ms)).then(() => {
+    if (ms >= 1000) profile(`sleep ${ms} ms`, started);
+  });
 }
 
 export class Lab {
@@ -334,7 +344,10 @@ export class Lab {
   async exec(node: string, args: readonly string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<CommandResult> {
     const argv = this.inNode(node, args);
     if (!argv) return { code: 255, stdout: '', stderr: `node ${node} is down` };
-    return sh(argv[0]!, argv.slice(1), timeoutMs, env);
+    const started = Date.now();
+    const result = await sh(argv[0]!, argv.slice(1), timeoutMs, env);
+    if (Date.now() - started > 1000) profile(`exec on ${node}: ${args.join(' ').slice(0, 120)}`, started);
+    return result;
   }
 
   /** The argv that runs `args` inside a node's mount, UTS, network and PID namespaces; undefined when it is down. */
@@ -597,10 +610,14 @@ export function presentOn(s: ClusterStatus, id: string): string[] {
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
+  const started = Date.now();
+  const end = started + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (value !== undefined) return value;
+    if (value !== undefined) {
+      profile(`wait ${what}`, started);
+      return value;
+    }
     if (Date.now() > end) throw new Error(`lab: timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
   }
