@@ -65,8 +65,18 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean st
       await lab.crash(crashed);
       await lab.waitUntil(`the VIP on a survivor (cycle ${cycle})`, 60_000, (s) => vipOn(s) !== undefined && vipOn(s) !== crashed);
       await sleep(3000);
+      const vipBefore = vipOn(await lab.status());
+      const bootedAt = Date.now();
       await lab.start(crashed);
       await settled(`${crashed} back Synced (cycle ${cycle})`, lab.names);
+      await sleep(1000);
+      expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
+      const vipAfter = vipOn(await lab.status());
+      console.log(
+        `[lab] galera crash of the VIP node ${crashed} (cycle ${cycle}): first write through the VIP after ${recoverySeconds(writer, crashedAt)?.toFixed(2) ?? '?'} s ` +
+          `(${describeTimeline(failoverTimeline(lab, crashedAt, 'galera'))}); while it rejoined, writes paused at most ${longestPause(writer, bootedAt).toFixed(2)} s ` +
+          `and the VIP ${vipAfter === vipBefore ? `stayed on ${vipBefore}` : `moved ${vipBefore} -> ${vipAfter}`}`,
+      );
       // It restarts at the position it recovered from InnoDB, so a donor's gcache has the rest: IST, no
       // full state transfer (which on rsync blocks its donor, often the writer, while it copies
       // everything). MariaDB still runs its SST script, which bypasses the copy and hands back the
@@ -77,12 +87,6 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean st
       expect(startedAt, rejoin.slice(-20).join('\n')).toBeDefined();
       expect(snapshots.filter((p) => p !== startedAt)).toEqual([]);
       expect(rejoin.some((l) => /joining: IST received/.test(l))).toBe(true);
-      await sleep(1000);
-      expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
-      console.log(
-        `[lab] galera crash of the VIP node ${crashed} (cycle ${cycle}): first write through the VIP after ${recoverySeconds(writer, crashedAt)?.toFixed(2) ?? '?'} s ` +
-          `(${describeTimeline(failoverTimeline(lab, crashedAt, 'galera'))})`,
-      );
       await verify(`crash cycle ${cycle} (crashed ${crashed})`);
     }
   });

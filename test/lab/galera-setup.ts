@@ -9,8 +9,8 @@ import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MARIADBD } from '../support/mariadb.ts';
-import { checkConsistency, lostWrites, sqlOn, type ConsistencyReport } from './consistency.ts';
-import { runningOn, type ClusterStatus, type Lab } from './lab.ts';
+import { checkConsistency, lostWrites, mariadbArgv, sqlOn, type ConsistencyReport } from './consistency.ts';
+import { runningOn, waitFor, type ClusterStatus, type Lab } from './lab.ts';
 import { fenceCrm, ids, mysqlConfig } from './mysql-setup.ts';
 
 const run = promisify(execFile);
@@ -77,15 +77,26 @@ export async function prepareGaleraNodes(lab: Lab, o: { clusterAddress?: boolean
 
 /** The demo schema and the application account, created once on a running member (Galera replicates them). */
 export async function createDemoSchema(lab: Lab, node: string): Promise<void> {
-  await sqlOn(
-    lab,
-    node,
+  const statement = mariadbArgv(
     [
       'CREATE DATABASE IF NOT EXISTS demo',
       'CREATE TABLE IF NOT EXISTS demo.rows (id INT PRIMARY KEY, at TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB',
       "CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app-secret'",
       "GRANT ALL ON demo.* TO 'app'@'%'",
     ].join(';'),
+  );
+  // As any client would: a member refuses statements (1047, not prepared) for a moment while the
+  // configuration change of the last member's join goes through (seen once in a lab, 2026-12-07).
+  await waitFor(
+    `the demo schema created on ${node}`,
+    20_000,
+    async () => {
+      const r = await lab.exec(node, statement);
+      if (r.code === 0) return true;
+      if (/ERROR 1047/.test(r.stderr + r.stdout)) return undefined;
+      throw new Error(`on ${node}: creating the demo schema failed (${r.code}): ${r.stderr.trim()}`);
+    },
+    250,
   );
 }
 
