@@ -36,6 +36,13 @@ async function underMaintenance(params: Record<string, string>): Promise<boolean
   return (JSON.parse(r.out) as { is_under_maintenance: boolean }).is_under_maintenance;
 }
 
+/**
+ * ocf-tester gives every action 20 s (OCF_RESKEY_CRM_meta_timeout=20000); a broker's boot at nice 10
+ * beside an OpenStack lab once took longer (2026-12-07). Its -o sets the same variable, so the tester
+ * runs with the start timeout the agent advertises, as Pacemaker would pass it.
+ */
+const ADVERTISED_TIMEOUT = ['-o', 'CRM_meta_timeout=120000'];
+
 describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
   let layout: BrokerLayout;
   beforeAll(async () => {
@@ -123,6 +130,7 @@ describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
       '-n',
       'tsha_rabbit',
       ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
+      ...ADVERTISED_TIMEOUT,
       join(INSTALLED, 'rabbitmq'),
     ];
     const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
@@ -215,6 +223,7 @@ describe('ocf:tsha:rabbitmq in clone mode (cluster=on) on one machine, outside a
       '-n',
       'tsha_rabbit_clone',
       ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
+      ...ADVERTISED_TIMEOUT,
       join(INSTALLED, 'rabbitmq'),
     ];
     const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
