@@ -619,7 +619,8 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
       return value;
     }
     if (Date.now() > end) throw new Error(`lab: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(intervalMs);
+    // Not sleep(): a poll is part of this wait, which the profile lists once, not once per interval.
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
