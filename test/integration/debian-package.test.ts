@@ -10,6 +10,7 @@ import { instanceLayout, type InstanceLayout } from '../support/mariadb.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED, ROOT } from '../support/paths.ts';
 import { runAgent } from '../support/run-agent.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 // The Debian package for real: build/deb.sh builds it from this tree twice (this version and a lower
 // one), apt-get installs the lower one, upgrades it under a running resource, and purges it.
@@ -176,8 +177,9 @@ describe('the Debian package (build/deb.sh), installed, upgraded and purged with
   });
 
   it('ocf-tester reports "passed all tests" for the packaged ocf:tsha:mysql', async () => {
-    const args = ['-n', 'tsha_db', ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, 'mysql')];
-    const r = await sh('ocf-tester', args, 300_000);
+    const r = await ocfTester(join(INSTALLED, 'mysql'), 'tsha_db', layout.params, {
+      env: { PATH: `${RUNTIME}/bin:${SYSTEM_PATH}`, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+    });
     expect(r.out).toContain('passed all tests');
     expect(r.code).toBe(0);
   });

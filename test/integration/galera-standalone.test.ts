@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { freePort, instanceLayout, sql, type InstanceLayout } from '../support/mariadb.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { runAgent } from '../support/run-agent.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 // One Galera member on this machine, outside any cluster (as ocf-tester and a person at a shell run it):
 // it bootstraps a one-member primary component. The multi-node behaviour is test/cluster/galera.test.ts.
-const run = promisify(execFile);
 const agent = join(INSTALLED, 'galera');
 
 describe('the installed ocf:tsha:galera, one member outside a cluster', () => {
@@ -53,15 +51,7 @@ describe('the installed ocf:tsha:galera, one member outside a cluster', () => {
   afterAll(() => layout.remove());
 
   it('ocf-tester reports "passed all tests"', async () => {
-    const args = ['-n', 'tsha_galera', ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), agent];
-    let out: string;
-    try {
-      const r = await run('ocf-tester', args, { timeout: 300_000, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HA_RSCTMP: stateDir } });
-      out = r.stdout + r.stderr;
-    } catch (error) {
-      const e = error as { stdout?: string; stderr?: string };
-      out = `${e.stdout ?? ''}${e.stderr ?? ''}`;
-    }
+    const { out } = await ocfTester(agent, 'tsha_galera', params, { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HA_RSCTMP: stateDir } });
     expect(out).toContain('passed all tests');
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { instanceLayout, type InstanceLayout } from '../support/mariadb.ts';
 import { INSTALLED } from '../support/paths.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 const run = promisify(execFile);
 const agent = join(INSTALLED, 'mysql');
@@ -31,8 +32,7 @@ describe('the installed ocf:tsha:mysql with resource-agents and Pacemaker tools'
   afterAll(() => layout.remove());
 
   it('ocf-tester reports "passed all tests"', async () => {
-    const args = ['-n', 'tsha_db', ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), agent];
-    const r = await tool('ocf-tester', args);
+    const r = await ocfTester(agent, 'tsha_db', layout.params, { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
     expect(r.out).toContain('passed all tests');
     expect(r.code).toBe(0);
   });

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { allProcesses, descendants, isLive, readProcess, type ProcessInfo } from '../../shared/process/proc.ts';
@@ -12,6 +10,7 @@ import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { runAgent } from '../support/run-agent.ts';
 import { writeHttpStandIn } from '../support/standin-rpc-service.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 function tree(root: number): ProcessInfo[] {
   return descendants(root, allProcesses());
@@ -96,11 +95,7 @@ describe.each([
 
   it('ocf-tester reports "passed all tests" for the installed agent', async () => {
     await agent('stop', params);
-    const args = ['-n', instance, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
-    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
-      (r) => r.stdout + r.stderr,
-      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
-    );
+    const { out } = await ocfTester(join(INSTALLED, name), instance, params);
     expect(out).toContain('passed all tests');
     expect((await agent('start', params)).exitCode).toBe(OCF.SUCCESS);
   });

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { isLive, readProcess } from '../../shared/process/proc.ts';
@@ -12,6 +10,7 @@ import { INSTALLED } from '../support/paths.ts';
 import { brokerLayout, queueConsumers, type BrokerLayout } from '../support/rabbitmq.ts';
 import { runAgent } from '../support/run-agent.ts';
 import { writeStandIn } from '../support/standin-rpc-service.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 // nova-consoleauth, nova-cert, nova-network and nova-volume are in no packaged OpenStack release any
 // more: they are tested against a stand-in (test/support/standin-rpc-service.ts) that consumes its queue
@@ -179,11 +178,7 @@ describe("factory-built RPC service agents against a stand-in service and Debian
     });
 
     it('ocf-tester reports "passed all tests" for the installed agent', async () => {
-      const args = ['-n', topic, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, name)];
-      const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
-        (r) => r.stdout + r.stderr,
-        (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
-      );
+      const { out } = await ocfTester(join(INSTALLED, name), topic, params);
       expect(out).toContain('passed all tests');
     });
 

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OCF } from '../../shared/ocf/exit-codes.ts';
 import { TOKEN_FOLDER } from '../../shared/openstack/token-cache.ts';
@@ -13,6 +11,7 @@ import { pacemakerEnv } from '../support/pacemaker-env.ts';
 import { INSTALLED } from '../support/paths.ts';
 import { DIAGNOSTICS } from '../support/failure-summary.ts';
 import { runAgent, type AgentResult } from '../support/run-agent.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 import { tokenCacheSuite } from './openstack-token-cache.suite.ts';
 
 // The agents against the real services of Debian 12 (OpenStack Zed): keystone and placement under
@@ -51,14 +50,6 @@ function uidOf(pid: number): number {
   const uid = readProcess(pid)?.uid;
   if (uid === undefined) throw new Error(`no uid readable for pid ${pid}`);
   return uid;
-}
-
-async function ocfTester(agent: string, params: Record<string, string>): Promise<string> {
-  const args = ['-n', agent, ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]), join(INSTALLED, agent)];
-  return promisify(execFile)('ocf-tester', args, { timeout: 600_000 }).then(
-    (r) => r.stdout + r.stderr,
-    (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
-  );
 }
 
 /** Kill -9 of the service: a probe says NOT_RUNNING, a recurring monitor fails (never 7), start recovers it. */
@@ -477,7 +468,7 @@ describe("OpenStack agents against Debian's OpenStack Zed services", () => {
       '%s: "passed all tests"',
       async (agent, p) => {
         await mustRun(agent, 'stop', p());
-        expect(await ocfTester(agent, p())).toContain('passed all tests');
+        expect((await ocfTester(join(INSTALLED, agent), agent, p())).out).toContain('passed all tests');
       },
       600_000,
     );

@@ -12,6 +12,7 @@ import { INSTALLED } from '../support/paths.ts';
 import { freePort } from '../support/mariadb.ts';
 import { brokerLayout, type BrokerLayout } from '../support/rabbitmq.ts';
 import { runAgent } from '../support/run-agent.ts';
+import { ocfTester } from '../support/ocf-tester.ts';
 
 const rabbitmq = (action: string, params: Record<string, string>, extra: Record<string, string> = {}) =>
   runAgent('rabbitmq', action, pacemakerEnv(params, { OCF_RESOURCE_TYPE: 'rabbitmq', OCF_RESKEY_CRM_meta_timeout: '120000', ...extra }));
@@ -35,13 +36,6 @@ async function underMaintenance(params: Record<string, string>): Promise<boolean
   const r = await rabbitCli(params, 'rabbitmq-diagnostics', ['status', '--formatter', 'json']);
   return (JSON.parse(r.out) as { is_under_maintenance: boolean }).is_under_maintenance;
 }
-
-/**
- * ocf-tester gives every action 20 s (OCF_RESKEY_CRM_meta_timeout=20000); a broker's boot at nice 10
- * beside an OpenStack lab once took longer (2026-12-07). Its -o sets the same variable, so the tester
- * runs with the start timeout the agent advertises, as Pacemaker would pass it.
- */
-const ADVERTISED_TIMEOUT = ['-o', 'CRM_meta_timeout=120000'];
 
 describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
   let layout: BrokerLayout;
@@ -126,17 +120,7 @@ describe('ocf:tsha:rabbitmq against RabbitMQ from Debian', () => {
   });
 
   it('ocf-tester reports "passed all tests" for the installed agent', async () => {
-    const args = [
-      '-n',
-      'tsha_rabbit',
-      ...Object.entries(layout.params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
-      ...ADVERTISED_TIMEOUT,
-      join(INSTALLED, 'rabbitmq'),
-    ];
-    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
-      (r) => r.stdout + r.stderr,
-      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
-    );
+    const { out } = await ocfTester(join(INSTALLED, 'rabbitmq'), 'tsha_rabbit', layout.params);
     expect(out).toContain('passed all tests');
   });
 });
@@ -219,17 +203,7 @@ describe('ocf:tsha:rabbitmq in clone mode (cluster=on) on one machine, outside a
   });
 
   it('ocf-tester reports "passed all tests" in clone mode', async () => {
-    const args = [
-      '-n',
-      'tsha_rabbit_clone',
-      ...Object.entries(params).flatMap(([k, v]) => ['-o', `${k}=${v}`]),
-      ...ADVERTISED_TIMEOUT,
-      join(INSTALLED, 'rabbitmq'),
-    ];
-    const out = await promisify(execFile)('ocf-tester', args, { timeout: 300_000 }).then(
-      (r) => r.stdout + r.stderr,
-      (e: { stdout?: string; stderr?: string }) => `${e.stdout}${e.stderr}`,
-    );
+    const { out } = await ocfTester(join(INSTALLED, 'rabbitmq'), 'tsha_rabbit_clone', params);
     expect(out).toContain('passed all tests');
   });
 });
