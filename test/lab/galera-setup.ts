@@ -4,16 +4,13 @@
  * write for ocf:tsha:galera (or ocf:heartbeat:galera, for the comparison): a promotable clone with
  * every instance Promoted, and a single writer VIP.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { MARIADBD } from '../support/mariadb.ts';
+import { installSystemTables, MARIADBD } from '../support/mariadb.ts';
 import { checkConsistency, lostWrites, mariadbArgv, sqlOn, type ConsistencyReport } from './consistency.ts';
 import { runningOn, waitFor, type ClusterStatus, type Lab } from './lab.ts';
 import { fenceCrm, ids, mysqlConfig } from './mysql-setup.ts';
-
-const run = promisify(execFile);
 
 /**
  * Galera's failure detection, tuned for a LAN (the README's recommendation, measured in the lab):
@@ -61,11 +58,7 @@ export async function prepareGaleraNodes(lab: Lab, o: { clusterAddress?: boolean
   rmSync(template, { recursive: true, force: true });
   mkdirSync(template, { recursive: true });
   chownSync(template, mysql.uid, mysql.gid);
-  await run(
-    'mariadb-install-db',
-    ['--no-defaults', `--datadir=${template}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
-    { timeout: 120_000 },
-  );
+  await installSystemTables(template, join(lab.dir, 'galera-install-tmp'));
   for (const node of lab.names) {
     const target = join(lab.nodeDir(node), 'srv-node', 'mysql');
     rmSync(target, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { MARIADBD } from '../support/mariadb.ts';
+import { installSystemTables, MARIADBD } from '../support/mariadb.ts';
 import { waitFor, type Lab } from './lab.ts';
 
 // replication-setup.ts takes it from here.
@@ -46,11 +46,7 @@ export async function prepareSharedMysql(lab: Lab, extraSql: readonly string[] =
   const datadir = join(lab.sharedDir, 'mysql');
   mkdirSync(datadir, { recursive: true });
   chownSync(datadir, mysql.uid, mysql.gid);
-  await run(
-    'mariadb-install-db',
-    ['--no-defaults', `--datadir=${datadir}`, '--user=mysql', '--auth-root-authentication-method=socket', '--skip-test-db'],
-    { timeout: 120_000 },
-  );
+  await installSystemTables(datadir, join(lab.dir, 'mysql-install-tmp'));
   // The set-up server runs as mysql: its socket, pid file and log go in a folder of its own.
   const setup = join(lab.dir, 'mysql-setup');
   mkdirSync(setup, { recursive: true });

@@ -101,12 +101,22 @@ function templateDatadir(): Promise<string> {
 async function initialiseTemplate(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'tsha-template-'));
   chmodSync(dir, 0o755);
-  const datadir = join(dir, 'data');
-  const tmp = join(dir, 'tmp');
-  mkdirSync(tmp, { mode: 0o700 });
-  const { uid, gid } = mysqlAccount();
-  chownSync(tmp, uid, gid);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const datadir = join(dir, 'data');
+  await installSystemTables(datadir, join(dir, 'tmp'));
+  return datadir;
+}
+
+/**
+ * mariadb-install-db into `datadir` (the system database only, root by socket), the server's temporary
+ * files in `tmp` (created, the mysql account's), never the shared /tmp: a bootstrap there lost its
+ * temporary table file mid-run twice, once beside the integration tests' servers and once setting up a
+ * lab ("Error on delete of '/tmp/#sql-temptable-…'", CI).
+ */
+export async function installSystemTables(datadir: string, tmp: string): Promise<void> {
+  const { uid, gid } = mysqlAccount();
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  chownSync(tmp, uid, gid);
   await run(
     'mariadb-install-db',
     [
@@ -119,7 +129,6 @@ async function initialiseTemplate(): Promise<string> {
     ],
     { timeout: 120_000 },
   );
-  return datadir;
 }
 
 /**
