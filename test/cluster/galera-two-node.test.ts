@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckLedger, recoverySeconds, startClient } from '../lab/client.ts';
+import { AckLedger, longestPause, recoverySeconds, startClient } from '../lab/client.ts';
 import { createDemoSchema, galeraCrm, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
-import { expectGaleraConsistent } from './galera-expect.ts';
+import { expectGaleraConsistent, expectRejoinedByIst, galeraAgentLog } from './galera-expect.ts';
 import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // two_node_mode on a two-node lab (corosync two_node, fencing on): a Galera pair loses its primary
@@ -31,6 +31,7 @@ describe('ocf:tsha:galera two_node_mode, 2 nodes: the survivor of a crash or a s
     for (let cycle = 1; cycle <= 2; cycle++) {
       const crashed = vipOn(await settled(`two Synced members (cycle ${cycle})`, lab.names))!;
       const survivor = lab.names.find((n) => n !== crashed)!;
+      const logged = galeraAgentLog(lab, crashed).length;
       const writer = startClient(lab, 'write', 240, ledger.nextId);
       await sleep(2000);
       const crashedAt = Date.now();
@@ -40,10 +41,16 @@ describe('ocf:tsha:galera two_node_mode, 2 nodes: the survivor of a crash or a s
       );
       console.log(`[lab] galera two_node_mode, crash of ${crashed} (cycle ${cycle}): writable on ${survivor} after ${after.toFixed(2)} s`);
       await lab.waitUntil(`the VIP on ${survivor}`, 10_000, (s) => vipOn(s) === survivor, survivor);
+      const bootedAt = Date.now();
       await lab.start(crashed);
       await settled(`${crashed} back Synced (cycle ${cycle})`, lab.names);
       await sleep(1000);
       expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
+      console.log(
+        `[lab] galera two_node_mode, ${crashed} rejoined (cycle ${cycle}): writes on ${survivor} paused at most ${longestPause(writer, bootedAt).toFixed(2)} s meanwhile`,
+      );
+      // The survivor is the only donor and the writer: the rejoin must be IST, never a copy that blocks it.
+      expectRejoinedByIst(lab, crashed, logged);
       await verify(`two_node_mode crash cycle ${cycle} (crashed ${crashed})`);
     }
   });
@@ -52,6 +59,7 @@ describe('ocf:tsha:galera two_node_mode, 2 nodes: the survivor of a crash or a s
     const holder = vipOn(await settled('two Synced members', lab.names));
     const cut = lab.names.find((n) => n !== holder)!;
     const survivor = lab.names.find((n) => n !== cut)!;
+    const logged = galeraAgentLog(lab, cut).length;
     const writer = startClient(lab, 'write', 240, ledger.nextId);
     await sleep(2000);
     const cutAt = Date.now();
@@ -61,10 +69,15 @@ describe('ocf:tsha:galera two_node_mode, 2 nodes: the survivor of a crash or a s
     const after = await waitFor(`a write through the VIP on ${survivor}`, 90_000, async () => recoverySeconds(writer, cutAt));
     expect(lab.pid1(cut)).toBeUndefined();
     console.log(`[lab] galera two_node_mode, split: ${cut} fenced, writable on ${survivor} after ${after.toFixed(2)} s`);
+    const bootedAt = Date.now();
     await lab.start(cut);
     await settled(`${cut} back Synced`, lab.names);
     await sleep(1000);
     expect((await ledger.finish(writer)).length).toBeGreaterThan(0);
+    console.log(
+      `[lab] galera two_node_mode, ${cut} rejoined after the split: writes on ${survivor} paused at most ${longestPause(writer, bootedAt).toFixed(2)} s meanwhile`,
+    );
+    expectRejoinedByIst(lab, cut, logged);
     await verify(`two_node_mode split (fenced ${cut})`);
   });
 });

@@ -6,8 +6,8 @@ import { sqlOn } from '../lab/consistency.ts';
 import { createDemoSchema, galeraCrm, galeraPromoted, galeraSettled, prepareGaleraNodes } from '../lab/galera-setup.ts';
 import { Lab, presentOn, runningOn, sleep, waitFor, type ClusterStatus } from '../lab/lab.ts';
 import { waitFenced } from '../lab/fencing.ts';
-import { agentLogLines, describeTimeline, failoverTimeline } from '../lab/timeline.ts';
-import { expectGaleraConsistent } from './galera-expect.ts';
+import { describeTimeline, failoverTimeline } from '../lab/timeline.ts';
+import { expectGaleraConsistent, expectRejoinedByIst, galeraAgentLog, rejoinOf } from './galera-expect.ts';
 import { diagnoseFailures } from '../lab/diagnostics.ts';
 
 // ocf:tsha:galera on three lab nodes: real MariaDB 10.11 + Galera 4 from Debian, rsync SST, fencing on,
@@ -29,7 +29,7 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean st
 
   const verify = (what: string) => expectGaleraConsistent(lab, ledger, what);
 
-  const agentLog = (node: string) => agentLogLines(lab, node, 'galera(galera)');
+  const agentLog = (node: string) => galeraAgentLog(lab, node);
 
   beforeAll(async () => {
     await lab.up();
@@ -77,22 +77,15 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean st
           `(${describeTimeline(failoverTimeline(lab, crashedAt, 'galera'))}); while it rejoined, writes paused at most ${longestPause(writer, bootedAt).toFixed(2)} s ` +
           `and the VIP ${vipAfter === vipBefore ? `stayed on ${vipBefore}` : `moved ${vipBefore} -> ${vipAfter}`}`,
       );
-      // It restarts at the position it recovered from InnoDB, so a donor's gcache has the rest: IST, no
-      // full state transfer (which on rsync blocks its donor, often the writer, while it copies
-      // everything). MariaDB still runs its SST script, which bypasses the copy and hands back the
-      // joiner's own position ("SST received: <that position>").
-      const rejoin = agentLog(crashed).slice(logged);
-      const startedAt = rejoin.map((l) => /starting at ([0-9a-f-]{36}:\d+) \(grastate.dat has seqno -1\)/.exec(l)?.[1]).find(Boolean);
-      const snapshots = rejoin.map((l) => /joining: SST received: (\S+)/.exec(l)?.[1]).filter(Boolean);
-      expect(startedAt, rejoin.slice(-20).join('\n')).toBeDefined();
-      expect(snapshots.filter((p) => p !== startedAt)).toEqual([]);
-      expect(rejoin.some((l) => /joining: IST received/.test(l))).toBe(true);
+      expectRejoinedByIst(lab, crashed, logged);
       await verify(`crash cycle ${cycle} (crashed ${crashed})`);
     }
   });
 
   it('the whole cluster powered off under writes and booted: it bootstraps from the most advanced member, nothing lost', async () => {
-    await settled('three Synced members');
+    const before = await settled('three Synced members');
+    const history = await sqlOn(lab, vipOn(before)!, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'");
+    const logged = lab.names.map((n) => agentLog(n).length);
     const writer = startClient(lab, 'write', 300, ledger.nextId);
     await sleep(3000);
     const bootedAt = await lab.powerLoss();
@@ -100,6 +93,15 @@ describe('ocf:tsha:galera, 3 nodes: formation, crashes, full outages, a clean st
     console.log(`[lab] galera whole-cluster power loss: writable ${firstAckAfter(writer, bootedAt)!.toFixed(2)} s after the boot`);
     await settled('three Synced members after the outage', lab.names);
     await ledger.finish(writer);
+    // The bootstrap continues the cluster's history rather than beginning a new one (which would send
+    // every other member to a full state transfer): each member starts at the position it recovered, and
+    // none copies the datadir.
+    for (const [i, n] of lab.names.entries()) {
+      const r = rejoinOf(lab, n, logged[i]!);
+      expect(r.startedAt, `${n}: ${r.tail}`).toBeDefined();
+      expect(r.copies, `${n}: ${r.tail}`).toEqual([]);
+      expect(await sqlOn(lab, n, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_state_uuid'")).toBe(history);
+    }
     await verify('after a whole-cluster power loss');
   });
 
