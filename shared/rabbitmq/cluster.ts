@@ -56,7 +56,7 @@ const WAIT_POLL_MS = 1000;
 /** How long start waits for a broker booting with its peers to serve before leaving it to the monitor. */
 const BOOT_GRACE_MS = 20_000;
 /** How long a broker booting with peers waits before checking that every member has an Erlang VM up. */
-const ALONE_GRACE_MS = 3000;
+const PEER_VM_CHECK_AFTER_MS = 3000;
 
 /** Clone mode: cluster=on, or cluster=auto in a clone of more than one instance. */
 export function cloneMode(ctx: Ctx): boolean {
@@ -299,7 +299,7 @@ async function bootWith(m: Member, peers: readonly string[]): Promise<string> {
   const grace = new Deadline(Math.min(BOOT_GRACE_MS, m.ctx.deadline.remaining()));
   const members = readNodeData(m)?.clusterMembers ?? m.members;
   const leave = async () => {
-    if (grace.totalMs - grace.remaining() < ALONE_GRACE_MS) return false;
+    if (grace.totalMs - grace.remaining() < PEER_VM_CHECK_AFTER_MS) return false;
     const others = members.filter((n) => n !== m.self);
     const names = await Promise.all(
       others.map((n) => epmdNames(hostOf(n, m.hostMap), m.ctx.params.epmd_port, grace.budget(PEER_GREETING_MS, 'epmd names'))),
