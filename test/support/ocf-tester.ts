@@ -11,7 +11,7 @@ export interface OcfTesterResult {
 }
 
 /** The longest action timeout an agent's meta-data advertises, in ms: what an operator's cluster passes it at most. */
-export async function advertisedTimeoutMs(executable: string): Promise<number> {
+async function advertisedTimeoutMs(executable: string): Promise<number> {
   const { stdout } = await exec(executable, ['meta-data'], { timeout: 30_000 });
   const seconds = [...stdout.matchAll(/<action\b[^>]*\btimeout="(\d+)s?"/g)].map((m) => Number(m[1]));
   if (seconds.length === 0) throw new Error(`${executable} meta-data advertises no action timeout`);
@@ -30,7 +30,7 @@ export async function ocfTester(
   executable: string,
   instance: string,
   params: Record<string, string>,
-  options: { readonly env?: NodeJS.ProcessEnv; readonly timeoutMs?: number } = {},
+  options: { readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<OcfTesterResult> {
   const timeout = await advertisedTimeoutMs(executable);
   const args = [
@@ -42,7 +42,7 @@ export async function ocfTester(
     executable,
   ];
   try {
-    const r = await exec('ocf-tester', args, { timeout: options.timeoutMs ?? 600_000, env: options.env, maxBuffer: 16 * 1024 * 1024 });
+    const r = await exec('ocf-tester', args, { timeout: 600_000, env: options.env, maxBuffer: 16 * 1024 * 1024 });
     return { code: 0, out: r.stdout + r.stderr };
   } catch (error) {
     const e = error as { code?: number | string; stdout?: string; stderr?: string; message?: string };
